@@ -1,0 +1,68 @@
+package io.rms.api;
+
+/**
+ * Stable error codes carried in the {@code code} property of every problem+json response. Clients
+ * switch on these, never on the human-readable title or detail.
+ */
+public enum ErrorCode {
+  /** 400: a field is missing or has an invalid value. */
+  VALIDATION_FAILED("validation-failed", 400),
+  /** 400: the request body is not valid JSON or has the wrong shape. */
+  MALFORMED_REQUEST("malformed-request", 400),
+  /** 400: a path or query id is not a UUID, or a cursor is not one this service issued. */
+  INVALID_ID("invalid-id", 400),
+  /** 400: too many user headers, a reserved or forbidden name, or an oversized value. */
+  INVALID_HEADERS("invalid-headers", 400),
+  /** 400: a batch holds more items than allowed. */
+  BATCH_TOO_LARGE("batch-too-large", 400),
+  /** 401: no or an unknown API key. */
+  UNAUTHENTICATED("unauthenticated", 401),
+  /** 403: the caller may not do this (other app's subscription, topic it does not produce). */
+  FORBIDDEN("forbidden", 403),
+  /** 404: no such message for this app (another app's message also answers 404). */
+  NOT_FOUND("not-found", 404),
+  /** 405: the HTTP method is not supported on this path. */
+  METHOD_NOT_ALLOWED("method-not-allowed", 405),
+  /** 409: the command conflicts with the message's state (confirm after cancel, ...). */
+  ILLEGAL_TRANSITION("illegal-transition", 409),
+  /** 409: the producerMessageId is already used by a message with different content. */
+  IDEMPOTENCY_CONFLICT("idempotency-conflict", 409),
+  /** 413: the payload (or the request) is larger than allowed. */
+  PAYLOAD_TOO_LARGE("payload-too-large", 413),
+  /** 415: the request's content type is not JSON. */
+  UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415),
+  /** 422: the topic has no active subscription, so nobody would receive the message. */
+  NO_SUBSCRIPTION("no-subscription", 422),
+  /** 503: a dependency (database) is unavailable; retry later. */
+  UNAVAILABLE("unavailable", 503),
+  /** 500: an unexpected error; the response never carries internals. */
+  INTERNAL("internal", 500);
+
+  private final String code;
+  private final int httpStatus;
+
+  ErrorCode(String code, int httpStatus) {
+    this.code = code;
+    this.httpStatus = httpStatus;
+  }
+
+  /** The stable string used on the wire. */
+  public String code() {
+    return code;
+  }
+
+  /** The HTTP status this error is answered with. */
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  /** The enum value for a wire code, or {@link #INTERNAL} if it is unknown. */
+  public static ErrorCode fromCode(String code) {
+    for (ErrorCode value : values()) {
+      if (value.code.equals(code)) {
+        return value;
+      }
+    }
+    return INTERNAL;
+  }
+}

@@ -1,0 +1,136 @@
+package io.rms.service.config;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The {@code rms.*} configuration contract (DESIGN §7); Helm values map onto these names.
+ *
+ * @param role which parts run in this process
+ * @param apps apps bootstrapped from configuration
+ * @param subscriptions subscriptions bootstrapped from configuration
+ * @param checkBack when and how often PREPARED messages are checked back
+ * @param recovery sweep period and batch size
+ * @param retention how long finished messages are kept
+ * @param payloadMaxBytes the largest payload accepted
+ * @param broker queue naming and type
+ * @param dispatch publishing limits
+ * @param embedded where the embedded engines keep their data
+ * @param demo the demo apps registered in embedded mode
+ */
+@ConfigurationProperties("rms")
+public record RmsProperties(
+    @DefaultValue("all") Role role,
+    @DefaultValue List<AppConfig> apps,
+    @DefaultValue List<SubscriptionConfig> subscriptions,
+    @DefaultValue CheckBack checkBack,
+    @DefaultValue Recovery recovery,
+    @DefaultValue("7d") Duration retention,
+    @DefaultValue("1048576") long payloadMaxBytes,
+    @DefaultValue Broker broker,
+    @DefaultValue Dispatch dispatch,
+    @DefaultValue Embedded embedded,
+    @DefaultValue Demo demo) {
+
+  /** What one process does. */
+  public enum Role {
+    /** API, dashboard and recovery jobs. */
+    ALL,
+    /** API and dashboard only. */
+    API,
+    /** Recovery jobs only. */
+    JOBS;
+
+    /** True when this role serves the REST API. */
+    public boolean servesApi() {
+      return this != JOBS;
+    }
+
+    /** True when this role runs the recovery jobs. */
+    public boolean runsJobs() {
+      return this != API;
+    }
+  }
+
+  /** An app declared in configuration. */
+  public record AppConfig(
+      String id,
+      @DefaultValue List<String> apiKeys,
+      @DefaultValue List<String> produces,
+      String checkBackUrl,
+      String checkBackSecret,
+      @DefaultValue List<String> roles) {}
+
+  /** A subscription declared in configuration. */
+  public record SubscriptionConfig(
+      String name,
+      String topic,
+      String app,
+      String queue,
+      @DefaultValue("60s") Duration ackTimeout,
+      @DefaultValue("10") int maxAttempts,
+      @DefaultValue Backoff backoff) {}
+
+  /** Exponential backoff with full jitter. */
+  public record Backoff(
+      @DefaultValue("5s") Duration initial,
+      @DefaultValue("2.0") double multiplier,
+      @DefaultValue("10m") Duration max) {}
+
+  /** Check-back of PREPARED messages. */
+  public record CheckBack(
+      @DefaultValue("30s") Duration after,
+      @DefaultValue("15") int maxChecks,
+      @DefaultValue("*") List<String> allowedHosts) {}
+
+  /** The recovery sweeps. */
+  public record Recovery(
+      @DefaultValue("5s") Duration interval, @DefaultValue("500") int batchSize) {}
+
+  /**
+   * Broker topology.
+   *
+   * @param queuePrefix prefix of the default queue name ({@code rms.sub.} + subscription name)
+   * @param queueType {@code classic} or {@code quorum}
+   */
+  public record Broker(
+      @DefaultValue("rms.sub.") String queuePrefix, @DefaultValue("classic") String queueType) {}
+
+  /**
+   * Publishing.
+   *
+   * @param threads publisher threads
+   * @param queueCapacity publishes waiting for a thread; beyond it the recovery sweep publishes
+   * @param confirmTimeout how long to wait for the broker's publisher confirm
+   * @param publishGrace how long a freshly confirmed delivery waits before the sweep republishes it
+   *     if its immediate publish left no trace (crash between commit and publish)
+   * @param failureRetry when a failed publish is tried again (it consumes no attempt)
+   */
+  public record Dispatch(
+      @DefaultValue("2") int threads,
+      @DefaultValue("10000") int queueCapacity,
+      @DefaultValue("10s") Duration confirmTimeout,
+      @DefaultValue("30s") Duration publishGrace,
+      @DefaultValue("5s") Duration failureRetry) {}
+
+  /**
+   * The embedded engines used when no database or broker is configured.
+   *
+   * @param dataDir where the embedded PostgreSQL keeps its data
+   * @param postgresPort preferred port of the embedded PostgreSQL (a free one if taken)
+   * @param amqpPort preferred port of the embedded AMQP broker (a free one if taken)
+   */
+  public record Embedded(
+      @DefaultValue("./data") String dataDir,
+      @DefaultValue("54329") int postgresPort,
+      @DefaultValue("5673") int amqpPort) {}
+
+  /**
+   * The demo producer, consumer and subscription registered in embedded mode.
+   *
+   * @param enabled register them (only ever in embedded mode)
+   */
+  public record Demo(@DefaultValue("true") boolean enabled) {}
+}

@@ -1,0 +1,132 @@
+package io.rms.service.dispatch;
+
+import io.rms.service.config.RmsProperties;
+import io.rms.service.message.DeliveryDispatcher;
+import io.rms.service.message.PublishRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.ReturnedMessage;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes deliveries to their subscription's queue through the default exchange, persistent and
+ * mandatory, and waits for nothing: the broker's confirm completes a future whose outcome goes to
+ * {@link PublishOutcomes}. Success is a positive confirm <em>and</em> no return. RabbitMQ returns
+ * an unroutable message before acking it (Spring sets the return on the correlation before
+ * completing it); Qpid Broker-J nacks it and returns it afterwards: both count as failures here. A
+ * full publish queue or an unreachable broker leaves the delivery SCHEDULED for the sweep.
+ */
+@Component
+class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(RabbitDispatcher.class);
+
+  private final RabbitTemplate rabbit;
+  private final PublishOutcomes outcomes;
+  private final ThreadPoolExecutor executor;
+  private final Duration confirmTimeout;
+  private volatile boolean running;
+
+  RabbitDispatcher(RabbitTemplate rabbit, PublishOutcomes outcomes, RmsProperties properties) {
+    this.rabbit = rabbit;
+    this.rabbit.setMandatory(true);
+    this.outcomes = outcomes;
+    RmsProperties.Dispatch config = properties.dispatch();
+    this.confirmTimeout = config.confirmTimeout();
+    this.executor =
+        new ThreadPoolExecutor(
+            config.threads(),
+            config.threads(),
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(config.queueCapacity()),
+            runnable -> {
+              Thread t = new Thread(runnable, "rms-publisher");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  @Override
+  public void dispatch(List<PublishRequest> deliveries) {
+    try {
+      executor.execute(() -> deliveries.forEach(this::publish));
+    } catch (RejectedExecutionException full) {
+      log.warn("publish queue full; {} deliveries left to the redelivery sweep", deliveries.size());
+    }
+  }
+
+  /** Publishes one delivery; the outcome arrives asynchronously. */
+  void publish(PublishRequest request) {
+    CorrelationData correlation =
+        new CorrelationData(
+            request.messageId() + "/" + request.subscription() + "/" + request.attempt());
+    try {
+      rabbit.send("", request.queue(), AmqpMessages.of(request), correlation);
+    } catch (RuntimeException e) {
+      outcomes.failed(request, "broker unreachable: " + e.getMessage());
+      return;
+    }
+    correlation
+        .getFuture()
+        .orTimeout(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (confirm, error) -> {
+              ReturnedMessage returned = correlation.getReturned();
+              if (error != null) {
+                outcomes.failed(request, "no publisher confirm: " + error);
+              } else if (returned != null) {
+                outcomes.failed(
+                    request,
+                    "returned by the broker: "
+                        + returned.getReplyCode()
+                        + " "
+                        + returned.getReplyText()
+                        + " (queue "
+                        + request.queue()
+                        + ")");
+              } else if (!confirm.ack()) {
+                outcomes.failed(request, "nacked by the broker: " + confirm.reason());
+              } else {
+                outcomes.published(request);
+              }
+            });
+  }
+
+  @Override
+  public void start() {
+    running = true;
+  }
+
+  /** Stops taking work and lets queued publishes run (their confirms follow). */
+  @Override
+  public void stop() {
+    running = false;
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  @Override
+  public int getPhase() {
+    return Integer.MAX_VALUE - 1000;
+  }
+}

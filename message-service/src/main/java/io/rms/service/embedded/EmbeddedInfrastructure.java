@@ -1,0 +1,85 @@
+package io.rms.service.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Starts embedded PostgreSQL when {@code spring.datasource.url} is not set and an embedded AMQP
+ * broker when neither {@code spring.rabbitmq.host} nor {@code spring.rabbitmq.addresses} is set,
+ * and points the application at them. Real infrastructure is used as soon as it is configured.
+ */
+public class EmbeddedInfrastructure
+    implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedInfrastructure.class);
+
+  @Override
+  public void initialize(ConfigurableApplicationContext context) {
+    ConfigurableEnvironment env = context.getEnvironment();
+    boolean needDatabase = !env.containsProperty("spring.datasource.url");
+    boolean needBroker =
+        !env.containsProperty("spring.rabbitmq.host")
+            && !env.containsProperty("spring.rabbitmq.addresses");
+    if (!needDatabase && !needBroker) {
+      return;
+    }
+    Path dataDir = Path.of(env.getProperty("rms.embedded.data-dir", "./data")).toAbsolutePath();
+    Map<String, Object> props = new HashMap<>();
+    props.put("rms.embedded.active", "true");
+    if (needDatabase) {
+      int port = freePort(env.getProperty("rms.embedded.postgres-port", Integer.class, 54329));
+      EmbeddedDatabase db = EmbeddedDatabase.start(dataDir.resolve("postgres"), port);
+      context.addApplicationListener(closing(db));
+      props.put("spring.datasource.url", db.jdbcUrl());
+      props.put("spring.datasource.username", "postgres");
+      props.put("spring.datasource.password", "");
+      log.info("embedded PostgreSQL on {} (data in {})", db.jdbcUrl(), dataDir.resolve("postgres"));
+    }
+    if (needBroker) {
+      int port = freePort(env.getProperty("rms.embedded.amqp-port", Integer.class, 5673));
+      EmbeddedBroker broker = EmbeddedBroker.start(dataDir.resolve("broker"), port);
+      context.addApplicationListener(closing(broker));
+      props.put("spring.rabbitmq.host", "127.0.0.1");
+      props.put("spring.rabbitmq.port", String.valueOf(port));
+      props.put("spring.rabbitmq.username", "guest");
+      props.put("spring.rabbitmq.password", "guest");
+      log.info("embedded AMQP 0-9-1 broker (Qpid Broker-J, in memory) on 127.0.0.1:{}", port);
+    }
+    env.getPropertySources().addFirst(new MapPropertySource("rms-embedded", props));
+  }
+
+  private static org.springframework.context.ApplicationListener<ContextClosedEvent> closing(
+      AutoCloseable engine) {
+    return event -> {
+      try {
+        engine.close();
+      } catch (Exception e) {
+        log.warn("closing embedded engine failed", e);
+      }
+    };
+  }
+
+  /** The preferred port if it is free, else any free port. */
+  static int freePort(int preferred) {
+    try (ServerSocket socket = new ServerSocket(preferred)) {
+      socket.setReuseAddress(true);
+      return preferred;
+    } catch (IOException taken) {
+      try (ServerSocket socket = new ServerSocket(0)) {
+        return socket.getLocalPort();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

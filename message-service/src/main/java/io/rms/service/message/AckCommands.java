@@ -1,0 +1,199 @@
+package io.rms.service.message;
+
+import io.rms.api.AckItemResult;
+import io.rms.api.AckOutcome;
+import io.rms.api.AckResult;
+import io.rms.api.DeliveryStatus;
+import io.rms.api.ErrorCode;
+import io.rms.api.Limits;
+import io.rms.api.NackRequest;
+import io.rms.api.NackResult;
+import io.rms.service.message.DeliveryStore.DeliveryState;
+import io.rms.service.problem.RmsProblem;
+import io.rms.service.registry.AppInfo;
+import io.rms.service.registry.Registry;
+import io.rms.service.registry.SubscriptionInfo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The consumer's commands: acks (batched, idempotent) and nacks. A consumer app may only touch its
+ * own subscriptions.
+ */
+@Service
+public class AckCommands {
+  private static final int TX_ATTEMPTS = 3;
+
+  private final Registry registry;
+  private final DeliveryStore deliveries;
+  private final MessageStore messages;
+  private final EventStore events;
+  private final TransactionTemplate tx;
+
+  AckCommands(
+      Registry registry,
+      DeliveryStore deliveries,
+      MessageStore messages,
+      EventStore events,
+      TransactionTemplate tx) {
+    this.registry = registry;
+    this.deliveries = deliveries;
+    this.messages = messages;
+    this.events = events;
+    this.tx = tx;
+  }
+
+  /** Acknowledges the subscription's deliveries of these messages; acking twice is fine. */
+  public AckResult ack(AppInfo app, String subscription, List<UUID> messageIds) {
+    owned(app, subscription);
+    if (messageIds == null || messageIds.isEmpty()) {
+      throw RmsProblem.invalid("messageIds needs 1 to " + Limits.MAX_BATCH + " ids");
+    }
+    if (messageIds.size() > Limits.MAX_BATCH) {
+      throw new RmsProblem(
+          ErrorCode.BATCH_TOO_LARGE,
+          "at most " + Limits.MAX_BATCH + " ids per ack, got " + messageIds.size());
+    }
+    if (messageIds.stream().anyMatch(Objects::isNull)) {
+      throw new RmsProblem(ErrorCode.INVALID_ID, "messageIds holds a null");
+    }
+    UUID[] ids = messageIds.stream().distinct().sorted().toArray(UUID[]::new);
+    Map<UUID, AckOutcome> outcome = retryingDeadlocks(() -> ackInTx(subscription, ids));
+    List<AckItemResult> items = new ArrayList<>(messageIds.size());
+    for (UUID id : messageIds) {
+      items.add(new AckItemResult(id, outcome.get(id)));
+    }
+    return new AckResult(items);
+  }
+
+  private Map<UUID, AckOutcome> ackInTx(String subscription, UUID[] ids) {
+    return tx.execute(
+        status -> {
+          List<UUID> acked = deliveries.markAcked(subscription, ids);
+          messages.countAcked(acked);
+          Map<UUID, AckOutcome> result = new LinkedHashMap<>();
+          Set<UUID> now = new HashSet<>(acked);
+          Set<UUID> before = new HashSet<>();
+          if (acked.size() < ids.length) {
+            UUID[] rest =
+                java.util.Arrays.stream(ids).filter(id -> !now.contains(id)).toArray(UUID[]::new);
+            before.addAll(deliveries.existing(subscription, rest));
+          }
+          for (UUID id : ids) {
+            result.put(
+                id,
+                now.contains(id)
+                    ? AckOutcome.ACKED
+                    : before.contains(id) ? AckOutcome.ALREADY_ACKED : AckOutcome.NOT_FOUND);
+          }
+          return result;
+        });
+  }
+
+  /**
+   * Records a processing failure: with retry the delivery is scheduled again after the
+   * subscription's backoff (or DEAD once its attempts are used up); without retry it is DEAD now.
+   */
+  public NackResult nack(AppInfo app, String subscription, NackRequest request) {
+    SubscriptionInfo sub = owned(app, subscription);
+    String reason = request.reason() == null ? "nacked" : request.reason();
+    String actor = app.id();
+    return retryingDeadlocks(
+        () ->
+            tx.execute(
+                status -> {
+                  for (int i = 0; i < TX_ATTEMPTS; i++) {
+                    DeliveryState state =
+                        deliveries
+                            .state(request.messageId(), subscription)
+                            .orElseThrow(() -> RmsProblem.notFound(request.messageId()));
+                    Optional<NackResult> result = nackOnce(sub, request, reason, actor, state);
+                    if (result.isPresent()) {
+                      return result.get();
+                    }
+                  }
+                  throw new IllegalStateException("nack lost " + TX_ATTEMPTS + " races");
+                }));
+  }
+
+  private Optional<NackResult> nackOnce(
+      SubscriptionInfo sub, NackRequest request, String reason, String actor, DeliveryState state) {
+    UUID id = request.messageId();
+    boolean retry = request.retryOrDefault();
+    if (state.status() == DeliveryStatus.ACKED || state.status() == DeliveryStatus.DEAD) {
+      return Optional.of(new NackResult(id, state.status(), null));
+    }
+    Map<String, Object> detail =
+        Map.of("reason", reason, "retry", retry, "attempt", state.attempts());
+    if (retry && state.attempts() < sub.maxAttempts()) {
+      if (state.status() == DeliveryStatus.SCHEDULED) {
+        deliveries.recordError(id, sub.name(), reason);
+        events.append(id, EventType.NACK, sub.name(), actor, detail);
+        return Optional.of(new NackResult(id, DeliveryStatus.SCHEDULED, state.nextAttemptAt()));
+      }
+      Duration delay =
+          sub.backoff().delay(state.attempts(), ThreadLocalRandom.current()::nextDouble);
+      return deliveries
+          .reschedule(id, sub.name(), state, delay, reason)
+          .map(
+              next -> {
+                events.append(id, EventType.NACK, sub.name(), actor, detail);
+                return new NackResult(id, DeliveryStatus.SCHEDULED, next);
+              });
+    }
+    if (!deliveries.markDead(id, sub.name(), state, reason)) {
+      return Optional.empty();
+    }
+    events.append(id, EventType.NACK, sub.name(), actor, detail);
+    events.append(
+        id,
+        EventType.DEAD,
+        sub.name(),
+        EventStore.SYSTEM,
+        Map.of(
+            "reason",
+            retry ? "attempts exhausted" : "nacked without retry",
+            "attempts",
+            state.attempts(),
+            "lastError",
+            reason));
+    return Optional.of(new NackResult(id, DeliveryStatus.DEAD, null));
+  }
+
+  private SubscriptionInfo owned(AppInfo app, String subscription) {
+    SubscriptionInfo sub =
+        registry
+            .subscription(subscription)
+            .orElseThrow(
+                () -> new RmsProblem(ErrorCode.NOT_FOUND, "no subscription " + subscription));
+    if (!sub.app().equals(app.id())) {
+      throw new RmsProblem(
+          ErrorCode.FORBIDDEN, "subscription " + subscription + " belongs to another app");
+    }
+    return sub;
+  }
+
+  private static <T> T retryingDeadlocks(java.util.function.Supplier<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return work.get();
+      } catch (PessimisticLockingFailureException e) {
+        if (attempt >= TX_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.rms.service.message;
+
+import static io.rms.api.DeliveryStatus.ACKED;
+import static io.rms.api.DeliveryStatus.DEAD;
+import static io.rms.api.DeliveryStatus.PUBLISHED;
+import static io.rms.api.DeliveryStatus.SCHEDULED;
+
+import io.rms.api.DeliveryStatus;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The delivery state machine of DESIGN §3 as a table, plus two late-ack edges: a consumer's ack is
+ * accepted from SCHEDULED (the ack overtook the publish bookkeeping, or arrived after the ack
+ * timeout rescheduled it) and from DEAD (the effect happened after all); refusing it would make the
+ * service redeliver work that is done.
+ *
+ * <pre>
+ * SCHEDULED ──published, broker confirmed──▶ PUBLISHED ──consumer ack──▶ ACKED
+ *     ▲                                         │
+ *     └──ack timeout / nack(retry) [attempt+1, backoff]──┘
+ * PUBLISHED|SCHEDULED ──attempts exhausted / nack(retry=false)──▶ DEAD ──redeliver──▶ SCHEDULED
+ * </pre>
+ */
+public final class DeliveryLifecycle {
+  private static final Map<DeliveryStatus, Set<DeliveryStatus>> ALLOWED =
+      new EnumMap<>(DeliveryStatus.class);
+
+  static {
+    ALLOWED.put(SCHEDULED, EnumSet.of(PUBLISHED, ACKED, DEAD));
+    ALLOWED.put(PUBLISHED, EnumSet.of(SCHEDULED, ACKED, DEAD));
+    ALLOWED.put(DEAD, EnumSet.of(SCHEDULED, ACKED));
+    ALLOWED.put(ACKED, EnumSet.noneOf(DeliveryStatus.class));
+  }
+
+  private DeliveryLifecycle() {}
+
+  /** True when {@code from → to} is a legal transition. */
+  public static boolean allowed(DeliveryStatus from, DeliveryStatus to) {
+    return ALLOWED.get(from).contains(to);
+  }
+
+  /** The guard: throws unless {@code from → to} is legal. */
+  public static void check(DeliveryStatus from, DeliveryStatus to) {
+    if (!allowed(from, to)) {
+      throw new IllegalTransitionException(from, to);
+    }
+  }
+
+  /** The states from which {@code to} may be reached, for compare-and-set SQL. */
+  public static Set<DeliveryStatus> sources(DeliveryStatus to) {
+    Set<DeliveryStatus> sources = EnumSet.noneOf(DeliveryStatus.class);
+    ALLOWED.forEach(
+        (from, targets) -> {
+          if (targets.contains(to)) {
+            sources.add(from);
+          }
+        });
+    return sources;
+  }
+
+  /** {@link #sources} as SQL text-array values. */
+  static String[] sourceNames(DeliveryStatus to) {
+    return sources(to).stream().map(Enum::name).toArray(String[]::new);
+  }
+}

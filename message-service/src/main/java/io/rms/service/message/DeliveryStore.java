@@ -1,0 +1,256 @@
+package io.rms.service.message;
+
+import static io.rms.service.message.MessageStore.instant;
+
+import io.rms.api.DeliveryStatus;
+import io.rms.api.DeliveryView;
+import io.rms.service.registry.SubscriptionInfo;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Delivery rows. The transitions are verbs ({@link #markPublished}, {@link #markAcked}, {@link
+ * #reschedule}, {@link #markDead}), each a compare-and-set on status (and attempts where a
+ * concurrent republish could race) whose sources come from {@link DeliveryLifecycle}.
+ */
+@Repository
+public class DeliveryStore {
+  private final JdbcTemplate jdbc;
+
+  DeliveryStore(JdbcTemplate jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /**
+   * Creates one SCHEDULED delivery per subscription. A delivery is due at {@code deliverAfter} when
+   * that is in the future (by the database clock); otherwise it is published at once and the sweep
+   * looks at it again only after {@code publishGrace}. Returns the subscriptions to publish now
+   * (those not delayed).
+   */
+  List<String> createScheduled(
+      UUID messageId, List<SubscriptionInfo> subscriptions, Instant deliverAfter, Duration grace) {
+    Timestamp after = MessageStore.timestamp(deliverAfter);
+    return jdbc
+        .query(
+            """
+        insert into delivery (message_id, subscription, status, next_attempt_at)
+        select ?, s, 'SCHEDULED',
+               case when ?::timestamptz > now() then ?::timestamptz
+                    else now() + ? * interval '1 millisecond' end
+          from unnest(?::text[]) as s
+        returning subscription, (?::timestamptz is not null and ?::timestamptz > now()) as delayed
+        """,
+            (rs, i) -> rs.getBoolean("delayed") ? null : rs.getString("subscription"),
+            messageId,
+            after,
+            after,
+            grace.toMillis(),
+            subscriptions.stream().map(SubscriptionInfo::name).toArray(String[]::new),
+            after,
+            after)
+        .stream()
+        .filter(s -> s != null)
+        .toList();
+  }
+
+  /**
+   * SCHEDULED → PUBLISHED for deliveries whose publish the broker confirmed, in one statement.
+   * Guarded by status and by {@code attempts = attempt - 1}, so a slow confirm of an older publish
+   * cannot overwrite a newer one. Returns how many rows changed.
+   */
+  int markPublished(List<Published> published) {
+    if (published.isEmpty()) {
+      return 0;
+    }
+    DeliveryLifecycle.check(DeliveryStatus.SCHEDULED, DeliveryStatus.PUBLISHED);
+    return jdbc.update(
+        """
+        with input as (
+          select * from unnest(?::uuid[], ?::text[], ?::int[], ?::bigint[])
+                     as t(message_id, subscription, attempt, ack_timeout_ms)
+        ), locked as (
+          select d.message_id, d.subscription
+            from delivery d join input i using (message_id, subscription)
+           where d.status = 'SCHEDULED' and d.attempts = i.attempt - 1
+           order by d.message_id, d.subscription
+             for update of d
+        )
+        update delivery d
+           set status = 'PUBLISHED', attempts = i.attempt, published_at = now(),
+               ack_deadline = now() + i.ack_timeout_ms * interval '1 millisecond',
+               next_attempt_at = now() + i.ack_timeout_ms * interval '1 millisecond'
+          from input i join locked l using (message_id, subscription)
+         where d.message_id = i.message_id and d.subscription = i.subscription
+        """,
+        published.stream().map(Published::messageId).toArray(UUID[]::new),
+        published.stream().map(Published::subscription).toArray(String[]::new),
+        published.stream().mapToInt(Published::attempt).toArray(),
+        published.stream().mapToLong(p -> p.ackTimeout().toMillis()).toArray());
+  }
+
+  /** A confirmed publish: the attempt number it carried and the subscription's ack timeout. */
+  public record Published(UUID messageId, String subscription, int attempt, Duration ackTimeout) {}
+
+  /**
+   * Records why a publish failed and when to try again; the delivery stays SCHEDULED and no attempt
+   * is consumed. False if the delivery moved on meanwhile.
+   */
+  boolean recordPublishFailure(
+      UUID messageId, String subscription, int attempt, String error, Duration retryIn) {
+    return jdbc.update(
+            """
+            update delivery
+               set last_error = ?, next_attempt_at = now() + ? * interval '1 millisecond'
+             where message_id = ? and subscription = ? and status = 'SCHEDULED'
+               and attempts = ?
+            """,
+            truncate(error),
+            retryIn.toMillis(),
+            messageId,
+            subscription,
+            attempt - 1)
+        == 1;
+  }
+
+  /**
+   * → ACKED for the subscription's deliveries of these messages (from any state that allows it).
+   * Rows are locked in message-id order. Returns the message ids whose delivery changed.
+   */
+  List<UUID> markAcked(String subscription, UUID[] messageIds) {
+    return jdbc.query(
+        """
+        with locked as (
+          select message_id from delivery
+           where subscription = ? and message_id = any(?::uuid[]) and status = any(?::text[])
+           order by message_id
+             for update
+        )
+        update delivery d
+           set status = 'ACKED', acked_at = now(), next_attempt_at = null, ack_deadline = null
+          from locked l
+         where d.subscription = ? and d.message_id = l.message_id
+        returning d.message_id
+        """,
+        (rs, i) -> rs.getObject(1, UUID.class),
+        subscription,
+        messageIds,
+        DeliveryLifecycle.sourceNames(DeliveryStatus.ACKED),
+        subscription);
+  }
+
+  /** Which of these messages have a delivery for the subscription. */
+  List<UUID> existing(String subscription, UUID[] messageIds) {
+    return jdbc.query(
+        "select message_id from delivery where subscription = ? and message_id = any(?::uuid[])",
+        (rs, i) -> rs.getObject(1, UUID.class),
+        subscription,
+        messageIds);
+  }
+
+  /** One delivery's state, for read-then-compare-and-set commands like nack. */
+  Optional<DeliveryState> state(UUID messageId, String subscription) {
+    return jdbc
+        .query(
+            """
+            select status, attempts, next_attempt_at from delivery
+             where message_id = ? and subscription = ?
+            """,
+            (rs, i) ->
+                new DeliveryState(
+                    DeliveryStatus.valueOf(rs.getString("status")),
+                    rs.getInt("attempts"),
+                    instant(rs, "next_attempt_at")),
+            messageId,
+            subscription)
+        .stream()
+        .findFirst();
+  }
+
+  /** A delivery's status, attempts and next attempt time. */
+  record DeliveryState(DeliveryStatus status, int attempts, Instant nextAttemptAt) {}
+
+  /**
+   * {@code from} → SCHEDULED, due after {@code delay}; guarded by status and attempts. Returns the
+   * new due time, or empty if the row moved on.
+   */
+  Optional<Instant> reschedule(
+      UUID messageId, String subscription, DeliveryState from, Duration delay, String error) {
+    DeliveryLifecycle.check(from.status(), DeliveryStatus.SCHEDULED);
+    return jdbc
+        .query(
+            """
+            update delivery
+               set status = 'SCHEDULED', next_attempt_at = now() + ? * interval '1 millisecond',
+                   ack_deadline = null, last_error = ?
+             where message_id = ? and subscription = ? and status = ? and attempts = ?
+            returning next_attempt_at
+            """,
+            (rs, i) -> rs.getTimestamp(1).toInstant(),
+            delay.toMillis(),
+            truncate(error),
+            messageId,
+            subscription,
+            from.status().name(),
+            from.attempts())
+        .stream()
+        .findFirst();
+  }
+
+  /** {@code from} → DEAD with the last error; guarded by status and attempts. */
+  boolean markDead(UUID messageId, String subscription, DeliveryState from, String error) {
+    DeliveryLifecycle.check(from.status(), DeliveryStatus.DEAD);
+    return jdbc.update(
+            """
+            update delivery
+               set status = 'DEAD', next_attempt_at = null, ack_deadline = null, last_error = ?
+             where message_id = ? and subscription = ? and status = ? and attempts = ?
+            """,
+            truncate(error),
+            messageId,
+            subscription,
+            from.status().name(),
+            from.attempts())
+        == 1;
+  }
+
+  /** Records a nack's reason on a delivery that stays as it is (already rescheduled). */
+  void recordError(UUID messageId, String subscription, String error) {
+    jdbc.update(
+        "update delivery set last_error = ? where message_id = ? and subscription = ?",
+        truncate(error),
+        messageId,
+        subscription);
+  }
+
+  /** The message's deliveries, by subscription name. */
+  public List<DeliveryView> forMessage(UUID messageId) {
+    return jdbc.query(
+        """
+        select subscription, status, attempts, next_attempt_at, ack_deadline, acked_at, last_error
+          from delivery where message_id = ? order by subscription
+        """,
+        (rs, i) ->
+            new DeliveryView(
+                rs.getString("subscription"),
+                DeliveryStatus.valueOf(rs.getString("status")),
+                rs.getInt("attempts"),
+                instant(rs, "next_attempt_at"),
+                instant(rs, "ack_deadline"),
+                instant(rs, "acked_at"),
+                rs.getString("last_error")),
+        messageId);
+  }
+
+  static String truncate(String error) {
+    if (error == null) {
+      return null;
+    }
+    return error.length() <= 2000 ? error : error.substring(0, 2000);
+  }
+}

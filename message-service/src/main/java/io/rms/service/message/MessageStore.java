@@ -1,0 +1,247 @@
+package io.rms.service.message;
+
+import io.rms.api.MessageStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Message rows with {@link JdbcTemplate}. Every status change is a compare-and-set whose allowed
+ * sources come from {@link MessageLifecycle}; one row changed means this caller won.
+ */
+@Repository
+public class MessageStore {
+  static final String COLUMNS =
+      """
+      id, app_id, producer_message_id, topic, status, content_type, payload, content_hash,
+      business_key, ordering_key, headers::text as headers, deliver_after, created_at,
+      confirmed_at, finished_at, check_count
+      """;
+
+  private final JdbcTemplate jdbc;
+  private final Json json;
+  private final RowMapper<StoredMessage> rowMapper;
+
+  MessageStore(JdbcTemplate jdbc, Json json) {
+    this.jdbc = jdbc;
+    this.json = json;
+    this.rowMapper = this::map;
+  }
+
+  /**
+   * Inserts a PREPARED message, first checked back after {@code checkAfter}. Empty when the app
+   * already has a message with the same producerMessageId.
+   */
+  Optional<Instant> insertPrepared(NewMessage m, Duration checkAfter) {
+    List<Instant> created =
+        jdbc.query(
+            """
+            insert into message (id, app_id, producer_message_id, topic, status, content_type,
+                                 payload, content_hash, business_key, ordering_key, headers,
+                                 deliver_after, next_check_at)
+            values (?, ?, ?, ?, 'PREPARED', ?, ?, ?, ?, ?, ?::jsonb, ?,
+                    now() + ? * interval '1 millisecond')
+            on conflict (app_id, producer_message_id) where producer_message_id is not null
+            do nothing
+            returning created_at
+            """,
+            (rs, i) -> rs.getTimestamp(1).toInstant(),
+            m.id(),
+            m.app(),
+            m.producerMessageId(),
+            m.topic(),
+            m.contentType(),
+            m.payload(),
+            m.contentHash(),
+            m.businessKey(),
+            m.orderingKey(),
+            m.headers().isEmpty() ? null : json.write(m.headers()),
+            timestamp(m.deliverAfter()),
+            checkAfter.toMillis());
+    return created.stream().findFirst();
+  }
+
+  /**
+   * Inserts a message that is prepared and confirmed in one step ({@code send}), expecting {@code
+   * pending} deliveries. Empty when the producerMessageId is taken.
+   */
+  Optional<StoredMessage> insertConfirmed(NewMessage m, int pending) {
+    MessageLifecycle.check(MessageStatus.PREPARED, MessageStatus.CONFIRMED);
+    return jdbc
+        .query(
+            """
+            insert into message (id, app_id, producer_message_id, topic, status, content_type,
+                                 payload, content_hash, business_key, ordering_key, headers,
+                                 deliver_after, confirmed_at, pending_deliveries)
+            values (?, ?, ?, ?, 'CONFIRMED', ?, ?, ?, ?, ?, ?::jsonb, ?, now(), ?)
+            on conflict (app_id, producer_message_id) where producer_message_id is not null
+            do nothing
+            returning
+            """
+                + COLUMNS,
+            rowMapper,
+            m.id(),
+            m.app(),
+            m.producerMessageId(),
+            m.topic(),
+            m.contentType(),
+            m.payload(),
+            m.contentHash(),
+            m.businessKey(),
+            m.orderingKey(),
+            m.headers().isEmpty() ? null : json.write(m.headers()),
+            timestamp(m.deliverAfter()),
+            pending)
+        .stream()
+        .findFirst();
+  }
+
+  /** Maps a row selected with {@link #COLUMNS}. */
+  RowMapper<StoredMessage> rowMapper() {
+    return rowMapper;
+  }
+
+  /** The message, if it exists and (when {@code app} is not null) belongs to the app. */
+  public Optional<StoredMessage> find(UUID id, String app) {
+    return jdbc
+        .query(
+            "select " + COLUMNS + " from message where id = ? and (?::text is null or app_id = ?)",
+            rowMapper,
+            id,
+            app,
+            app)
+        .stream()
+        .findFirst();
+  }
+
+  /** The app's message with this producerMessageId. */
+  Optional<StoredMessage> findByProducerMessageId(String app, String producerMessageId) {
+    return jdbc
+        .query(
+            "select " + COLUMNS + " from message where app_id = ? and producer_message_id = ?",
+            rowMapper,
+            app,
+            producerMessageId)
+        .stream()
+        .findFirst();
+  }
+
+  /**
+   * PREPARED or IN_DOUBT → CONFIRMED, expecting {@code pending} deliveries. Returns the confirmed
+   * row if this call won the compare-and-set.
+   */
+  Optional<StoredMessage> confirm(UUID id, String app, int pending) {
+    return jdbc
+        .query(
+            """
+            update message
+               set status = 'CONFIRMED', confirmed_at = now(), next_check_at = null,
+                   pending_deliveries = ?
+             where id = ? and (?::text is null or app_id = ?) and status = any(?::text[])
+            returning
+            """
+                + COLUMNS,
+            rowMapper,
+            pending,
+            id,
+            app,
+            app,
+            names(MessageLifecycle.sources(MessageStatus.CONFIRMED)))
+        .stream()
+        .findFirst();
+  }
+
+  /** PREPARED or IN_DOUBT → CANCELLED. True if this call won the compare-and-set. */
+  boolean cancel(UUID id, String app) {
+    return jdbc.update(
+            """
+            update message
+               set status = 'CANCELLED', finished_at = now(), next_check_at = null
+             where id = ? and (?::text is null or app_id = ?) and status = any(?::text[])
+            """,
+            id,
+            app,
+            app,
+            names(MessageLifecycle.sources(MessageStatus.CANCELLED)))
+        == 1;
+  }
+
+  /**
+   * Counts one more acknowledged delivery for each message and makes CONFIRMED → DELIVERED those
+   * whose deliveries are all acknowledged. Rows are locked in id order so concurrent acks of
+   * different subscriptions cannot deadlock.
+   */
+  void countAcked(Collection<UUID> messageIds) {
+    if (messageIds.isEmpty()) {
+      return;
+    }
+    MessageLifecycle.check(MessageStatus.CONFIRMED, MessageStatus.DELIVERED);
+    jdbc.update(
+        """
+        with locked as (
+          select id from message where id = any(?::uuid[]) order by id for update
+        )
+        update message m
+           set pending_deliveries = m.pending_deliveries - 1,
+               status = case when m.pending_deliveries <= 1 and m.status = 'CONFIRMED'
+                             then 'DELIVERED' else m.status end,
+               finished_at = case when m.pending_deliveries <= 1 and m.status = 'CONFIRMED'
+                                  then now() else m.finished_at end
+          from locked
+         where m.id = locked.id
+        """,
+        (Object) messageIds.toArray(UUID[]::new));
+  }
+
+  /** Completes a confirmed message that has no delivery at all (its topic lost all subscribers). */
+  void completeWithoutDeliveries(UUID id) {
+    jdbc.update(
+        """
+        update message set status = 'DELIVERED', finished_at = now()
+         where id = ? and status = 'CONFIRMED' and pending_deliveries = 0
+        """,
+        id);
+  }
+
+  static String[] names(Collection<? extends Enum<?>> statuses) {
+    return statuses.stream().map(Enum::name).toArray(String[]::new);
+  }
+
+  static Timestamp timestamp(Instant instant) {
+    return instant == null ? null : Timestamp.from(instant);
+  }
+
+  static Instant instant(ResultSet rs, String column) throws SQLException {
+    Timestamp ts = rs.getTimestamp(column);
+    return ts == null ? null : ts.toInstant();
+  }
+
+  private StoredMessage map(ResultSet rs, int row) throws SQLException {
+    return new StoredMessage(
+        rs.getObject("id", UUID.class),
+        rs.getString("app_id"),
+        rs.getString("producer_message_id"),
+        rs.getString("topic"),
+        MessageStatus.valueOf(rs.getString("status")),
+        rs.getString("content_type"),
+        rs.getBytes("payload"),
+        rs.getBytes("content_hash"),
+        rs.getString("business_key"),
+        rs.getString("ordering_key"),
+        json.strings(rs.getString("headers")),
+        instant(rs, "deliver_after"),
+        instant(rs, "created_at"),
+        instant(rs, "confirmed_at"),
+        instant(rs, "finished_at"),
+        rs.getInt("check_count"));
+  }
+}

@@ -1,0 +1,19 @@
+package io.rms.service.message;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/** A validated, encoded message ready to be inserted. */
+record NewMessage(
+    UUID id,
+    String app,
+    String producerMessageId,
+    String topic,
+    String contentType,
+    byte[] payload,
+    byte[] contentHash,
+    String businessKey,
+    String orderingKey,
+    Map<String, String> headers,
+    Instant deliverAfter) {}

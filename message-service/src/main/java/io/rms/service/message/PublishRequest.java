@@ -1,0 +1,27 @@
+package io.rms.service.message;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One delivery to publish: everything the broker message carries plus the bookkeeping keys.
+ *
+ * @param attempt the 1-based attempt this publish is ({@code x-rms-attempt})
+ * @param ackTimeout the subscription's ack timeout (the ack deadline once published)
+ */
+public record PublishRequest(
+    UUID messageId,
+    String subscription,
+    String queue,
+    int attempt,
+    String topic,
+    String producer,
+    String businessKey,
+    String orderingKey,
+    Map<String, String> headers,
+    String contentType,
+    byte[] payload,
+    Instant createdAt,
+    Duration ackTimeout) {}

@@ -1,0 +1,2 @@
+/** The reliable message service application; features live in the sub-packages. */
+package io.rms.service;

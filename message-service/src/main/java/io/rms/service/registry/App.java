@@ -1,0 +1,108 @@
+package io.rms.service.registry;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import org.hibernate.annotations.CreationTimestamp;
+import org.hibernate.annotations.UpdateTimestamp;
+
+/** A registered service: producer, consumer or operator client. */
+@Entity
+@Table(name = "app")
+public class App {
+  @Id private String id;
+
+  @Column(name = "api_key_hashes", nullable = false)
+  private String[] apiKeyHashes = new String[0];
+
+  @Column(name = "produces", nullable = false)
+  private String[] produces = new String[0];
+
+  @Column(name = "check_back_url")
+  private String checkBackUrl;
+
+  @Column(name = "check_back_secret")
+  private String checkBackSecret;
+
+  @Column(name = "roles", nullable = false)
+  private String[] roles = new String[0];
+
+  @Column(nullable = false)
+  private boolean active = true;
+
+  @CreationTimestamp
+  @Column(name = "created_at", nullable = false, updatable = false)
+  private Instant createdAt;
+
+  @UpdateTimestamp
+  @Column(name = "updated_at", nullable = false)
+  private Instant updatedAt;
+
+  protected App() {}
+
+  public App(String id) {
+    this.id = id;
+  }
+
+  public String getId() {
+    return id;
+  }
+
+  public String[] getApiKeyHashes() {
+    return apiKeyHashes.clone();
+  }
+
+  public void setApiKeyHashes(String[] apiKeyHashes) {
+    this.apiKeyHashes = apiKeyHashes.clone();
+  }
+
+  public String[] getProduces() {
+    return produces.clone();
+  }
+
+  public void setProduces(String[] produces) {
+    this.produces = produces.clone();
+  }
+
+  public String getCheckBackUrl() {
+    return checkBackUrl;
+  }
+
+  public void setCheckBackUrl(String checkBackUrl) {
+    this.checkBackUrl = checkBackUrl;
+  }
+
+  public String getCheckBackSecret() {
+    return checkBackSecret;
+  }
+
+  public void setCheckBackSecret(String checkBackSecret) {
+    this.checkBackSecret = checkBackSecret;
+  }
+
+  public String[] getRoles() {
+    return roles.clone();
+  }
+
+  public void setRoles(String[] roles) {
+    this.roles = roles.clone();
+  }
+
+  public boolean isActive() {
+    return active;
+  }
+
+  public void setActive(boolean active) {
+    this.active = active;
+  }
+
+  public Instant getCreatedAt() {
+    return createdAt;
+  }
+
+  public Instant getUpdatedAt() {
+    return updatedAt;
+  }
+}

@@ -1,0 +1,115 @@
+package io.rms.service.registry;
+
+import io.rms.api.Limits;
+import io.rms.service.config.RmsProperties;
+import io.rms.service.config.RmsProperties.AppConfig;
+import io.rms.service.config.RmsProperties.SubscriptionConfig;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Applies {@code rms.apps} and {@code rms.subscriptions} to the database at start-up (config is the
+ * source of truth for the apps and subscriptions it declares; others are left alone), then loads
+ * the registry snapshot.
+ */
+@Component
+class RegistryBootstrap implements InitializingBean {
+  private static final Logger log = LoggerFactory.getLogger(RegistryBootstrap.class);
+
+  private final RmsProperties properties;
+  private final AppRepository apps;
+  private final SubscriptionRepository subscriptions;
+  private final ApiKeys apiKeys;
+  private final Registry registry;
+  private final TransactionTemplate tx;
+
+  RegistryBootstrap(
+      RmsProperties properties,
+      AppRepository apps,
+      SubscriptionRepository subscriptions,
+      ApiKeys apiKeys,
+      Registry registry,
+      TransactionTemplate tx) {
+    this.properties = properties;
+    this.apps = apps;
+    this.subscriptions = subscriptions;
+    this.apiKeys = apiKeys;
+    this.registry = registry;
+    this.tx = tx;
+  }
+
+  @Override
+  public void afterPropertiesSet() {
+    tx.executeWithoutResult(
+        status -> {
+          properties.apps().forEach(this::apply);
+          properties.subscriptions().forEach(this::apply);
+        });
+    registry.refresh();
+    log.info(
+        "registry: {} apps, {} subscriptions ({} from configuration)",
+        registry.apps().size(),
+        registry.subscriptions().size(),
+        properties.apps().size() + properties.subscriptions().size());
+  }
+
+  private void apply(AppConfig config) {
+    require(config.id() != null && config.id().matches(Limits.APP_PATTERN), "app id", config.id());
+    App app = apps.findById(config.id()).orElseGet(() -> new App(config.id()));
+    List<String> hashes = new ArrayList<>();
+    for (String key : config.apiKeys()) {
+      hashes.add(apiKeys.hashIfPlain(key));
+    }
+    app.setApiKeyHashes(hashes.toArray(String[]::new));
+    app.setProduces(config.produces().toArray(String[]::new));
+    app.setCheckBackUrl(config.checkBackUrl());
+    app.setCheckBackSecret(config.checkBackSecret());
+    app.setRoles(config.roles().stream().map(String::toUpperCase).toArray(String[]::new));
+    app.setActive(true);
+    apps.save(app);
+  }
+
+  private void apply(SubscriptionConfig config) {
+    require(
+        config.name() != null && config.name().matches(Limits.SUBSCRIPTION_PATTERN),
+        "subscription name",
+        config.name());
+    require(
+        config.topic() != null && config.topic().matches(Limits.TOPIC_PATTERN),
+        "topic of subscription " + config.name(),
+        config.topic());
+    require(
+        config.app() != null && apps.existsById(config.app()),
+        "app of subscription " + config.name(),
+        config.app());
+    require(config.maxAttempts() >= 1, "max-attempts of " + config.name(), config.maxAttempts());
+    new RetryPolicy(
+        config.backoff().initial(), config.backoff().multiplier(), config.backoff().max());
+    Subscription s =
+        subscriptions.findById(config.name()).orElseGet(() -> new Subscription(config.name()));
+    s.setTopic(config.topic());
+    s.setAppId(config.app());
+    s.setQueue(
+        config.queue() != null && !config.queue().isBlank()
+            ? config.queue()
+            : properties.broker().queuePrefix() + config.name());
+    s.setAckTimeoutMs(config.ackTimeout().toMillis());
+    s.setMaxAttempts(config.maxAttempts());
+    s.setBackoffInitialMs(config.backoff().initial().toMillis());
+    s.setBackoffMultiplier(config.backoff().multiplier());
+    s.setBackoffMaxMs(config.backoff().max().toMillis());
+    s.setActive(true);
+    subscriptions.save(s);
+  }
+
+  private static void require(boolean ok, String what, Object value) {
+    if (!ok) {
+      throw new IllegalStateException("invalid " + what + " in configuration: " + value);
+    }
+  }
+}

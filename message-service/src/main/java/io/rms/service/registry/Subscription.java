@@ -1,0 +1,141 @@
+package io.rms.service.registry;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import org.hibernate.annotations.CreationTimestamp;
+import org.hibernate.annotations.UpdateTimestamp;
+
+/** A consumer app's subscription to one topic, with its queue and redelivery policy. */
+@Entity
+@Table(name = "subscription")
+public class Subscription {
+  @Id private String name;
+
+  @Column(nullable = false)
+  private String topic;
+
+  @Column(name = "app_id", nullable = false)
+  private String appId;
+
+  @Column(nullable = false)
+  private String queue;
+
+  @Column(name = "ack_timeout_ms", nullable = false)
+  private long ackTimeoutMs;
+
+  @Column(name = "max_attempts", nullable = false)
+  private int maxAttempts;
+
+  @Column(name = "backoff_initial_ms", nullable = false)
+  private long backoffInitialMs;
+
+  @Column(name = "backoff_multiplier", nullable = false)
+  private double backoffMultiplier;
+
+  @Column(name = "backoff_max_ms", nullable = false)
+  private long backoffMaxMs;
+
+  @Column(nullable = false)
+  private boolean active = true;
+
+  @CreationTimestamp
+  @Column(name = "created_at", nullable = false, updatable = false)
+  private Instant createdAt;
+
+  @UpdateTimestamp
+  @Column(name = "updated_at", nullable = false)
+  private Instant updatedAt;
+
+  protected Subscription() {}
+
+  public Subscription(String name) {
+    this.name = name;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public String getTopic() {
+    return topic;
+  }
+
+  public void setTopic(String topic) {
+    this.topic = topic;
+  }
+
+  public String getAppId() {
+    return appId;
+  }
+
+  public void setAppId(String appId) {
+    this.appId = appId;
+  }
+
+  public String getQueue() {
+    return queue;
+  }
+
+  public void setQueue(String queue) {
+    this.queue = queue;
+  }
+
+  public long getAckTimeoutMs() {
+    return ackTimeoutMs;
+  }
+
+  public void setAckTimeoutMs(long ackTimeoutMs) {
+    this.ackTimeoutMs = ackTimeoutMs;
+  }
+
+  public int getMaxAttempts() {
+    return maxAttempts;
+  }
+
+  public void setMaxAttempts(int maxAttempts) {
+    this.maxAttempts = maxAttempts;
+  }
+
+  public long getBackoffInitialMs() {
+    return backoffInitialMs;
+  }
+
+  public void setBackoffInitialMs(long backoffInitialMs) {
+    this.backoffInitialMs = backoffInitialMs;
+  }
+
+  public double getBackoffMultiplier() {
+    return backoffMultiplier;
+  }
+
+  public void setBackoffMultiplier(double backoffMultiplier) {
+    this.backoffMultiplier = backoffMultiplier;
+  }
+
+  public long getBackoffMaxMs() {
+    return backoffMaxMs;
+  }
+
+  public void setBackoffMaxMs(long backoffMaxMs) {
+    this.backoffMaxMs = backoffMaxMs;
+  }
+
+  public boolean isActive() {
+    return active;
+  }
+
+  public void setActive(boolean active) {
+    this.active = active;
+  }
+
+  public Instant getCreatedAt() {
+    return createdAt;
+  }
+
+  public Instant getUpdatedAt() {
+    return updatedAt;
+  }
+}

@@ -1,0 +1,30 @@
+package io.rms.service.registry;
+
+import java.time.Duration;
+
+/** An immutable view of a subscription for the hot path. */
+public record SubscriptionInfo(
+    String name,
+    String topic,
+    String app,
+    String queue,
+    Duration ackTimeout,
+    int maxAttempts,
+    RetryPolicy backoff,
+    boolean active) {
+
+  static SubscriptionInfo of(Subscription s) {
+    return new SubscriptionInfo(
+        s.getName(),
+        s.getTopic(),
+        s.getAppId(),
+        s.getQueue(),
+        Duration.ofMillis(s.getAckTimeoutMs()),
+        s.getMaxAttempts(),
+        new RetryPolicy(
+            Duration.ofMillis(s.getBackoffInitialMs()),
+            s.getBackoffMultiplier(),
+            Duration.ofMillis(s.getBackoffMaxMs())),
+        s.isActive());
+  }
+}

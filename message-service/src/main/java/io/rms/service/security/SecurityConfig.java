@@ -1,0 +1,64 @@
+package io.rms.service.security;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+
+/**
+ * Two chains: the stateless bearer chain for {@code /api/**} (no sessions, no CSRF: no cookies are
+ * involved), and the rest (API docs, Swagger UI, health) open for reading.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfig {
+
+  @Bean
+  @Order(1)
+  SecurityFilterChain apiChain(HttpSecurity http, ApiKeyAuthenticator authenticator)
+      throws Exception {
+    ProblemResponses problems = new ProblemResponses();
+    return http.securityMatcher("/api/**")
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .csrf(c -> c.disable())
+        .httpBasic(b -> b.disable())
+        .formLogin(f -> f.disable())
+        .logout(l -> l.disable())
+        .requestCache(r -> r.disable())
+        .addFilterBefore(new ApiKeyFilter(authenticator), AnonymousAuthenticationFilter.class)
+        .authorizeHttpRequests(
+            a ->
+                a.requestMatchers("/api/v1/admin/**")
+                    .hasAnyRole("OPERATOR", "ADMIN")
+                    .anyRequest()
+                    .hasRole("APP"))
+        .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+        .build();
+  }
+
+  @Bean
+  @Order(10)
+  SecurityFilterChain publicChain(HttpSecurity http) throws Exception {
+    return http.securityMatcher(
+            "/v3/api-docs/**",
+            "/swagger-ui/**",
+            "/swagger-ui.html",
+            "/actuator/health/**",
+            "/error")
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .csrf(c -> c.disable())
+        .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+        .build();
+  }
+
+  @Bean
+  @Order(100)
+  SecurityFilterChain denyRest(HttpSecurity http) throws Exception {
+    return http.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .csrf(c -> c.disable())
+        .authorizeHttpRequests(a -> a.anyRequest().denyAll())
+        .build();
+  }
+}

@@ -1,0 +1,111 @@
+package io.rms.service.web;
+
+import io.rms.api.ErrorCode;
+import io.rms.service.config.RmsProperties;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Refuses API request bodies over {@code rms.request-max-bytes} (default: 1,000 payloads of the
+ * maximum size would be too much, so 4 × the payload limit + 1 MiB) with 413, by Content-Length up
+ * front or by counting bytes of chunked bodies. The payload itself is checked against {@code
+ * rms.payload-max-bytes} after parsing.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class RequestSizeLimit extends OncePerRequestFilter {
+  private final long limit;
+
+  RequestSizeLimit(
+      RmsProperties properties,
+      @org.springframework.beans.factory.annotation.Value("${rms.request-max-bytes:0}")
+          long configured) {
+    this.limit = configured > 0 ? configured : properties.payloadMaxBytes() * 4 + (1 << 20);
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    return !request.getRequestURI().startsWith("/api/");
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    if (request.getContentLengthLong() > limit) {
+      response.setStatus(ErrorCode.PAYLOAD_TOO_LARGE.httpStatus());
+      response.setContentType("application/problem+json");
+      response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+      response
+          .getWriter()
+          .write(
+              "{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,"
+                  + "\"detail\":\"the request body exceeds "
+                  + limit
+                  + " bytes\",\"code\":\"payload-too-large\"}");
+      return;
+    }
+    chain.doFilter(new Limited(request, limit), response);
+  }
+
+  private static final class Limited extends HttpServletRequestWrapper {
+    private final long limit;
+
+    Limited(HttpServletRequest request, long limit) {
+      super(request);
+      this.limit = limit;
+    }
+
+    @Override
+    public ServletInputStream getInputStream() throws IOException {
+      ServletInputStream in = super.getInputStream();
+      return new ServletInputStream() {
+        private long count;
+
+        @Override
+        public int read() throws IOException {
+          int b = in.read();
+          if (b >= 0 && ++count > limit) {
+            throw new PayloadTooLargeException(limit);
+          }
+          return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+          int n = in.read(buffer, offset, length);
+          if (n > 0 && (count += n) > limit) {
+            throw new PayloadTooLargeException(limit);
+          }
+          return n;
+        }
+
+        @Override
+        public boolean isFinished() {
+          return in.isFinished();
+        }
+
+        @Override
+        public boolean isReady() {
+          return in.isReady();
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+          in.setReadListener(listener);
+        }
+      };
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package io.rms.service.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A small HTTP client for the REST API, authenticated as one app. */
+public final class Api {
+  public static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private final int port;
+  private final String key;
+
+  public Api(int port, String key) {
+    this.port = port;
+    this.key = key;
+  }
+
+  /** A status and a parsed body. */
+  public record Response(int status, JsonNode body, String contentType, String raw) {
+    public String text(String field) {
+      JsonNode node = body.get(field);
+      return node == null || node.isNull() ? null : node.asString();
+    }
+
+    public UUID id() {
+      return UUID.fromString(text("id"));
+    }
+
+    public String code() {
+      return text("code");
+    }
+  }
+
+  public Response get(String path) {
+    return send(request(path).GET());
+  }
+
+  public Response post(String path, Object body) {
+    String json = body instanceof String s ? s : JSON.writeValueAsString(body);
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  public Response post(String path) {
+    return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    return b;
+  }
+
+  private static Response send(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode body = r.body().isEmpty() ? JSON.nullNode() : parse(r.body());
+      return new Response(
+          r.statusCode(), body, r.headers().firstValue("Content-Type").orElse(""), r.body());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonNode parse(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (RuntimeException notJson) {
+      return JSON.getNodeFactory().stringNode(body);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.rms.service.testing;
+
+import io.rms.service.RmsApplication;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the integration tests: the whole service on a random port against {@link TestInfra} (real
+ * PostgreSQL and RabbitMQ in CI), with the apps and subscriptions of {@code
+ * application-itest.yaml}. All subclasses share one application context.
+ *
+ * <p>Apps (key = id + "-key"): {@code orders} and {@code billing} produce; {@code cart} and {@code
+ * audit} consume; {@code ops} is an operator. Topics: {@code order.created} → {@code
+ * cart.order-created}; {@code order.fanout} → {@code cart.fanout} and {@code audit.fanout}; {@code
+ * order.orphan} has no subscription.
+ */
+@SpringBootTest(
+    classes = RmsApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("itest")
+public abstract class IntegrationTest {
+  @LocalServerPort protected int port;
+  @Autowired protected JdbcTemplate jdbc;
+
+  @DynamicPropertySource
+  static void infrastructure(DynamicPropertyRegistry registry) {
+    register(registry, TestInfra.get());
+  }
+
+  /** Points a context at the test infrastructure. */
+  public static void register(DynamicPropertyRegistry registry, TestInfra infra) {
+    registry.add("spring.datasource.url", () -> infra.jdbcUrl);
+    registry.add("spring.datasource.username", () -> "postgres");
+    registry.add("spring.datasource.password", () -> "");
+    registry.add("spring.rabbitmq.host", () -> infra.amqpHost);
+    registry.add("spring.rabbitmq.port", () -> infra.amqpPort);
+    registry.add("spring.rabbitmq.username", () -> "guest");
+    registry.add("spring.rabbitmq.password", () -> "guest");
+    registry.add("rms.broker.queue-prefix", () -> infra.queuePrefix);
+  }
+
+  /** An HTTP client for the given app (key = app id + "-key"). */
+  protected Api as(String app) {
+    return new Api(port, app + "-key");
+  }
+
+  /** A consumer of a subscription's queue on the test broker. */
+  protected BrokerProbe queue(String subscription) {
+    TestInfra infra = TestInfra.get();
+    String queue = infra.queuePrefix + subscription;
+    infra.deleteAtExit(queue);
+    return new BrokerProbe(infra.amqpHost, infra.amqpPort, queue);
+  }
+}
