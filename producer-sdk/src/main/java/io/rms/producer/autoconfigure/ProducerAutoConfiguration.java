@@ -1,0 +1,111 @@
+package io.rms.producer.autoconfigure;
+
+import io.rms.producer.CheckBackResolver;
+import io.rms.producer.ReliableMessenger;
+import io.rms.producer.internal.AsyncCompleter;
+import io.rms.producer.internal.CheckBackController;
+import io.rms.producer.internal.CheckBackSignature;
+import io.rms.producer.internal.Completer;
+import io.rms.producer.internal.PreparedLog;
+import io.rms.producer.internal.PreparedLogCleaner;
+import io.rms.producer.internal.PreparedLogResolver;
+import io.rms.producer.internal.TransactionalMessenger;
+import io.rms.sdk.client.ResilientRmsClient;
+import io.rms.sdk.client.autoconfigure.RmsClientAutoConfiguration;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The producer SDK, when {@code rms.client.base-url} is set and the app has a DataSource: a {@link
+ * ReliableMessenger}, the prepared-message log and its cleaner, and the check-back endpoint.
+ */
+@AutoConfiguration(after = {RmsClientAutoConfiguration.class, DataSourceAutoConfiguration.class})
+@ConditionalOnProperty(prefix = "rms.client", name = "base-url")
+@ConditionalOnBean({DataSource.class, ResilientRmsClient.class})
+@EnableConfigurationProperties(ProducerProperties.class)
+public class ProducerAutoConfiguration {
+
+  @Bean
+  @ConditionalOnMissingBean
+  PreparedLog rmsPreparedLog(DataSource dataSource, ProducerProperties properties) {
+    PreparedLog log = new PreparedLog(dataSource);
+    if (properties.initializeSchema()) {
+      log.createSchema();
+    }
+    return log;
+  }
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean(Completer.class)
+  AsyncCompleter rmsCompleter(ResilientRmsClient client, ProducerProperties properties) {
+    return new AsyncCompleter(
+        client, properties.completionThreads(), properties.completionQueueCapacity());
+  }
+
+  @Bean
+  @ConditionalOnMissingBean(ReliableMessenger.class)
+  TransactionalMessenger reliableMessenger(
+      ResilientRmsClient client, PreparedLog log, Completer completer) {
+    return new TransactionalMessenger(client, log, completer);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean(CheckBackResolver.class)
+  PreparedLogResolver checkBackResolver(
+      PreparedLog log, ProducerProperties properties, ObjectProvider<Clock> clock) {
+    return new PreparedLogResolver(
+        log,
+        properties.transactionTimeout(),
+        properties.checkBack().lockWait(),
+        clock.getIfAvailable(Clock::systemUTC));
+  }
+
+  @Bean
+  PreparedLogCleaner rmsPreparedLogCleaner(PreparedLog log, ProducerProperties properties) {
+    return new PreparedLogCleaner(log, properties.logRetention(), properties.cleanupInterval());
+  }
+
+  /** The endpoint, in servlet web applications unless disabled. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+  @ConditionalOnProperty(
+      prefix = "rms.producer.check-back",
+      name = "enabled",
+      havingValue = "true",
+      matchIfMissing = true)
+  static class CheckBackEndpoint {
+
+    @Bean
+    CheckBackSignature rmsCheckBackSignature(
+        ProducerProperties properties, ObjectProvider<Clock> clock) {
+      String secret = properties.checkBack().secret();
+      if (secret == null || secret.isBlank()) {
+        throw new IllegalStateException(
+            "rms.producer.check-back.secret is required (the app's check-back secret at the"
+                + " service); or set rms.producer.check-back.enabled=false");
+      }
+      return new CheckBackSignature(
+          secret, properties.checkBack().maxSkew(), clock.getIfAvailable(Clock::systemUTC));
+    }
+
+    @Bean
+    CheckBackController rmsCheckBackController(
+        CheckBackSignature signature, CheckBackResolver resolver, ObjectProvider<JsonMapper> json) {
+      return new CheckBackController(
+          signature,
+          resolver,
+          json.getIfAvailable(() -> JsonMapper.builder().findAndAddModules().build()));
+    }
+  }
+}

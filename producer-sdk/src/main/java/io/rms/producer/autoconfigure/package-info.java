@@ -1,0 +1,2 @@
+/** Spring Boot wiring of the producer SDK. */
+package io.rms.producer.autoconfigure;

@@ -1,0 +1,66 @@
+package io.rms.producer.internal;
+
+import io.rms.api.Decision;
+import io.rms.producer.CheckBackRequest;
+import io.rms.producer.CheckBackResolver;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The check-back endpoint (DESIGN §6): verify the signed call, then ask the resolver. */
+@RestController
+public class CheckBackController {
+  private static final Logger log = LoggerFactory.getLogger(CheckBackController.class);
+
+  private final CheckBackSignature signature;
+  private final CheckBackResolver resolver;
+  private final JsonMapper json;
+
+  public CheckBackController(
+      CheckBackSignature signature, CheckBackResolver resolver, JsonMapper json) {
+    this.signature = signature;
+    this.resolver = resolver;
+    this.json = json;
+  }
+
+  @PostMapping(
+      path = "${rms.producer.check-back.path:/rms/check-back}",
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  public ResponseEntity<Map<String, String>> checkBack(
+      @RequestHeader(name = "X-RMS-Timestamp", required = false) String timestamp,
+      @RequestHeader(name = "X-RMS-Signature", required = false) String sig,
+      @RequestBody(required = false) byte[] body) {
+    CheckBackSignature.Verdict verdict = signature.verify(timestamp, sig, body);
+    if (verdict != CheckBackSignature.Verdict.VALID) {
+      log.warn("check-back call rejected: {}", verdict);
+      return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+          .body(Map.of("error", verdict.name().toLowerCase(java.util.Locale.ROOT)));
+    }
+    CheckBackRequest request;
+    try {
+      request = json.readValue(body, CheckBackRequest.class);
+    } catch (JacksonException e) {
+      return ResponseEntity.badRequest().body(Map.of("error", "malformed"));
+    }
+    if (request.messageId() == null) {
+      return ResponseEntity.badRequest().body(Map.of("error", "messageId missing"));
+    }
+    Decision decision;
+    try {
+      decision = resolver.resolve(request);
+    } catch (RuntimeException e) {
+      log.warn("check-back of {} could not be resolved", request.messageId(), e);
+      decision = Decision.UNKNOWN;
+    }
+    return ResponseEntity.ok(Map.of("decision", decision.name()));
+  }
+}

@@ -1,0 +1,2 @@
+/** The producer SDK's implementation; not an API, may change without notice. */
+package io.rms.producer.internal;
