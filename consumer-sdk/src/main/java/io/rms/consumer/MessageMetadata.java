@@ -1,0 +1,28 @@
+package io.rms.consumer;
+
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What the service says about a delivered message (DESIGN §5).
+ *
+ * @param messageId the message id
+ * @param topic the topic it was sent on
+ * @param subscription the subscription it was delivered to
+ * @param attempt the delivery attempt, 1-based
+ * @param producer the producing app
+ * @param businessKey the producer's business key, or null
+ * @param orderingKey the producer's ordering key, or null
+ * @param contentType the payload's content type
+ * @param headers the producer's user headers
+ */
+public record MessageMetadata(
+    UUID messageId,
+    String topic,
+    String subscription,
+    int attempt,
+    String producer,
+    String businessKey,
+    String orderingKey,
+    String contentType,
+    Map<String, String> headers) {}

@@ -1,0 +1,2 @@
+/** Spring Boot wiring of the consumer SDK. */
+package io.rms.consumer.autoconfigure;

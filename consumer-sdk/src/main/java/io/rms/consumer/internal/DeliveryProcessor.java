@@ -1,0 +1,166 @@
+package io.rms.consumer.internal;
+
+import com.rabbitmq.client.Channel;
+import io.rms.api.NackRequest;
+import io.rms.consumer.MessageMetadata;
+import io.rms.sdk.client.ResilientRmsClient;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Processes one AMQP delivery of a subscription: inbox claim and handler in one local transaction;
+ * then ack to the service (batched) on success or a nack on failure; the AMQP delivery is always
+ * acked, because redelivery belongs to the service, not the broker.
+ */
+public final class DeliveryProcessor implements ChannelAwareMessageListener {
+  private static final Logger log = LoggerFactory.getLogger(DeliveryProcessor.class);
+  private static final int MAX_REASON = 2000;
+
+  private final ListenerMethod listener;
+  private final Inbox inbox;
+  private final TransactionTemplate tx;
+  private final AckBatcher acks;
+  private final ResilientRmsClient client;
+  private final JsonMapper json;
+
+  public DeliveryProcessor(
+      ListenerMethod listener,
+      Inbox inbox,
+      TransactionTemplate tx,
+      AckBatcher acks,
+      ResilientRmsClient client,
+      JsonMapper json) {
+    this.listener = listener;
+    this.inbox = inbox;
+    this.tx = tx;
+    this.acks = acks;
+    this.client = client;
+    this.json = json;
+  }
+
+  /** What happened to one delivery. */
+  public enum Outcome {
+    PROCESSED,
+    DUPLICATE,
+    FAILED_RETRY,
+    FAILED_FINAL,
+    NOT_AN_RMS_MESSAGE
+  }
+
+  @Override
+  public void onMessage(Message message, Channel channel) throws Exception {
+    try {
+      process(message);
+    } finally {
+      channel.basicAck(message.getMessageProperties().getDeliveryTag(), false);
+    }
+  }
+
+  /** Processes a delivery (without touching the AMQP channel). */
+  public Outcome process(Message message) {
+    MessageMetadata metadata = metadata(message.getMessageProperties(), listener.subscription());
+    if (metadata == null) {
+      log.error(
+          "{}: delivery without a message id dropped (not published by the service)", listener);
+      return Outcome.NOT_AN_RMS_MESSAGE;
+    }
+    UUID id = metadata.messageId();
+    String subscription = listener.subscription();
+    try {
+      Boolean processed =
+          tx.execute(
+              status -> {
+                if (!inbox.claim(subscription, id)) {
+                  return false;
+                }
+                try {
+                  listener.invoke(message.getBody(), metadata, json);
+                } catch (RuntimeException e) {
+                  throw e;
+                } catch (Exception e) {
+                  throw new HandlerException(e);
+                }
+                return true;
+              });
+      acks.add(subscription, id);
+      return Boolean.TRUE.equals(processed) ? Outcome.PROCESSED : Outcome.DUPLICATE;
+    } catch (RuntimeException failure) {
+      Throwable cause = failure instanceof HandlerException h ? h.getCause() : failure;
+      boolean retry = !listener.isNonRetryable(cause);
+      log.warn(
+          "{}: message {} attempt {} failed ({}); nack retry={}",
+          listener,
+          id,
+          metadata.attempt(),
+          cause.toString(),
+          retry);
+      nack(subscription, id, cause, retry);
+      return retry ? Outcome.FAILED_RETRY : Outcome.FAILED_FINAL;
+    }
+  }
+
+  private void nack(String subscription, UUID id, Throwable cause, boolean retry) {
+    String reason = cause.getClass().getName() + ": " + cause.getMessage();
+    if (reason.length() > MAX_REASON) {
+      reason = reason.substring(0, MAX_REASON);
+    }
+    NackRequest request = new NackRequest(id, reason, retry);
+    try {
+      client.call(c -> c.nack(subscription, request));
+    } catch (RuntimeException e) {
+      log.warn("nack of {} failed; the service redelivers it after its ack timeout", id, e);
+    }
+  }
+
+  /** The service's metadata of a delivery; null if it has no message id. */
+  static MessageMetadata metadata(MessageProperties p, String subscription) {
+    UUID id;
+    try {
+      id = p.getMessageId() == null ? null : UUID.fromString(p.getMessageId());
+    } catch (IllegalArgumentException e) {
+      id = null;
+    }
+    if (id == null) {
+      return null;
+    }
+    Map<String, String> user = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> h : p.getHeaders().entrySet()) {
+      if (!h.getKey().startsWith("x-rms-") && h.getValue() != null) {
+        user.put(h.getKey(), h.getValue().toString());
+      }
+    }
+    String attempt = text(p, "x-rms-attempt");
+    String sub = text(p, "x-rms-subscription");
+    return new MessageMetadata(
+        id,
+        text(p, "x-rms-topic"),
+        sub != null ? sub : subscription,
+        attempt == null ? 1 : Integer.parseInt(attempt),
+        text(p, "x-rms-producer"),
+        text(p, "x-rms-business-key"),
+        text(p, "x-rms-ordering-key"),
+        p.getContentType(),
+        Collections.unmodifiableMap(user));
+  }
+
+  private static String text(MessageProperties p, String header) {
+    Object value = p.getHeaders().get(header);
+    return value == null ? null : value.toString();
+  }
+
+  /** Carries a checked handler exception out of the transaction callback. */
+  private static final class HandlerException extends RuntimeException {
+    HandlerException(Exception cause) {
+      super(cause);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** The consumer SDK's implementation; not an API, may change without notice. */
+package io.rms.consumer.internal;

@@ -1,0 +1,275 @@
+package io.rms.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.rms.consumer.autoconfigure.ConsumerAutoConfiguration;
+import io.rms.consumer.internal.AckBatcher;
+import io.rms.sdk.client.autoconfigure.RmsClientAutoConfiguration;
+import io.rms.service.testing.Api;
+import io.rms.service.testing.Await;
+import io.rms.service.testing.IntegrationTest;
+import io.rms.service.testing.TestInfra;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * A consumer application with one {@link ReliableMessageListener}, against the running service,
+ * real PostgreSQL and broker: effects once, acks batched to the service, failures nacked.
+ */
+class ReliableMessageListenerTest extends IntegrationTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static ConfigurableApplicationContext consumer;
+  private static JdbcTemplate consumerDb;
+
+  /** The payload as the consumer sees it. */
+  public record OrderCreated(String orderId, List<String> items) {}
+
+  /** Thrown for orders the listener can never process. */
+  public static class BadOrderException extends RuntimeException {
+    public BadOrderException(String message) {
+      super(message);
+    }
+  }
+
+  /** The consumer's listener: records its effect in the consumer's database. */
+  public static class CartListener {
+    final Queue<MessageMetadata> seen = new ConcurrentLinkedQueue<>();
+    private final JdbcTemplate jdbc;
+
+    public CartListener(JdbcTemplate jdbc) {
+      this.jdbc = jdbc;
+    }
+
+    @ReliableMessageListener(
+        subscription = "cart.order-created",
+        nonRetryable = BadOrderException.class)
+    public void onOrderCreated(OrderCreated event, MessageMetadata meta) {
+      seen.add(meta);
+      jdbc.update(
+          "insert into applied (message_id, order_id) values (?, ?)",
+          meta.messageId(),
+          event.orderId());
+      if (event.orderId().startsWith("fail-")) {
+        throw new IllegalStateException("cart locked for " + event.orderId());
+      }
+      if (event.orderId().startsWith("bad-")) {
+        throw new BadOrderException("unknown customer in " + event.orderId());
+      }
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ImportAutoConfiguration({
+    DataSourceAutoConfiguration.class,
+    DataSourceTransactionManagerAutoConfiguration.class,
+    RabbitAutoConfiguration.class,
+    JacksonAutoConfiguration.class,
+    RmsClientAutoConfiguration.class,
+    ConsumerAutoConfiguration.class
+  })
+  static class ConsumerApp {
+    @Bean
+    CartListener cartListener(javax.sql.DataSource dataSource) {
+      JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+      jdbc.execute("create table if not exists applied (message_id uuid, order_id text)");
+      return new CartListener(jdbc);
+    }
+  }
+
+  @BeforeEach
+  void startConsumer() {
+    if (consumer != null) {
+      return;
+    }
+    TestInfra infra = TestInfra.get();
+    queue("cart.order-created").close(); // registers the queue for deletion at exit
+    consumer =
+        new SpringApplicationBuilder(ConsumerApp.class)
+            .web(WebApplicationType.NONE)
+            .properties(
+                "spring.config.name=consumer-test",
+                "spring.datasource.url=" + infra.newDatabase("consumer_it"),
+                "spring.datasource.username=postgres",
+                "spring.datasource.password=",
+                "spring.rabbitmq.host=" + infra.amqpHost,
+                "spring.rabbitmq.port=" + infra.amqpPort,
+                "spring.rabbitmq.username=guest",
+                "spring.rabbitmq.password=guest",
+                "rms.client.base-url=http://127.0.0.1:" + port,
+                "rms.client.api-key=cart-key",
+                "rms.consumer.queue-prefix=" + infra.queuePrefix,
+                "rms.consumer.ack-batch-size=10",
+                "rms.consumer.ack-max-delay=300ms")
+            .run();
+    consumerDb = new JdbcTemplate(consumer.getBean(javax.sql.DataSource.class));
+  }
+
+  @AfterAll
+  static void stopConsumer() {
+    if (consumer != null) {
+      consumer.close();
+      consumer = null;
+    }
+  }
+
+  private UUID send(String orderId) {
+    Api.Response r =
+        as("orders")
+            .post(
+                "/api/v1/messages/send",
+                Map.of(
+                    "topic",
+                    "order.created",
+                    "payload",
+                    Map.of("orderId", orderId, "items", List.of("apple")),
+                    "businessKey",
+                    orderId,
+                    "headers",
+                    Map.of("tenant", "eu")));
+    assertThat(r.status()).isEqualTo(201);
+    return r.id();
+  }
+
+  private String delivery(UUID id, String column) {
+    return jdbc.queryForObject(
+        "select "
+            + column
+            + "::text from delivery where message_id = ? and subscription = 'cart.order-created'",
+        String.class,
+        id);
+  }
+
+  private int applied(UUID id) {
+    return consumerDb.queryForObject(
+        "select count(*) from applied where message_id = ?", Integer.class, id);
+  }
+
+  private int inbox(UUID id) {
+    return consumerDb.queryForObject(
+        "select count(*) from rms_inbox where message_id = ?", Integer.class, id);
+  }
+
+  private CartListener listener() {
+    return consumer.getBean(CartListener.class);
+  }
+
+  @Test
+  void messageIsProcessedOnceWithItsMetadataAndAckedToTheService() {
+    String order = "ok-" + UUID.randomUUID();
+    UUID id = send(order);
+    Await.until(WAIT, "acked", () -> "ACKED".equals(delivery(id, "status")));
+    assertThat(applied(id)).isEqualTo(1);
+    assertThat(inbox(id)).isEqualTo(1);
+    MessageMetadata meta =
+        listener().seen.stream().filter(m -> m.messageId().equals(id)).findFirst().orElseThrow();
+    assertThat(meta.topic()).isEqualTo("order.created");
+    assertThat(meta.subscription()).isEqualTo("cart.order-created");
+    assertThat(meta.attempt()).isEqualTo(1);
+    assertThat(meta.producer()).isEqualTo("orders");
+    assertThat(meta.businessKey()).isEqualTo(order);
+    assertThat(meta.headers()).containsEntry("tenant", "eu");
+    assertThat(meta.contentType()).isEqualTo("application/json");
+  }
+
+  @Test
+  void redeliveredMessageSkipsTheHandlerAndIsAckedAgain() throws Exception {
+    UUID id = send("dup-" + UUID.randomUUID());
+    Await.until(WAIT, "acked", () -> "ACKED".equals(delivery(id, "status")));
+    long calls = listener().seen.stream().filter(m -> m.messageId().equals(id)).count();
+    assertThat(calls).isEqualTo(1);
+    int ackCalls = consumer.getBean(AckBatcher.class).calls();
+
+    // the broker hands the same message over again (e.g. after a consumer crash before its ack)
+    TestInfra infra = TestInfra.get();
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost(infra.amqpHost);
+    factory.setPort(infra.amqpPort);
+    try (Connection c = factory.newConnection();
+        Channel ch = c.createChannel()) {
+      AMQP.BasicProperties props =
+          new AMQP.BasicProperties.Builder()
+              .messageId(id.toString())
+              .contentType("application/json")
+              .headers(Map.of("x-rms-attempt", 2, "x-rms-topic", "order.created"))
+              .build();
+      ch.basicPublish(
+          "",
+          infra.queuePrefix + "cart.order-created",
+          props,
+          "{\"orderId\":\"dup\",\"items\":[]}".getBytes(StandardCharsets.UTF_8));
+    }
+    Await.until(WAIT, "acked again", () -> consumer.getBean(AckBatcher.class).calls() > ackCalls);
+    assertThat(listener().seen.stream().filter(m -> m.messageId().equals(id)).count())
+        .as("handler not called again")
+        .isEqualTo(1);
+    assertThat(applied(id)).isEqualTo(1);
+  }
+
+  @Test
+  void handlerFailureRollsBackItsWorkAndIsNackedForRetry() {
+    UUID id = send("fail-" + UUID.randomUUID());
+    Await.until(WAIT, "nacked", () -> delivery(id, "last_error") != null);
+    assertThat(delivery(id, "last_error")).contains("cart locked");
+    assertThat(delivery(id, "status")).isEqualTo("SCHEDULED");
+    assertThat(applied(id)).as("the handler's insert rolled back").isZero();
+    assertThat(inbox(id)).as("not marked processed").isZero();
+  }
+
+  @Test
+  void declaredNonRetryableFailureMakesTheDeliveryDead() {
+    UUID id = send("bad-" + UUID.randomUUID());
+    Await.until(WAIT, "dead", () -> "DEAD".equals(delivery(id, "status")));
+    assertThat(delivery(id, "last_error")).contains("unknown customer");
+    assertThat(applied(id)).isZero();
+  }
+
+  @Test
+  void unmappablePayloadIsNotRetried() {
+    Api.Response r =
+        as("orders")
+            .post(
+                "/api/v1/messages/send",
+                Map.of("topic", "order.created", "payload", List.of("not", "an", "order")));
+    UUID id = r.id();
+    Await.until(WAIT, "dead", () -> "DEAD".equals(delivery(id, "status")));
+    assertThat(delivery(id, "last_error")).contains("payload does not map");
+  }
+
+  @Test
+  void acksAreBatched() {
+    int before = consumer.getBean(AckBatcher.class).calls();
+    List<UUID> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      ids.add(send("batch-" + i + "-" + UUID.randomUUID()));
+    }
+    Await.until(
+        WAIT,
+        "all acked",
+        () -> ids.stream().allMatch(id -> "ACKED".equals(delivery(id, "status"))));
+    int calls = consumer.getBean(AckBatcher.class).calls() - before;
+    assertThat(calls).as("ack calls for 40 messages").isBetween(1, 20);
+  }
+}
