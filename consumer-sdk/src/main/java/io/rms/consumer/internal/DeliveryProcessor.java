@@ -31,6 +31,7 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
   private final AckBatcher acks;
   private final ResilientRmsClient client;
   private final JsonMapper json;
+  private final ListenerStats stats;
 
   public DeliveryProcessor(
       ListenerMethod listener,
@@ -38,13 +39,15 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
       TransactionTemplate tx,
       AckBatcher acks,
       ResilientRmsClient client,
-      JsonMapper json) {
+      JsonMapper json,
+      ListenerStats stats) {
     this.listener = listener;
     this.inbox = inbox;
     this.tx = tx;
     this.acks = acks;
     this.client = client;
     this.json = json;
+    this.stats = stats;
   }
 
   /** What happened to one delivery. */
@@ -67,6 +70,12 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
 
   /** Processes a delivery (without touching the AMQP channel). */
   public Outcome process(Message message) {
+    Outcome outcome = processOnce(message);
+    stats.record(outcome);
+    return outcome;
+  }
+
+  private Outcome processOnce(Message message) {
     MessageMetadata metadata = metadata(message.getMessageProperties(), listener.subscription());
     if (metadata == null) {
       log.error(

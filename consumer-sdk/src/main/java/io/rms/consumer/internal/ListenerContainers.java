@@ -40,6 +40,7 @@ public final class ListenerContainers implements SmartLifecycle {
   private final JsonMapper json;
   private final Settings settings;
   private final List<SimpleMessageListenerContainer> containers = new ArrayList<>();
+  private final ListenerStats stats = new ListenerStats();
   private ScheduledExecutorService cleaner;
   private volatile boolean running;
 
@@ -85,7 +86,8 @@ public final class ListenerContainers implements SmartLifecycle {
       container.setDefaultRequeueRejected(false);
       container.setMissingQueuesFatal(false);
       container.setBeanName("rms-listener-" + listener.subscription());
-      container.setMessageListener(new DeliveryProcessor(listener, inbox, tx, acks, client, json));
+      container.setMessageListener(
+          new DeliveryProcessor(listener, inbox, tx, acks, client, json, stats));
       container.afterPropertiesSet();
       container.start();
       containers.add(container);
@@ -150,6 +152,11 @@ public final class ListenerContainers implements SmartLifecycle {
   @Override
   public boolean isRunning() {
     return running;
+  }
+
+  /** What the listeners did so far. */
+  public ListenerStats stats() {
+    return stats;
   }
 
   /** The running containers (for tests and health checks). */
