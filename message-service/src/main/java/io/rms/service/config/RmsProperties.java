@@ -131,6 +131,11 @@ public record RmsProperties(
    * The demo producer, consumer and subscription registered in embedded mode.
    *
    * @param enabled register them (only ever in embedded mode)
+   * @param checkBackUrl the demo producer's check-back URL (the example order-service's endpoint)
+   * @param checkBackSecret the demo producer's check-back signing secret (a throw-away demo value)
    */
-  public record Demo(@DefaultValue("true") boolean enabled) {}
+  public record Demo(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("http://localhost:8081/rms/check-back") String checkBackUrl,
+      @DefaultValue("demo-check-back-secret") String checkBackSecret) {}
 }

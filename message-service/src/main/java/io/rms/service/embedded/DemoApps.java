@@ -19,7 +19,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * In embedded mode, registers a demo producer ({@code orders}, topic {@code order.created}), a demo
  * consumer ({@code cart}) and its subscription {@code cart.order-created}, with fresh API keys
- * printed at start-up and written to {@code <data-dir>/demo-keys.env}.
+ * printed at start-up and written to {@code <data-dir>/demo-keys.env}. The producer's check-back
+ * goes to the example order-service ({@code rms.demo.check-back-url}, default {@code
+ * http://localhost:8081/rms/check-back}, secret {@code rms.demo.check-back-secret}).
  */
 @Component
 @DependsOn("registryBootstrap")
@@ -64,6 +66,8 @@ class DemoApps implements InitializingBean {
           producer.setApiKeyHashes(new String[] {apiKeys.hashIfPlain(producerKey)});
           producer.setProduces(new String[] {TOPIC});
           producer.setRoles(new String[] {"OPERATOR"});
+          producer.setCheckBackUrl(properties.demo().checkBackUrl());
+          producer.setCheckBackSecret(properties.demo().checkBackSecret());
           apps.save(producer);
           App consumer = apps.findById(CONSUMER).orElseGet(() -> new App(CONSUMER));
           consumer.setApiKeyHashes(new String[] {apiKeys.hashIfPlain(consumerKey)});
