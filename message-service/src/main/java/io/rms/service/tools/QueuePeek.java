@@ -37,7 +37,8 @@ public final class QueuePeek {
       System.out.println("message_id:   " + p.getMessageId());
       System.out.println("content_type: " + p.getContentType());
       System.out.println("timestamp:    " + p.getTimestamp());
-      Map<String, Object> headers = new TreeMap<>(p.getHeaders() == null ? Map.of() : p.getHeaders());
+      Map<String, Object> headers =
+          new TreeMap<>(p.getHeaders() == null ? Map.of() : p.getHeaders());
       headers.forEach((k, v) -> System.out.println("header " + k + ": " + v));
       System.out.println("body:         " + new String(r.getBody(), StandardCharsets.UTF_8));
     }
