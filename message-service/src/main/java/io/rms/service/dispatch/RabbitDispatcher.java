@@ -31,28 +31,32 @@ class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
 
   private final RabbitTemplate rabbit;
   private final PublishOutcomes outcomes;
-  private final ThreadPoolExecutor executor;
+  private final RmsProperties.Dispatch config;
   private final Duration confirmTimeout;
+  private volatile ThreadPoolExecutor executor;
   private volatile boolean running;
 
   RabbitDispatcher(RabbitTemplate rabbit, PublishOutcomes outcomes, RmsProperties properties) {
     this.rabbit = rabbit;
     this.rabbit.setMandatory(true);
     this.outcomes = outcomes;
-    RmsProperties.Dispatch config = properties.dispatch();
+    this.config = properties.dispatch();
     this.confirmTimeout = config.confirmTimeout();
-    this.executor =
-        new ThreadPoolExecutor(
-            config.threads(),
-            config.threads(),
-            60,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(config.queueCapacity()),
-            runnable -> {
-              Thread t = new Thread(runnable, "rms-publisher");
-              t.setDaemon(true);
-              return t;
-            });
+    this.executor = newExecutor();
+  }
+
+  private ThreadPoolExecutor newExecutor() {
+    return new ThreadPoolExecutor(
+        config.threads(),
+        config.threads(),
+        60,
+        TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(config.queueCapacity()),
+        runnable -> {
+          Thread t = new Thread(runnable, "rms-publisher");
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   @Override
@@ -103,6 +107,10 @@ class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
 
   @Override
   public void start() {
+    // a stopped context can be started again (the test context cache pauses idle contexts)
+    if (executor.isShutdown()) {
+      executor = newExecutor();
+    }
     running = true;
   }
 
@@ -110,6 +118,7 @@ class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
   @Override
   public void stop() {
     running = false;
+    ThreadPoolExecutor executor = this.executor;
     executor.shutdown();
     try {
       if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {

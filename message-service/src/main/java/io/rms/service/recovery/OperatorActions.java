@@ -121,7 +121,10 @@ public class OperatorActions {
    * attempt; its attempt count keeps rising, so consumers see the history in {@code x-rms-attempt}.
    */
   public RedeliverResult redeliver(AppInfo operator, RedeliverRequest request) {
-    if (request.subscription() == null || registry.subscription(request.subscription()).isEmpty()) {
+    if (request.subscription() == null || request.subscription().isBlank()) {
+      throw RmsProblem.invalid("subscription is required");
+    }
+    if (registry.subscription(request.subscription()).isEmpty()) {
       throw new RmsProblem(ErrorCode.NOT_FOUND, "no subscription " + request.subscription());
     }
     String actor = actor(operator);
