@@ -28,6 +28,11 @@ public final class RmsClients {
     return builder(apiKey).target(RmsClient.class, baseUrl);
   }
 
+  /** An admin client (operator actions, audit) for the service at {@code baseUrl}. */
+  public static RmsAdminClient createAdmin(String baseUrl, String apiKey) {
+    return builder(apiKey).target(RmsAdminClient.class, baseUrl);
+  }
+
   /** A Feign builder with codec, authentication, timeouts and error decoding set up. */
   public static Feign.Builder builder(String apiKey) {
     JsonMapper mapper = JsonMapper.builder().findAndAddModules().build();

@@ -79,15 +79,50 @@ public record RmsProperties(
       @DefaultValue("2.0") double multiplier,
       @DefaultValue("10m") Duration max) {}
 
-  /** Check-back of PREPARED messages. */
+  /**
+   * Check-back of PREPARED messages (DESIGN §6).
+   *
+   * @param after a PREPARED message is first checked back once older than this
+   * @param maxChecks checks without a decision before the message is parked IN_DOUBT
+   * @param allowedHosts hosts a check-back URL may name ({@code *} any, {@code *.example.com} a
+   *     domain and its subdomains)
+   * @param backoff the wait between checks without a decision (full jitter)
+   * @param connectTimeout connect timeout of a check-back call
+   * @param readTimeout read timeout of a check-back call
+   * @param maxResponseBytes a larger answer counts as UNKNOWN
+   * @param threads concurrent check-back calls of one instance
+   * @param perAppConcurrency concurrent calls to one app (its bulkhead); beyond it the check waits
+   * @param circuitOpenFor how long an app's open circuit refuses calls before probing again
+   */
   public record CheckBack(
       @DefaultValue("30s") Duration after,
       @DefaultValue("15") int maxChecks,
-      @DefaultValue("*") List<String> allowedHosts) {}
+      @DefaultValue("*") List<String> allowedHosts,
+      @DefaultValue Backoff backoff,
+      @DefaultValue("1s") Duration connectTimeout,
+      @DefaultValue("3s") Duration readTimeout,
+      @DefaultValue("4096") int maxResponseBytes,
+      @DefaultValue("16") int threads,
+      @DefaultValue("4") int perAppConcurrency,
+      @DefaultValue("30s") Duration circuitOpenFor) {}
 
-  /** The recovery sweeps. */
+  /**
+   * The recovery sweeps.
+   *
+   * @param interval period of the check-back and redelivery sweeps
+   * @param batchSize most items one sweep run claims
+   * @param maxInFlight most sweep publishes awaiting their broker confirm (backlog drain rate)
+   * @param lease how long a claimed delivery stays hidden from other instances
+   * @param retentionInterval period of the retention sweep
+   * @param retentionMaxBatches most delete batches of {@code batchSize} per retention run
+   */
   public record Recovery(
-      @DefaultValue("5s") Duration interval, @DefaultValue("500") int batchSize) {}
+      @DefaultValue("5s") Duration interval,
+      @DefaultValue("500") int batchSize,
+      @DefaultValue("2000") int maxInFlight,
+      @DefaultValue("60s") Duration lease,
+      @DefaultValue("10m") Duration retentionInterval,
+      @DefaultValue("20") int retentionMaxBatches) {}
 
   /**
    * Broker topology.

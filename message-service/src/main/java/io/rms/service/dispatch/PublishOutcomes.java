@@ -3,6 +3,7 @@ package io.rms.service.dispatch;
 import io.rms.service.config.RmsProperties;
 import io.rms.service.message.DeliveryBookkeeping;
 import io.rms.service.message.DeliveryStore.Published;
+import io.rms.service.message.PublishListener;
 import io.rms.service.message.PublishRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -29,12 +31,18 @@ public class PublishOutcomes implements SmartLifecycle {
   private final BlockingQueue<Item> queue = new LinkedBlockingQueue<>();
   private final DeliveryBookkeeping bookkeeping;
   private final Duration failureRetry;
+  private final ObjectProvider<PublishListener> listenerBeans;
+  private volatile List<PublishListener> listeners = List.of();
   private volatile boolean running;
   private Thread writer;
 
-  PublishOutcomes(DeliveryBookkeeping bookkeeping, RmsProperties properties) {
+  PublishOutcomes(
+      DeliveryBookkeeping bookkeeping,
+      RmsProperties properties,
+      ObjectProvider<PublishListener> listenerBeans) {
     this.bookkeeping = bookkeeping;
     this.failureRetry = properties.dispatch().failureRetry();
+    this.listenerBeans = listenerBeans;
   }
 
   /** The broker confirmed the publish and did not return it. */
@@ -60,6 +68,7 @@ public class PublishOutcomes implements SmartLifecycle {
         batch.add(first);
         queue.drainTo(batch, BATCH - 1);
         write(batch);
+        notify(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -86,8 +95,18 @@ public class PublishOutcomes implements SmartLifecycle {
     bookkeeping.published(ok);
   }
 
+  private void notify(List<Item> batch) {
+    for (PublishListener listener : listeners) {
+      for (Item item : batch) {
+        listener.recorded(item.request());
+      }
+    }
+  }
+
   @Override
   public void start() {
+    // resolved here, not in the constructor: listeners publish through the dispatcher (a cycle)
+    listeners = listenerBeans.orderedStream().toList();
     running = true;
     writer = new Thread(this::loop, "rms-publish-outcomes");
     writer.setDaemon(true);

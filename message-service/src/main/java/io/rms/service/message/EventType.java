@@ -17,5 +17,20 @@ public final class EventType {
   /** The confirmed topic had no active subscription left: nothing to deliver. */
   public static final String NO_SUBSCRIPTION = "NO_SUBSCRIPTION";
 
+  /** A check-back call's result: detail has the decision, the check count and any error. */
+  public static final String CHECK_BACK = "CHECK_BACK";
+
+  /** Check-backs gave no decision {@code maxChecks} times: the message waits for an operator. */
+  public static final String IN_DOUBT = "IN_DOUBT";
+
+  /** A published delivery was not acked in time and is scheduled again. */
+  public static final String ACK_TIMEOUT = "ACK_TIMEOUT";
+
+  /** An operator resolved a PREPARED or IN_DOUBT message: detail has the decision and result. */
+  public static final String RESOLVE = "RESOLVE";
+
+  /** An operator asked for a delivery to be published again: detail has the former status. */
+  public static final String REDELIVER = "REDELIVER";
+
   private EventType() {}
 }

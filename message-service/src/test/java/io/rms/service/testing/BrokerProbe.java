@@ -14,6 +14,11 @@ public final class BrokerProbe implements AutoCloseable {
   private final Channel channel;
   private final String queue;
 
+  /** A probe of {@code queue} on the broker at host:port. */
+  public static BrokerProbe on(String host, int port, String queue) {
+    return new BrokerProbe(host, port, queue);
+  }
+
   BrokerProbe(String host, int port, String queue) {
     try {
       ConnectionFactory factory = new ConnectionFactory();

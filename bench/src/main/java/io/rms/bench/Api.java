@@ -1,0 +1,95 @@
+package io.rms.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The REST calls the scenarios make, with just enough parsing to get the message id. */
+final class Api {
+  private static final String PAD = "x".repeat(960);
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+  private final String base;
+  private final AtomicLong sequence = new AtomicLong();
+  final AtomicLong errors = new AtomicLong();
+
+  Api(int port) {
+    this.base = "http://127.0.0.1:" + port + "/api/v1";
+  }
+
+  /** A ~1 KiB JSON message body for the topic. */
+  String body(String topic) {
+    return "{\"topic\":\""
+        + topic
+        + "\",\"businessKey\":\"b-"
+        + sequence.incrementAndGet()
+        + "\",\"payload\":{\"orderId\":"
+        + sequence.get()
+        + ",\"pad\":\""
+        + PAD
+        + "\"}}";
+  }
+
+  UUID prepare(String topic) {
+    return id(post("/messages", body(topic), Bench.PRODUCER_KEY, 201));
+  }
+
+  void confirm(UUID id) {
+    post("/messages/" + id + "/confirm", null, Bench.PRODUCER_KEY, 200);
+  }
+
+  UUID send(String topic) {
+    return id(post("/messages/send", body(topic), Bench.PRODUCER_KEY, 201));
+  }
+
+  void ack(String subscription, Collection<UUID> ids) {
+    StringBuilder json = new StringBuilder("{\"messageIds\":[");
+    boolean first = true;
+    for (UUID id : ids) {
+      json.append(first ? "\"" : ",\"").append(id).append('"');
+      first = false;
+    }
+    json.append("]}");
+    post("/subscriptions/" + subscription + "/acks", json.toString(), Bench.CONSUMER_KEY, 200);
+  }
+
+  private String post(String path, String json, String key, int expected) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + key);
+    if (json == null) {
+      b.POST(HttpRequest.BodyPublishers.noBody());
+    } else {
+      b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    }
+    try {
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != expected) {
+        errors.incrementAndGet();
+        throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());
+      }
+      return r.body();
+    } catch (IOException e) {
+      errors.incrementAndGet();
+      throw new IllegalStateException(path + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static UUID id(String body) {
+    int at = body.indexOf("\"id\":\"") + 6;
+    return UUID.fromString(body.substring(at, at + 36));
+  }
+}

@@ -1,0 +1,107 @@
+package io.rms.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The service under test, started as a separate JVM with production configuration. */
+final class ServiceProcess implements AutoCloseable {
+  private final Process process;
+  final int port;
+  final Path log;
+
+  private ServiceProcess(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  static ServiceProcess start(Path jar, String jdbcUrl, int port, String queuePrefix, Path log)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx1g");
+    cmd.add("-jar");
+    cmd.add(jar.toString());
+    cmd.add("--server.port=" + port);
+    cmd.add("--spring.datasource.url=" + jdbcUrl);
+    cmd.add("--spring.datasource.username=postgres");
+    cmd.add("--spring.rabbitmq.host=127.0.0.1");
+    cmd.add("--spring.rabbitmq.port=5672");
+    cmd.add("--rms.broker.queue-prefix=" + queuePrefix);
+    cmd.add("--rms.apps[0].id=bench-producer");
+    cmd.add("--rms.apps[0].api-keys[0]=" + Bench.PRODUCER_KEY);
+    cmd.add("--rms.apps[0].produces[0]=bench.topic");
+    cmd.add("--rms.apps[0].produces[1]=bench.backlog");
+    cmd.add("--rms.apps[1].id=bench-consumer");
+    cmd.add("--rms.apps[1].api-keys[0]=" + Bench.CONSUMER_KEY);
+    cmd.add("--rms.subscriptions[0].name=bench.sub");
+    cmd.add("--rms.subscriptions[0].topic=bench.topic");
+    cmd.add("--rms.subscriptions[0].app=bench-consumer");
+    cmd.add("--rms.subscriptions[1].name=bench.backlog");
+    cmd.add("--rms.subscriptions[1].topic=bench.backlog");
+    cmd.add("--rms.subscriptions[1].app=bench-consumer");
+    cmd.add("--logging.level.root=WARN");
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ServiceProcess service = new ServiceProcess(p, port, log);
+    service.awaitHealthy(Duration.ofMinutes(3));
+    return service;
+  }
+
+  private void awaitHealthy(Duration timeout) throws InterruptedException, IOException {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "service exited; see " + log + "\n" + Files.readString(log));
+      }
+      try {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200 && r.body().contains("UP")) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // starting
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("service not healthy within " + timeout + "; see " + log);
+  }
+
+  /** User + system CPU seconds the service process has used so far (Linux /proc). */
+  double cpuSeconds() {
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      return ticks / 100.0;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}

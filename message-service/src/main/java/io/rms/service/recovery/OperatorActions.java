@@ -1,0 +1,239 @@
+package io.rms.service.recovery;
+
+import io.rms.api.AuditEvent;
+import io.rms.api.AuditEventPage;
+import io.rms.api.Decision;
+import io.rms.api.DeliveryStatus;
+import io.rms.api.ErrorCode;
+import io.rms.api.Limits;
+import io.rms.api.MessageStatus;
+import io.rms.api.MessageView;
+import io.rms.api.RedeliverRequest;
+import io.rms.api.RedeliverResult;
+import io.rms.recovery.DeliveryKey;
+import io.rms.service.config.RmsProperties;
+import io.rms.service.message.EventStore;
+import io.rms.service.message.EventType;
+import io.rms.service.message.MessageCommands;
+import io.rms.service.message.MessageStore;
+import io.rms.service.message.StoredMessage;
+import io.rms.service.problem.RmsProblem;
+import io.rms.service.registry.AppInfo;
+import io.rms.service.registry.Registry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What operators do when recovery needs a human: resolve a PREPARED or IN_DOUBT message, publish
+ * deliveries again (one, or a subscription's DEAD ones), read the audit history. Every action is an
+ * event with actor {@code operator:<app id>}, its target and its result.
+ */
+@Service
+public class OperatorActions {
+  private static final int DEFAULT_BULK = 100;
+  private static final TypeReference<Map<String, Object>> OBJECTS = new TypeReference<>() {};
+
+  private final MessageCommands commands;
+  private final MessageStore messages;
+  private final EventStore events;
+  private final RedeliveryStore deliveries;
+  private final Registry registry;
+  private final TransactionTemplate tx;
+  private final JdbcTemplate jdbc;
+  private final JsonMapper json;
+  private final Duration lease;
+
+  OperatorActions(
+      MessageCommands commands,
+      MessageStore messages,
+      EventStore events,
+      RedeliveryStore deliveries,
+      Registry registry,
+      TransactionTemplate tx,
+      JdbcTemplate jdbc,
+      JsonMapper json,
+      RmsProperties properties) {
+    this.commands = commands;
+    this.messages = messages;
+    this.events = events;
+    this.deliveries = deliveries;
+    this.registry = registry;
+    this.tx = tx;
+    this.jdbc = jdbc;
+    this.json = json;
+    this.lease = properties.recovery().lease();
+  }
+
+  /** The actor name of an operator app. */
+  public static String actor(AppInfo operator) {
+    return "operator:" + operator.id();
+  }
+
+  /**
+   * COMMIT (confirm and dispatch) or ROLLBACK (cancel) a message of any app. Repeating a decision
+   * that already took effect answers the message unchanged; a contradicting one is 409.
+   */
+  public MessageView resolve(AppInfo operator, UUID id, Decision decision) {
+    if (decision != Decision.COMMIT && decision != Decision.ROLLBACK) {
+      throw RmsProblem.invalid("decision must be COMMIT or ROLLBACK");
+    }
+    String actor = actor(operator);
+    StoredMessage before = messages.find(id, null).orElseThrow(() -> RmsProblem.notFound(id));
+    try {
+      MessageView after =
+          decision == Decision.COMMIT
+              ? commands.confirmAs(id, actor).message()
+              : commands.cancelAs(id, actor).message();
+      audit(
+          id,
+          decision,
+          before.status(),
+          after.status() == before.status() ? "unchanged" : "applied",
+          actor);
+      return after;
+    } catch (RmsProblem problem) {
+      audit(id, decision, before.status(), "refused: " + problem.code().code(), actor);
+      throw problem;
+    }
+  }
+
+  private void audit(UUID id, Decision decision, MessageStatus from, String result, String actor) {
+    events.append(
+        id,
+        EventType.RESOLVE,
+        null,
+        actor,
+        Map.of("decision", decision.name(), "from", from.name(), "result", result));
+  }
+
+  /**
+   * Publishes deliveries again now: one (DEAD, PUBLISHED or SCHEDULED; an ACKED one is 409) or up
+   * to {@code limit} DEAD deliveries of a subscription. A redelivered DEAD delivery gets one more
+   * attempt; its attempt count keeps rising, so consumers see the history in {@code x-rms-attempt}.
+   */
+  public RedeliverResult redeliver(AppInfo operator, RedeliverRequest request) {
+    if (request.subscription() == null || request.subscription().isBlank()) {
+      throw RmsProblem.invalid("subscription is required");
+    }
+    if (registry.subscription(request.subscription()).isEmpty()) {
+      throw new RmsProblem(ErrorCode.NOT_FOUND, "no subscription " + request.subscription());
+    }
+    String actor = actor(operator);
+    List<RedeliveryStore.Picked> picked =
+        tx.execute(
+            status -> {
+              List<RedeliveryStore.Picked> list = pick(request);
+              for (RedeliveryStore.Picked p : list) {
+                events.append(
+                    p.delivery().messageId(),
+                    EventType.REDELIVER,
+                    p.delivery().subscription(),
+                    actor,
+                    Map.of("from", p.previous().name(), "attempt", p.delivery().nextAttempt()));
+              }
+              return list;
+            });
+    List<DeliveryKey> keys = picked.stream().map(RedeliveryStore.Picked::delivery).toList();
+    deliveries.publish(keys);
+    List<RedeliverResult.Item> items = new ArrayList<>(picked.size());
+    for (RedeliveryStore.Picked p : picked) {
+      items.add(
+          new RedeliverResult.Item(
+              p.delivery().messageId(),
+              p.delivery().subscription(),
+              p.previous(),
+              p.delivery().nextAttempt()));
+    }
+    return new RedeliverResult(items);
+  }
+
+  private List<RedeliveryStore.Picked> pick(RedeliverRequest request) {
+    if (request.messageId() != null) {
+      List<RedeliveryStore.Picked> one =
+          deliveries.pickForRedeliver(
+              request.messageId(),
+              request.subscription(),
+              List.of(DeliveryStatus.DEAD, DeliveryStatus.PUBLISHED, DeliveryStatus.SCHEDULED),
+              1,
+              lease);
+      if (one.isEmpty()) {
+        boolean exists =
+            Boolean.TRUE.equals(
+                jdbc.queryForObject(
+                    "select exists (select 1 from delivery where message_id = ? and subscription = ?)",
+                    Boolean.class,
+                    request.messageId(),
+                    request.subscription()));
+        if (!exists) {
+          throw RmsProblem.notFound(request.messageId() + "/" + request.subscription());
+        }
+        throw new RmsProblem(
+            ErrorCode.ILLEGAL_TRANSITION,
+            "delivery " + request.messageId() + "/" + request.subscription() + " is ACKED");
+      }
+      return one;
+    }
+    if (request.status() != DeliveryStatus.DEAD) {
+      throw RmsProblem.invalid("bulk redeliver needs status DEAD (or a messageId for one)");
+    }
+    int limit = request.limit() == null ? DEFAULT_BULK : request.limit();
+    if (limit < 1 || limit > Limits.MAX_BATCH) {
+      throw RmsProblem.invalid("limit must be 1 to " + Limits.MAX_BATCH);
+    }
+    return deliveries.pickForRedeliver(
+        null, request.subscription(), List.of(DeliveryStatus.DEAD), limit, lease);
+  }
+
+  /** Events newest first, optionally of one message or one type; keyset on the event id. */
+  public AuditEventPage events(UUID messageId, String type, String cursor, Integer limit) {
+    int size = limit == null ? 100 : limit;
+    if (size < 1 || size > Limits.MAX_BATCH) {
+      throw RmsProblem.invalid("limit must be 1 to " + Limits.MAX_BATCH);
+    }
+    Long before;
+    try {
+      before = cursor == null || cursor.isBlank() ? null : Long.valueOf(cursor);
+    } catch (NumberFormatException e) {
+      throw new RmsProblem(ErrorCode.INVALID_ID, "cursor is not one this service issued");
+    }
+    List<AuditEvent> items =
+        jdbc.query(
+            """
+            select id, message_id, at, type, subscription, actor, detail::text as detail
+              from message_event
+             where (?::uuid is null or message_id = ?) and (?::text is null or type = ?)
+               and (?::bigint is null or id < ?)
+             order by id desc
+             limit ?
+            """,
+            (rs, i) -> {
+              String detail = rs.getString("detail");
+              return new AuditEvent(
+                  rs.getLong("id"),
+                  rs.getObject("message_id", UUID.class),
+                  rs.getTimestamp("at").toInstant(),
+                  rs.getString("type"),
+                  rs.getString("subscription"),
+                  rs.getString("actor"),
+                  detail == null ? Map.of() : new LinkedHashMap<>(json.readValue(detail, OBJECTS)));
+            },
+            messageId,
+            messageId,
+            type,
+            type,
+            before,
+            before,
+            size);
+    String next = items.size() == size ? Long.toString(items.get(items.size() - 1).id()) : null;
+    return new AuditEventPage(items, next);
+  }
+}

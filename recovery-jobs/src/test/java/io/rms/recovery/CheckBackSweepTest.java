@@ -1,0 +1,179 @@
+package io.rms.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.rms.recovery.CheckAnswer.Verdict;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class CheckBackSweepTest {
+  private final FakePort port = new FakePort();
+  private final Map<UUID, CheckAnswer> answers = new HashMap<>();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final CheckBackPolicy policy =
+      new CheckBackPolicy(
+          10,
+          3,
+          failures -> Duration.ofSeconds(10L * failures),
+          Duration.ofMinutes(2),
+          Duration.ofSeconds(5));
+  private final CheckBackSweep sweep =
+      new CheckBackSweep(
+          port,
+          m -> answers.getOrDefault(m.id(), CheckAnswer.of(Verdict.UNKNOWN)),
+          policy,
+          Runnable::run,
+          new SweepMeter(registry, Clock.fixed(Instant.ofEpochSecond(1000), ZoneOffset.UTC)));
+
+  @Test
+  void commitConfirmsAndRollbackCancels() {
+    PreparedMessage committed = port.add("orders", 0);
+    PreparedMessage rolledBack = port.add("orders", 4);
+    answers.put(committed.id(), CheckAnswer.of(Verdict.COMMIT));
+    answers.put(rolledBack.id(), CheckAnswer.of(Verdict.ROLLBACK));
+
+    assertThat(sweep.run()).isEqualTo(2);
+
+    assertThat(port.calls)
+        .containsExactlyInAnyOrder("commit " + committed.id(), "rollback " + rolledBack.id());
+    assertThat(outcomes("orders", "COMMIT")).isEqualTo(1);
+    assertThat(outcomes("orders", "ROLLBACK")).isEqualTo(1);
+  }
+
+  @Test
+  void noDecisionAsksAgainAfterTheBackoffOfTheChecksMade() {
+    PreparedMessage unknown = port.add("orders", 0);
+    PreparedMessage failing = port.add("billing", 1);
+    answers.put(failing.id(), CheckAnswer.error("HTTP 500"));
+
+    sweep.run();
+
+    assertThat(port.calls)
+        .containsExactlyInAnyOrder(
+            "retry " + unknown.id() + " PT10S", "retry " + failing.id() + " PT20S");
+    assertThat(outcomes("orders", "UNKNOWN")).isEqualTo(1);
+    assertThat(outcomes("billing", "ERROR")).isEqualTo(1);
+  }
+
+  @Test
+  void theLastAllowedCheckWithoutDecisionParksTheMessageInDoubt() {
+    PreparedMessage last = port.add("orders", 2);
+    answers.put(last.id(), CheckAnswer.error("timeout"));
+
+    sweep.run();
+
+    assertThat(port.calls).containsExactly("park " + last.id());
+  }
+
+  @Test
+  void aProducerNotAskedIsPostponedWithoutCountingACheck() {
+    PreparedMessage skipped = port.add("orders", 2);
+    answers.put(skipped.id(), CheckAnswer.of(Verdict.NOT_CALLED));
+
+    sweep.run();
+
+    assertThat(port.calls).containsExactly("postpone " + skipped.id() + " PT5S");
+    assertThat(registry.find("rms.checkback.outcomes").counters()).isEmpty();
+  }
+
+  @Test
+  void aRunClaimsOneBoundedBatchAndRecordsSweepMetrics() {
+    for (int i = 0; i < 25; i++) {
+      port.add("orders", 0);
+    }
+    assertThat(sweep.run()).isEqualTo(10);
+    assertThat(port.claimedWithLease).containsExactly(Duration.ofMinutes(2));
+    assertThat(registry.get("rms.sweep.batch.size").tag("sweep", "check-back").summary().count())
+        .isEqualTo(1);
+    assertThat(registry.get("rms.sweep.last.run").tag("sweep", "check-back").gauge().value())
+        .isEqualTo(1000.0);
+    assertThat(registry.get("rms.sweep.duration").tag("sweep", "check-back").timer().count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aFailureToRecordOneOutcomeDoesNotStopTheOthers() {
+    PreparedMessage broken = port.add("orders", 0);
+    PreparedMessage fine = port.add("orders", 0);
+    answers.put(broken.id(), CheckAnswer.of(Verdict.COMMIT));
+    answers.put(fine.id(), CheckAnswer.of(Verdict.ROLLBACK));
+    port.failOn = broken.id();
+
+    assertThat(sweep.run()).isEqualTo(2);
+
+    assertThat(port.calls).containsExactly("rollback " + fine.id());
+  }
+
+  private double outcomes(String app, String decision) {
+    return registry
+        .get("rms.checkback.outcomes")
+        .tag("app", app)
+        .tag("decision", decision)
+        .counter()
+        .count();
+  }
+
+  private static final class FakePort implements CheckBackPort {
+    final List<PreparedMessage> prepared = new ArrayList<>();
+    final List<String> calls = new ArrayList<>();
+    final List<Duration> claimedWithLease = new ArrayList<>();
+    UUID failOn;
+
+    PreparedMessage add(String app, int checks) {
+      PreparedMessage m =
+          new PreparedMessage(
+              UUID.randomUUID(), app, null, "order.created", null, Instant.EPOCH, checks);
+      prepared.add(m);
+      return m;
+    }
+
+    @Override
+    public List<PreparedMessage> claimDue(int limit, Duration lease) {
+      claimedWithLease.add(lease);
+      return List.copyOf(prepared.subList(0, Math.min(limit, prepared.size())));
+    }
+
+    private boolean record(String call, PreparedMessage m) {
+      if (m.id().equals(failOn)) {
+        throw new IllegalStateException("database gone");
+      }
+      calls.add(call + " " + m.id());
+      return true;
+    }
+
+    @Override
+    public boolean commit(PreparedMessage message, CheckAnswer answer) {
+      return record("commit", message);
+    }
+
+    @Override
+    public boolean rollback(PreparedMessage message, CheckAnswer answer) {
+      return record("rollback", message);
+    }
+
+    @Override
+    public boolean retryLater(PreparedMessage message, CheckAnswer answer, Duration delay) {
+      calls.add("retry " + message.id() + " " + delay);
+      return true;
+    }
+
+    @Override
+    public boolean park(PreparedMessage message, CheckAnswer answer) {
+      return record("park", message);
+    }
+
+    @Override
+    public void postpone(PreparedMessage message, Duration delay) {
+      calls.add("postpone " + message.id() + " " + delay);
+    }
+  }
+}
