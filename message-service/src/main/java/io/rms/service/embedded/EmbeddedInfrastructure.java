@@ -36,8 +36,6 @@ public class EmbeddedInfrastructure
     Path dataDir = Path.of(env.getProperty("rms.embedded.data-dir", "./data")).toAbsolutePath();
     Map<String, Object> props = new HashMap<>();
     props.put("rms.embedded.active", "true");
-    // DemoApps is conditional on this property; without it the demo apps were never registered
-    props.put("rms.demo.enabled", env.getProperty("rms.demo.enabled", "true"));
     if (needDatabase) {
       int port = freePort(env.getProperty("rms.embedded.postgres-port", Integer.class, 54329));
       EmbeddedDatabase db = EmbeddedDatabase.start(dataDir.resolve("postgres"), port);

@@ -6,7 +6,6 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import io.rms.api.RmsClients;
 import io.rms.consumer.internal.ListenerContainers;
 import io.rms.consumer.internal.ListenerStats;
 import io.rms.examples.cart.CartService;
@@ -19,7 +18,6 @@ import io.rms.producer.internal.Completer;
 import io.rms.service.RmsApplication;
 import io.rms.service.testing.Await;
 import io.rms.service.testing.TestInfra;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +31,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.junit.jupiter.api.AfterEach;
@@ -71,7 +68,8 @@ class OrderCartEndToEndTest {
   static final ThreadLocal<Boolean> DYING = ThreadLocal.withInitial(() -> false);
 
   private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-  private final Set<UUID> abandoned = ConcurrentHashMap.newKeySet();
+  private final Set<UUID> abandonedCommitted = ConcurrentHashMap.newKeySet();
+  private final Set<UUID> abandonedRolledBack = ConcurrentHashMap.newKeySet();
   private final Set<Long> consumerFailedOnce = ConcurrentHashMap.newKeySet();
 
   /** The completer of a producer that dies right after its local transaction, when told to. */
@@ -85,7 +83,7 @@ class OrderCartEndToEndTest {
     @Override
     public void committed(UUID messageId) {
       if (DYING.get()) {
-        abandoned.add(messageId);
+        abandonedCommitted.add(messageId);
       } else {
         real.committed(messageId);
       }
@@ -94,7 +92,7 @@ class OrderCartEndToEndTest {
     @Override
     public void rolledBack(UUID messageId) {
       if (DYING.get()) {
-        abandoned.add(messageId);
+        abandonedRolledBack.add(messageId);
       } else {
         real.rolledBack(messageId);
       }
@@ -169,11 +167,12 @@ class OrderCartEndToEndTest {
                 "--rms.subscriptions[0].backoff.initial=200ms",
                 "--rms.subscriptions[0].backoff.max=2s",
                 "--rms.check-back.after=3s",
+                "--rms.check-back.backoff.initial=1s",
+                "--rms.check-back.backoff.max=2s",
                 "--rms.recovery.interval=1s",
                 "--logging.level.root=WARN");
     contexts.add(service);
     JdbcTemplate serviceDb = new JdbcTemplate(service.getBean(javax.sql.DataSource.class));
-    boolean serviceChecksBack = serviceHasCheckBack();
 
     // the order service (producer); its completer "dies" for the orders the plan says
     SpringApplication orderApp = OrderServiceApplication.application();
@@ -243,28 +242,6 @@ class OrderCartEndToEndTest {
       plans.add(new Planned(i, "c" + random.nextInt(CUSTOMERS), lines, random.nextDouble() < 0.1));
     }
 
-    // the check-back: the service's own sweep, or (without one) the same calls made from here
-    ScheduledExecutorService driver = Executors.newSingleThreadScheduledExecutor();
-    CheckBackDriver checkBack =
-        new CheckBackDriver(
-            RmsClients.create(serviceUrl, "shop-key"),
-            URI.create(checkBackUrl),
-            SECRET,
-            Duration.ofSeconds(3));
-    if (!serviceChecksBack) {
-      driver.scheduleWithFixedDelay(
-          () -> {
-            try {
-              checkBack.sweep();
-            } catch (Exception e) {
-              System.err.println("check-back driver: " + e);
-            }
-          },
-          1,
-          1,
-          TimeUnit.SECONDS);
-    }
-
     OrderService orderService = orders.getBean(OrderService.class);
     ExecutorService clients = Executors.newFixedThreadPool(8);
     List<Future<Committed>> results = new ArrayList<>();
@@ -299,7 +276,8 @@ class OrderCartEndToEndTest {
     assertThat(rolledBack).isEqualTo(plannedRollbacks);
     long diedCommitted = committed.stream().filter(c -> c.plan().dies()).count();
     long diedRolledBack = plans.stream().filter(p -> p.dies()).count() - diedCommitted;
-    assertThat(abandoned).hasSize((int) (diedCommitted + diedRolledBack));
+    assertThat(abandonedCommitted).hasSize((int) diedCommitted);
+    assertThat(abandonedRolledBack).hasSize((int) diedRolledBack);
 
     // wait until the service has nothing in flight for the producer and the cart acked all
     try {
@@ -316,17 +294,25 @@ class OrderCartEndToEndTest {
           });
     } catch (AssertionError notResolved) {
       System.err.printf(
-          "unresolved: messages %s, deliveries %s, check-back driver commit=%s rollback=%s"
-              + " unknown=%s, consumer %s%n",
+          "unresolved: messages %s, deliveries %s, consumer %s%n",
           statusCounts(serviceDb, "message", "app_id = 'shop'"),
           statusCounts(serviceDb, "delivery", "subscription = '" + QUEUE_SUB + "'"),
-          checkBack.commits,
-          checkBack.rollbacks,
-          checkBack.unknowns,
           cart.getBean(ListenerContainers.class).stats());
       throw notResolved;
     }
-    driver.shutdownNow();
+
+    // the "dead" producers' messages were resolved by the service's check-back, correctly
+    Map<UUID, String> checkedBack = new HashMap<>();
+    serviceDb.query(
+        "select message_id, detail->>'decision' from message_event"
+            + " where type = 'CHECK_BACK' and detail->>'decision' in ('COMMIT', 'ROLLBACK')",
+        rs -> {
+          checkedBack.put(rs.getObject(1, UUID.class), rs.getString(2));
+        });
+    long checkBackCommits =
+        abandonedCommitted.stream().filter(id -> "COMMIT".equals(checkedBack.get(id))).count();
+    long checkBackRollbacks =
+        abandonedRolledBack.stream().filter(id -> "ROLLBACK".equals(checkedBack.get(id))).count();
 
     // the broker hands a sample of processed messages over again: the inbox must absorb them
     ListenerStats stats = cart.getBean(ListenerContainers.class).stats();
@@ -406,11 +392,13 @@ class OrderCartEndToEndTest {
             + "  appliedExactlyOnce=%d appliedTwice=%d phantoms(rolled back but applied)=%d"
             + " wrongCartQuantities=%d inbox=%d%n"
             + "  duplicatesSuppressed=%d (of which replayed by the test %d) unresolved=%d%n"
-            + "  check-back by %s%s; consumer %s; placing took %.1f s%n%n",
+            + "  check-back by the service: COMMIT for %d of %d died-after-commit, ROLLBACK for %d"
+            + " of %d died-after-rollback (%d messages resolved by check-back in all);"
+            + " consumer %s; placing took %.1f s%n%n",
         ORDERS,
         committed.size(),
         rolledBack,
-        abandoned.size(),
+        abandonedCommitted.size() + abandonedRolledBack.size(),
         diedCommitted,
         diedRolledBack,
         consumerFailedOnce.size(),
@@ -422,20 +410,17 @@ class OrderCartEndToEndTest {
         stats.duplicates(),
         Math.min(REPLAYED_DUPLICATES, committed.size()),
         unresolved,
-        serviceChecksBack ? "the service's sweep" : "the test's driver",
-        serviceChecksBack
-            ? ""
-            : " (commit="
-                + checkBack.commits
-                + " rollback="
-                + checkBack.rollbacks
-                + " unknown="
-                + checkBack.unknowns
-                + ")",
+        checkBackCommits,
+        abandonedCommitted.size(),
+        checkBackRollbacks,
+        abandonedRolledBack.size(),
+        checkedBack.size(),
         stats,
         placeSeconds);
 
     assertThat(diedCommitted).isPositive();
+    assertThat(checkBackCommits).isEqualTo(diedCommitted);
+    assertThat(checkBackRollbacks).isEqualTo(diedRolledBack);
     assertThat(diedRolledBack).isPositive();
     assertThat(consumerFailedOnce).isNotEmpty();
     assertThat(appliedOnce).isEqualTo(committed.size());
@@ -445,15 +430,6 @@ class OrderCartEndToEndTest {
     assertThat(inbox).isEqualTo(committed.size());
     assertThat(stats.failedRetry()).isGreaterThanOrEqualTo(consumerFailedOnce.size());
     assertThat(stats.failedFinal()).isZero();
-  }
-
-  private static boolean serviceHasCheckBack() {
-    try {
-      Class.forName("io.rms.service.recovery.HttpCheckBackClient");
-      return true;
-    } catch (ClassNotFoundException e) {
-      return false;
-    }
   }
 
   /** The cart service, failing on the first delivery of every n-th order (after its writes). */
