@@ -32,6 +32,10 @@ import tools.jackson.databind.json.JsonMapper;
       DataSourceAutoConfiguration.class,
       DataSourceTransactionManagerAutoConfiguration.class,
       RabbitAutoConfiguration.class
+    },
+    afterName = {
+      "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+      "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration"
     })
 @ConditionalOnProperty(prefix = "rms.client", name = "base-url")
 @ConditionalOnBean({

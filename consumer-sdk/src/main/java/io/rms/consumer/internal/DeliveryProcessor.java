@@ -153,12 +153,20 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
         id,
         text(p, "x-rms-topic"),
         sub != null ? sub : subscription,
-        attempt == null ? 1 : Integer.parseInt(attempt),
+        attempt(attempt),
         text(p, "x-rms-producer"),
         text(p, "x-rms-business-key"),
         text(p, "x-rms-ordering-key"),
         p.getContentType(),
         Collections.unmodifiableMap(user));
+  }
+
+  private static int attempt(String header) {
+    try {
+      return header == null ? 1 : Integer.parseInt(header.trim());
+    } catch (NumberFormatException e) {
+      return 1;
+    }
   }
 
   private static String text(MessageProperties p, String header) {
