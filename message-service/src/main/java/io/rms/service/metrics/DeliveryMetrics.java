@@ -50,20 +50,26 @@ public class DeliveryMetrics {
 
   DeliveryMetrics(MeterRegistry registry) {
     this.registry = registry;
+    // every outcome from the start, so rate() and failure ratios work before the first failure
+    for (ConfirmOutcome outcome : ConfirmOutcome.values()) {
+      confirmTimer(outcome);
+    }
+  }
+
+  private Timer confirmTimer(ConfirmOutcome outcome) {
+    return confirms.computeIfAbsent(
+        outcome,
+        o ->
+            Timer.builder("rms.publish.confirm.latency")
+                .description("Publish to broker publisher confirm")
+                .tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
+                .serviceLevelObjectives(CONFIRM_BUCKETS)
+                .register(registry));
   }
 
   /** The broker answered (or did not) a publish sent {@code nanos} ago. */
   public void confirmed(ConfirmOutcome outcome, long nanos) {
-    confirms
-        .computeIfAbsent(
-            outcome,
-            o ->
-                Timer.builder("rms.publish.confirm.latency")
-                    .description("Publish to broker publisher confirm")
-                    .tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
-                    .serviceLevelObjectives(CONFIRM_BUCKETS)
-                    .register(registry))
-        .record(nanos, TimeUnit.NANOSECONDS);
+    confirmTimer(outcome).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** The subscription acked deliveries whose messages were confirmed these many millis ago. */

@@ -119,9 +119,19 @@ class MetricsTest extends IntegrationTest {
                       Map.of("subscription", SUB, "le", "+Inf")))
           .isEqualTo(3);
       assertThat(after.value("rms_delivery_e2e_latency_seconds_sum", sub)).isPresent();
-      assertThat(after.value("rms_publish_confirm_latency_seconds_bucket", Map.of("le", "0.01")))
+      assertThat(
+              after.value(
+                  "rms_publish_confirm_latency_seconds_bucket",
+                  Map.of("outcome", "ack", "le", "0.01")))
           .as("fixed histogram buckets for the ack outcome")
           .isPresent();
+      for (String outcome : List.of("nack", "returned", "no_confirm")) {
+        assertThat(
+                after.value(
+                    "rms_publish_confirm_latency_seconds_count", Map.of("outcome", outcome)))
+            .as("every confirm outcome is exported from the start")
+            .isPresent();
+      }
 
       // backlog gauges equal the database at the refresh (nothing else runs in between)
       for (String status : List.of("PREPARED", "CONFIRMED", "DELIVERED", "CANCELLED", "IN_DOUBT")) {
