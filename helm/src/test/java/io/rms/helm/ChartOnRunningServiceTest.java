@@ -76,6 +76,7 @@ class ChartOnRunningServiceTest {
     env.put("SPRING_CONFIG_ADDITIONAL_LOCATION", "optional:file:" + configDir + "/");
 
     TestInfra infra = TestInfra.get();
+    infra.deleteAtExit(infra.queuePrefix + "cart.chart-created");
     SpringApplication app = RmsApplication.application();
     // the pod's environment, below the command line (as in a container) and read before the
     // config files are located, so SPRING_CONFIG_ADDITIONAL_LOCATION takes effect
