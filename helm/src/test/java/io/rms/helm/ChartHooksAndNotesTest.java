@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +54,28 @@ class ChartHooksAndNotesTest {
         .last()
         .isEqualTo("http://rms-reliable-message-service:8080/actuator/health/readiness");
     assertThat(curl.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    Rendered withPolicy =
+        ChartRenderer.template(
+            Map.of("networkPolicy.enabled", true, "metrics.serviceMonitor.enabled", true));
+    Map<String, String> selected =
+        withPolicy
+            .get(NetworkPolicy.class, "rms-reliable-message-service")
+            .getSpec()
+            .getPodSelector()
+            .getMatchLabels();
+    assertThat(labels.entrySet().containsAll(selected.entrySet()))
+        .as("the NetworkPolicy leaves the test pod alone")
+        .isFalse();
+    Map<String, String> scraped =
+        withPolicy
+            .get(Service.class, "rms-reliable-message-service-metrics")
+            .getSpec()
+            .getSelector();
+    assertThat(labels.entrySet().containsAll(scraped.entrySet()))
+        .as("the metrics Service does not select the test pod")
+        .isFalse();
   }
 
   @Test
