@@ -22,8 +22,8 @@ import org.springframework.stereotype.Component;
  * of their own; a scrape only reads the last snapshot, so scraping costs no SQL.
  *
  * <ul>
- *   <li>{@code rms.messages{status}}: messages per status
- *   <li>{@code rms.deliveries{subscription,status}}: deliveries per subscription and status
+ *   <li>{@code rms.messages{status}}: messages PREPARED, CONFIRMED, IN_DOUBT
+ *   <li>{@code rms.deliveries{subscription,status}}: deliveries SCHEDULED, PUBLISHED, DEAD
  *   <li>{@code rms.deliveries.dead{subscription}}: DEAD deliveries (waiting for an operator)
  *   <li>{@code rms.messages.oldest.prepared.age}: seconds since the oldest PREPARED was prepared
  *   <li>{@code rms.deliveries.oldest.unacked.age{subscription}}: seconds the oldest due, unacked
@@ -48,10 +48,12 @@ class BacklogMetrics implements SmartLifecycle {
     this.query = new BacklogQuery(dataSource, properties);
     this.properties = properties;
     this.messages =
-        MultiGauge.builder("rms.messages").description("Messages per status").register(registry);
+        MultiGauge.builder("rms.messages")
+            .description("Messages in flight per status (PREPARED, CONFIRMED, IN_DOUBT)")
+            .register(registry);
     this.deliveries =
         MultiGauge.builder("rms.deliveries")
-            .description("Deliveries per subscription and status")
+            .description("Deliveries per subscription in SCHEDULED, PUBLISHED or DEAD")
             .register(registry);
     this.dead =
         MultiGauge.builder("rms.deliveries.dead")

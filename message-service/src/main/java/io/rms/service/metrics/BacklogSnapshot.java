@@ -5,8 +5,8 @@ import java.util.Map;
 /**
  * One reading of the backlog, taken by {@link BacklogQuery}.
  *
- * @param messages messages per status (every status present, zero when none)
- * @param deliveries deliveries per subscription, then per status (every status present)
+ * @param messages messages per non-final status (every one present, zero when none)
+ * @param deliveries per subscription, SCHEDULED, PUBLISHED and DEAD deliveries (zero when none)
  * @param oldestPreparedSeconds age of the oldest PREPARED message, 0 when there is none
  * @param oldestUnackedSeconds per subscription, how long its oldest due SCHEDULED or PUBLISHED
  *     delivery has waited for its ack (0 when none)
