@@ -227,6 +227,9 @@ metadata:
 spec:
   serviceAccountName: {{ include "reliable-message-service.serviceAccountName" $ }}
   automountServiceAccountToken: {{ $v.serviceAccount.automountServiceAccountToken }}
+  # no *_SERVICE_HOST/*_PORT variables: Spring binds env vars, and a Service named e.g. "server"
+  # would set SERVER_PORT=tcp://...
+  enableServiceLinks: false
   {{- with $v.imagePullSecrets }}
   imagePullSecrets:
     {{- toYaml . | nindent 4 }}

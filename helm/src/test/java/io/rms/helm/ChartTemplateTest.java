@@ -124,6 +124,7 @@ class ChartTemplateTest {
       Container c = container(d);
       assertThat(c.getImage()).isEqualTo("reliable-message-service:0.1.0");
       assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+      assertThat(pod.getEnableServiceLinks()).as("no env vars Spring would bind").isFalse();
       assertThat(pod.getServiceAccountName()).isEqualTo(FULL);
       assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
       assertThat(pod.getSecurityContext().getSeccompProfile().getType())
