@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
@@ -24,6 +25,19 @@ class RedeliveryTest extends IntegrationTest {
   private static final String SUB = "cart.order-created";
 
   @Autowired RedeliverySweep sweep;
+
+  /**
+   * Other tests' unfinished deliveries must not become due while this one runs the sweep (their
+   * redeliveries would land in the queues read here): only this test's due(...) makes work.
+   */
+  @BeforeEach
+  void parkOtherDeliveries() {
+    jdbc.update(
+        """
+        update delivery set next_attempt_at = now() + interval '1 day'
+         where status in ('SCHEDULED', 'PUBLISHED')
+        """);
+  }
 
   private UUID send(String topic) {
     Response r =
