@@ -25,6 +25,7 @@ class RedeliveryTest extends IntegrationTest {
   private static final String SUB = "cart.order-created";
 
   @Autowired RedeliverySweep sweep;
+  @Autowired RedeliveryStore deliveries;
 
   /**
    * Other tests' unfinished deliveries must not become due while this one runs the sweep (their
@@ -75,6 +76,12 @@ class RedeliveryTest extends IntegrationTest {
         subscription);
   }
 
+  /** Runs the sweep and waits until the outcomes of the publishes it started are recorded. */
+  private void sweepAndSettle() {
+    sweep.run();
+    Await.until(WAIT, "publish outcomes recorded", () -> deliveries.inFlight() == 0);
+  }
+
   private static int attemptHeader(GetResponse r) {
     return ((Number) r.getProps().getHeaders().get("x-rms-attempt")).intValue();
   }
@@ -98,10 +105,10 @@ class RedeliveryTest extends IntegrationTest {
 
       for (int attempt = 2; attempt <= 3; attempt++) {
         due(id, SUB);
-        sweep.run(); // ack timeout: PUBLISHED -> SCHEDULED after backoff
+        sweepAndSettle(); // ack timeout: PUBLISHED -> SCHEDULED after backoff (maybe ~0)
         if (delivery(id, SUB).get("status").equals("SCHEDULED")) {
           due(id, SUB);
-          sweep.run(); // due: published with the next attempt
+          sweepAndSettle(); // due: published with the next attempt
         }
         GetResponse again = queue.next(WAIT);
         assertThat(again).as("redelivery " + attempt).isNotNull();
@@ -120,6 +127,29 @@ class RedeliveryTest extends IntegrationTest {
     }
     assertThat(eventTypes(id)).containsExactly("ACK_TIMEOUT", "ACK_TIMEOUT", "DEAD");
     assertThat(as("orders").get("/api/v1/messages/" + id).text("status")).isEqualTo("CONFIRMED");
+  }
+
+  @Test
+  void consumerThatCrashedBeforeAckingGetsTheRedeliveryAndItsAckDeliversTheMessage() {
+    UUID id;
+    try (BrokerProbe queue = queue(SUB)) {
+      queue.purge();
+      id = send("order.created");
+      assertThat(queue.next(WAIT)).as("received, then the consumer crashed").isNotNull();
+      awaitDelivery(id, SUB, "PUBLISHED", 1);
+      due(id, SUB);
+      sweepAndSettle();
+      if (delivery(id, SUB).get("status").equals("SCHEDULED")) {
+        due(id, SUB);
+        sweepAndSettle();
+      }
+      GetResponse again = queue.next(WAIT);
+      assertThat(attemptHeader(again)).isEqualTo(2);
+      awaitDelivery(id, SUB, "PUBLISHED", 2);
+    }
+    as("cart").post("/api/v1/subscriptions/" + SUB + "/acks", Map.of("messageIds", List.of(id)));
+    assertThat(delivery(id, SUB).get("status")).isEqualTo("ACKED");
+    assertThat(as("orders").get("/api/v1/messages/" + id).text("status")).isEqualTo("DELIVERED");
   }
 
   @Test
