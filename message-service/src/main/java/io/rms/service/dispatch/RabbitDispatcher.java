@@ -3,6 +3,8 @@ package io.rms.service.dispatch;
 import io.rms.service.config.RmsProperties;
 import io.rms.service.message.DeliveryDispatcher;
 import io.rms.service.message.PublishRequest;
+import io.rms.service.metrics.DeliveryMetrics;
+import io.rms.service.metrics.DeliveryMetrics.ConfirmOutcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -32,14 +34,20 @@ class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
   private final RabbitTemplate rabbit;
   private final PublishOutcomes outcomes;
   private final RmsProperties.Dispatch config;
+  private final DeliveryMetrics metrics;
   private final Duration confirmTimeout;
   private volatile ThreadPoolExecutor executor;
   private volatile boolean running;
 
-  RabbitDispatcher(RabbitTemplate rabbit, PublishOutcomes outcomes, RmsProperties properties) {
+  RabbitDispatcher(
+      RabbitTemplate rabbit,
+      PublishOutcomes outcomes,
+      RmsProperties properties,
+      DeliveryMetrics metrics) {
     this.rabbit = rabbit;
     this.rabbit.setMandatory(true);
     this.outcomes = outcomes;
+    this.metrics = metrics;
     this.config = properties.dispatch();
     this.confirmTimeout = config.confirmTimeout();
   }
@@ -77,6 +85,7 @@ class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
     CorrelationData correlation =
         new CorrelationData(
             request.messageId() + "/" + request.subscription() + "/" + request.attempt());
+    long sentAt = System.nanoTime();
     try {
       rabbit.send("", request.queue(), AmqpMessages.of(request), correlation);
     } catch (RuntimeException e) {
@@ -89,6 +98,13 @@ class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
         .whenComplete(
             (confirm, error) -> {
               ReturnedMessage returned = correlation.getReturned();
+              metrics.confirmed(
+                  error != null
+                      ? ConfirmOutcome.NO_CONFIRM
+                      : returned != null
+                          ? ConfirmOutcome.RETURNED
+                          : confirm.ack() ? ConfirmOutcome.ACK : ConfirmOutcome.NACK,
+                  System.nanoTime() - sentAt);
               if (error != null) {
                 outcomes.failed(request, "no publisher confirm: " + error);
               } else if (returned != null) {

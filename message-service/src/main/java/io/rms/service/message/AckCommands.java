@@ -9,6 +9,7 @@ import io.rms.api.Limits;
 import io.rms.api.NackRequest;
 import io.rms.api.NackResult;
 import io.rms.service.message.DeliveryStore.DeliveryState;
+import io.rms.service.metrics.DeliveryMetrics;
 import io.rms.service.problem.RmsProblem;
 import io.rms.service.registry.AppInfo;
 import io.rms.service.registry.Registry;
@@ -41,18 +42,21 @@ public class AckCommands {
   private final MessageStore messages;
   private final EventStore events;
   private final TransactionTemplate tx;
+  private final DeliveryMetrics metrics;
 
   AckCommands(
       Registry registry,
       DeliveryStore deliveries,
       MessageStore messages,
       EventStore events,
-      TransactionTemplate tx) {
+      TransactionTemplate tx,
+      DeliveryMetrics metrics) {
     this.registry = registry;
     this.deliveries = deliveries;
     this.messages = messages;
     this.events = events;
     this.tx = tx;
+    this.metrics = metrics;
   }
 
   /** Acknowledges the subscription's deliveries of these messages; acking twice is fine. */
@@ -70,7 +74,9 @@ public class AckCommands {
       throw new RmsProblem(ErrorCode.INVALID_ID, "messageIds holds a null");
     }
     UUID[] ids = messageIds.stream().distinct().sorted().toArray(UUID[]::new);
-    Map<UUID, AckOutcome> outcome = retryingDeadlocks(() -> ackInTx(subscription, ids));
+    Acked acked = retryingDeadlocks(() -> ackInTx(subscription, ids));
+    metrics.acked(subscription, acked.sinceConfirmMillis());
+    Map<UUID, AckOutcome> outcome = acked.outcome();
     List<AckItemResult> items = new ArrayList<>(messageIds.size());
     for (UUID id : messageIds) {
       items.add(new AckItemResult(id, outcome.get(id)));
@@ -78,11 +84,14 @@ public class AckCommands {
     return new AckResult(items);
   }
 
-  private Map<UUID, AckOutcome> ackInTx(String subscription, UUID[] ids) {
+  /** The outcome per id, and for the newly acked ones the time since their message's confirm. */
+  private record Acked(Map<UUID, AckOutcome> outcome, long[] sinceConfirmMillis) {}
+
+  private Acked ackInTx(String subscription, UUID[] ids) {
     return tx.execute(
         status -> {
           List<UUID> acked = deliveries.markAcked(subscription, ids);
-          messages.countAcked(acked);
+          long[] sinceConfirm = messages.countAcked(acked);
           Map<UUID, AckOutcome> result = new LinkedHashMap<>();
           Set<UUID> now = new HashSet<>(acked);
           Set<UUID> before = new HashSet<>();
@@ -98,7 +107,7 @@ public class AckCommands {
                     ? AckOutcome.ACKED
                     : before.contains(id) ? AckOutcome.ALREADY_ACKED : AckOutcome.NOT_FOUND);
           }
-          return result;
+          return new Acked(result, sinceConfirm);
         });
   }
 

@@ -178,15 +178,17 @@ public class MessageStore {
   /**
    * Counts one more acknowledged delivery for each message and makes CONFIRMED → DELIVERED those
    * whose deliveries are all acknowledged. Rows are locked in id order so concurrent acks of
-   * different subscriptions cannot deadlock.
+   * different subscriptions cannot deadlock. Returns, per message, the milliseconds since its
+   * confirm (database clock) for the end-to-end latency metric.
    */
-  void countAcked(Collection<UUID> messageIds) {
+  long[] countAcked(Collection<UUID> messageIds) {
     if (messageIds.isEmpty()) {
-      return;
+      return new long[0];
     }
     MessageLifecycle.check(MessageStatus.CONFIRMED, MessageStatus.DELIVERED);
-    jdbc.update(
-        """
+    return jdbc
+        .queryForList(
+            """
         with locked as (
           select id from message where id = any(?::uuid[]) order by id for update
         )
@@ -198,8 +200,14 @@ public class MessageStore {
                                   then now() else m.finished_at end
           from locked
          where m.id = locked.id
-        """,
-        (Object) messageIds.toArray(UUID[]::new));
+        returning (extract(epoch from now() - m.confirmed_at) * 1000)::bigint
+            """,
+            Long.class,
+            (Object) messageIds.toArray(UUID[]::new))
+        .stream()
+        .filter(java.util.Objects::nonNull)
+        .mapToLong(Long::longValue)
+        .toArray();
   }
 
   /** Completes a confirmed message that has no delivery at all (its topic lost all subscribers). */

@@ -10,7 +10,9 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 
 /**
  * Two chains: the stateless bearer chain for {@code /api/**} (no sessions, no CSRF: no cookies are
- * involved), and the rest (API docs, Swagger UI, health) open for reading.
+ * involved), and the rest (API docs, Swagger UI, health, info, Prometheus metrics) open for
+ * reading; restrict the metrics port with a NetworkPolicy rather than credentials (see
+ * docs/deploy.md).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
@@ -46,6 +48,8 @@ class SecurityConfig {
             "/swagger-ui/**",
             "/swagger-ui.html",
             "/actuator/health/**",
+            "/actuator/info",
+            "/actuator/prometheus",
             "/error")
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .csrf(c -> c.disable())

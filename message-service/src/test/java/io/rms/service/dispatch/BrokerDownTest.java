@@ -39,14 +39,11 @@ class BrokerDownTest extends IntegrationTest {
   void confirmSucceedsWhileTheBrokerIsDownAndTheDeliveryStaysScheduled() {
     PROXY.cut();
     try {
-      long started = System.nanoTime();
       Response sent =
           as("orders")
               .post("/api/v1/messages/send", Map.of("topic", "order.created", "payload", 1));
-      Duration took = Duration.ofNanos(System.nanoTime() - started);
       assertThat(sent.status()).isEqualTo(201);
       assertThat(sent.text("status")).isEqualTo("CONFIRMED");
-      assertThat(took).as("confirm does not wait for the broker").isLessThan(Duration.ofSeconds(3));
 
       UUID prepared =
           as("orders")

@@ -16,6 +16,7 @@ import io.rms.service.testing.BrokerProbe;
 import io.rms.service.testing.IntegrationTest;
 import io.rms.service.testing.ProducerStub;
 import io.rms.service.testing.ProducerStub.Reply;
+import io.rms.service.testing.TestInfra;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +49,10 @@ class CheckBackTest extends IntegrationTest {
     checkBackUrl("shop", stub.url("/shop"));
     checkBackUrl("slowshop", stub.url("/slowshop"));
     breakers.getAllCircuitBreakers().forEach(CircuitBreaker::reset);
+    // earlier tests' messages still PREPARED must not become due (jitter can make a retry due at
+    // once) and take the scripted answers or count against a breaker: only due(...) makes work
+    jdbc.update(
+        "update message set next_check_at = now() + interval '1 day' where status = 'PREPARED'");
   }
 
   @AfterAll
@@ -328,6 +333,23 @@ class CheckBackTest extends IntegrationTest {
     List<JsonNode> slowEvents = checkBackEvents(slow.get(0));
     assertThat(slowEvents.get(slowEvents.size() - 1).get("detail").get("error").asString())
         .isEqualTo("circuit open");
+  }
+
+  @Test
+  void producerThatIsDownCountsAsUnknownAndIsAskedAgainLater() {
+    checkBackUrl("shop", "http://127.0.0.1:" + TestInfra.freePort() + "/rms/check-back");
+    UUID id = prepare("shop", "down-" + UUID.randomUUID());
+    due(id);
+    sweep.run();
+    assertThat(status(id)).isEqualTo("PREPARED");
+    assertThat(checkCount(id)).isEqualTo(1);
+    assertThat(
+            jdbc.queryForObject(
+                "select next_check_at > now() from message where id = ?", Boolean.class, id))
+        .isTrue();
+    JsonNode event = checkBackEvents(id).get(0);
+    assertThat(event.get("detail").get("decision").asString()).isEqualTo("ERROR");
+    assertThat(event.get("detail").get("error").asString()).containsIgnoringCase("connect");
   }
 
   @Test
