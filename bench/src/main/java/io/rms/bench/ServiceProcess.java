@@ -28,6 +28,10 @@ final class ServiceProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
+    String extra = System.getenv("BENCH_SERVICE_JVM_ARGS");
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
     cmd.add("-jar");
     cmd.add(jar.toString());
     cmd.add("--server.port=" + port);
