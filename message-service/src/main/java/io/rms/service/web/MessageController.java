@@ -40,7 +40,8 @@ class MessageController {
 
   @PostMapping
   ResponseEntity<MessageView> prepare(
-      @AuthenticationPrincipal AppInfo app, @Valid @RequestBody PrepareMessageRequest request) {
+      @AuthenticationPrincipal AppInfo app, @RequestBody PrepareMessageRequest request) {
+    // validated once, by MessageFactory (which also validates batch items)
     return respond(commands.prepare(app, request));
   }
 
@@ -56,7 +57,7 @@ class MessageController {
 
   @PostMapping("/send")
   ResponseEntity<MessageView> send(
-      @AuthenticationPrincipal AppInfo app, @Valid @RequestBody PrepareMessageRequest request) {
+      @AuthenticationPrincipal AppInfo app, @RequestBody PrepareMessageRequest request) {
     return respond(commands.send(app, request));
   }
 
