@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationContextInitializer;
@@ -36,6 +37,15 @@ public class EmbeddedInfrastructure
     Path dataDir = Path.of(env.getProperty("rms.embedded.data-dir", "./data")).toAbsolutePath();
     Map<String, Object> props = new HashMap<>();
     props.put("rms.embedded.active", "true");
+    // the two engines start in parallel (each takes seconds)
+    CompletableFuture<EmbeddedBroker> broker =
+        needBroker
+            ? CompletableFuture.supplyAsync(
+                () ->
+                    EmbeddedBroker.start(
+                        dataDir.resolve("broker"),
+                        freePort(env.getProperty("rms.embedded.amqp-port", Integer.class, 5673))))
+            : CompletableFuture.completedFuture(null);
     if (needDatabase) {
       int port = freePort(env.getProperty("rms.embedded.postgres-port", Integer.class, 54329));
       EmbeddedDatabase db = EmbeddedDatabase.start(dataDir.resolve("postgres"), port);
@@ -46,14 +56,14 @@ public class EmbeddedInfrastructure
       log.info("embedded PostgreSQL on {} (data in {})", db.jdbcUrl(), dataDir.resolve("postgres"));
     }
     if (needBroker) {
-      int port = freePort(env.getProperty("rms.embedded.amqp-port", Integer.class, 5673));
-      EmbeddedBroker broker = EmbeddedBroker.start(dataDir.resolve("broker"), port);
-      context.addApplicationListener(closing(broker));
+      EmbeddedBroker started = broker.join();
+      context.addApplicationListener(closing(started));
       props.put("spring.rabbitmq.host", "127.0.0.1");
-      props.put("spring.rabbitmq.port", String.valueOf(port));
+      props.put("spring.rabbitmq.port", String.valueOf(started.port()));
       props.put("spring.rabbitmq.username", "guest");
       props.put("spring.rabbitmq.password", "guest");
-      log.info("embedded AMQP 0-9-1 broker (Qpid Broker-J, in memory) on 127.0.0.1:{}", port);
+      log.info(
+          "embedded AMQP 0-9-1 broker (Qpid Broker-J, in memory) on 127.0.0.1:{}", started.port());
     }
     env.getPropertySources().addFirst(new MapPropertySource("rms-embedded", props));
   }
