@@ -31,34 +31,42 @@ class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
 
   private final RabbitTemplate rabbit;
   private final PublishOutcomes outcomes;
-  private final ThreadPoolExecutor executor;
+  private final RmsProperties.Dispatch config;
   private final Duration confirmTimeout;
+  private volatile ThreadPoolExecutor executor;
   private volatile boolean running;
 
   RabbitDispatcher(RabbitTemplate rabbit, PublishOutcomes outcomes, RmsProperties properties) {
     this.rabbit = rabbit;
     this.rabbit.setMandatory(true);
     this.outcomes = outcomes;
-    RmsProperties.Dispatch config = properties.dispatch();
+    this.config = properties.dispatch();
     this.confirmTimeout = config.confirmTimeout();
-    this.executor =
-        new ThreadPoolExecutor(
-            config.threads(),
-            config.threads(),
-            60,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(config.queueCapacity()),
-            runnable -> {
-              Thread t = new Thread(runnable, "rms-publisher");
-              t.setDaemon(true);
-              return t;
-            });
+  }
+
+  private static ThreadPoolExecutor newExecutor(RmsProperties.Dispatch config) {
+    return new ThreadPoolExecutor(
+        config.threads(),
+        config.threads(),
+        60,
+        TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(config.queueCapacity()),
+        runnable -> {
+          Thread t = new Thread(runnable, "rms-publisher");
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   @Override
   public void dispatch(List<PublishRequest> deliveries) {
+    ThreadPoolExecutor pool = executor;
+    if (!running || pool == null) {
+      log.warn("dispatcher stopped; {} deliveries left to the redelivery sweep", deliveries.size());
+      return;
+    }
     try {
-      executor.execute(() -> deliveries.forEach(this::publish));
+      pool.execute(() -> deliveries.forEach(this::publish));
     } catch (RejectedExecutionException full) {
       log.warn("publish queue full; {} deliveries left to the redelivery sweep", deliveries.size());
     }
@@ -101,8 +109,10 @@ class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
             });
   }
 
+  /** Starts (or restarts, after a stop) the publisher pool. */
   @Override
   public void start() {
+    executor = newExecutor(config);
     running = true;
   }
 
@@ -110,10 +120,11 @@ class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
   @Override
   public void stop() {
     running = false;
-    executor.shutdown();
+    ThreadPoolExecutor pool = executor;
+    pool.shutdown();
     try {
-      if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-        executor.shutdownNow();
+      if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+        pool.shutdownNow();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -23,9 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 @DependsOn("registryBootstrap")
-@ConditionalOnProperty(
-    name = {"rms.embedded.active", "rms.demo.enabled"},
-    matchIfMissing = false)
+@ConditionalOnProperty(name = "rms.embedded.active", havingValue = "true")
 class DemoApps implements InitializingBean {
   static final String PRODUCER = "orders";
   static final String CONSUMER = "cart";
@@ -56,6 +54,9 @@ class DemoApps implements InitializingBean {
 
   @Override
   public void afterPropertiesSet() throws IOException {
+    if (!properties.demo().enabled()) {
+      return;
+    }
     String producerKey = apiKeys.generate();
     String consumerKey = apiKeys.generate();
     tx.executeWithoutResult(

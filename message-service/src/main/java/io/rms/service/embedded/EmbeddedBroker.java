@@ -32,9 +32,17 @@ public final class EmbeddedBroker implements AutoCloseable {
       context.put("qpid.amqp_port", String.valueOf(port));
       Map<String, Object> attributes = new HashMap<>();
       attributes.put(SystemConfig.TYPE, "Memory");
+      // copied to a file: Qpid cannot read a resource nested in the executable jar
+      Path config = workDir.resolve("initial-config.json");
+      try (var in = EmbeddedBroker.class.getResourceAsStream("/embedded/qpid-config.json")) {
+        Files.copy(in, config, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      attributes.put(SystemConfig.INITIAL_CONFIGURATION_LOCATION, config.toUri().toString());
+      // Qpid's default "classpath:" URL protocol is unknown inside Spring Boot's executable jar
+      Path systemProperties = workDir.resolve("system.properties");
+      Files.writeString(systemProperties, "");
       attributes.put(
-          SystemConfig.INITIAL_CONFIGURATION_LOCATION,
-          EmbeddedBroker.class.getResource("/embedded/qpid-config.json").toExternalForm());
+          SystemConfig.INITIAL_SYSTEM_PROPERTIES_LOCATION, systemProperties.toUri().toString());
       attributes.put(SystemConfig.STARTUP_LOGGED_TO_SYSTEM_OUT, false);
       attributes.put(SystemConfig.CONTEXT, context);
       SystemLauncher launcher = new SystemLauncher();

@@ -69,17 +69,24 @@ public class EmbeddedInfrastructure
     };
   }
 
-  /** The preferred port if it is free, else any free port. */
+  /** The preferred port if it is free, else (or when it is 0) any free port. */
   static int freePort(int preferred) {
+    if (preferred <= 0) {
+      return anyFreePort();
+    }
     try (ServerSocket socket = new ServerSocket(preferred)) {
       socket.setReuseAddress(true);
       return preferred;
     } catch (IOException taken) {
-      try (ServerSocket socket = new ServerSocket(0)) {
-        return socket.getLocalPort();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      return anyFreePort();
+    }
+  }
+
+  private static int anyFreePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

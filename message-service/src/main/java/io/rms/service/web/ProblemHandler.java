@@ -30,6 +30,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
  * logged and answered without internals.
  */
 @RestControllerAdvice
+@org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
 class ProblemHandler {
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 

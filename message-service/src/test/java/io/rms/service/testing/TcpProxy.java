@@ -10,27 +10,27 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP proxy in front of the shared broker, so a test can take "the broker" away from one
- * application context ({@link #cut()}: every connection dropped, new ones closed at once) and give
- * it back ({@link #heal()}) without touching the broker itself.
+ * A TCP proxy for fault injection: forwards 127.0.0.1:{@link #port()} to a target; {@link #cut()}
+ * drops every connection and refuses new ones (the target looks down), {@link #heal()} accepts
+ * again.
  */
 public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
-  private final String upstreamHost;
-  private final int upstreamPort;
+  private final String targetHost;
+  private final int targetPort;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile boolean cut;
   private volatile boolean closed;
 
-  public TcpProxy(String upstreamHost, int upstreamPort) {
-    this.upstreamHost = upstreamHost;
-    this.upstreamPort = upstreamPort;
+  public TcpProxy(String targetHost, int targetPort) {
     try {
       this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    Thread acceptor = new Thread(this::accept, "tcp-proxy-accept");
+    this.targetHost = targetHost;
+    this.targetPort = targetPort;
+    Thread acceptor = new Thread(this::accept, "tcp-proxy-" + port());
     acceptor.setDaemon(true);
     acceptor.start();
   }
@@ -39,7 +39,7 @@ public final class TcpProxy implements AutoCloseable {
     return server.getLocalPort();
   }
 
-  /** Drops every connection and refuses new ones until {@link #heal()}. */
+  /** Drops all connections; new ones are closed at once until {@link #heal()}. */
   public void cut() {
     cut = true;
     for (Socket s : sockets) {
@@ -48,31 +48,28 @@ public final class TcpProxy implements AutoCloseable {
     sockets.clear();
   }
 
-  /** Lets connections through again. */
+  /** Accepts and forwards connections again. */
   public void heal() {
     cut = false;
   }
 
   private void accept() {
     while (!closed) {
-      Socket client;
       try {
-        client = server.accept();
-      } catch (IOException e) {
-        return;
-      }
-      if (cut) {
-        closeQuietly(client);
-        continue;
-      }
-      try {
-        Socket upstream = new Socket(upstreamHost, upstreamPort);
+        Socket client = server.accept();
+        if (cut) {
+          closeQuietly(client);
+          continue;
+        }
+        Socket upstream = new Socket(targetHost, targetPort);
         sockets.add(client);
         sockets.add(upstream);
         pump(client, upstream);
         pump(upstream, client);
       } catch (IOException e) {
-        closeQuietly(client);
+        if (closed) {
+          return;
+        }
       }
     }
   }
@@ -90,12 +87,10 @@ public final class TcpProxy implements AutoCloseable {
                   out.flush();
                 }
               } catch (IOException ignored) {
-                // one side closed
+                // connection dropped
               } finally {
                 closeQuietly(from);
                 closeQuietly(to);
-                sockets.remove(from);
-                sockets.remove(to);
               }
             },
             "tcp-proxy-pump");

@@ -1,0 +1,47 @@
+package io.rms.service.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rms.api.DeliveryStatus;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every from × to pair of the delivery state machine. */
+class DeliveryLifecycleTest {
+  private static final Set<String> LEGAL =
+      Set.of(
+          "SCHEDULED>PUBLISHED",
+          "SCHEDULED>ACKED",
+          "SCHEDULED>DEAD",
+          "PUBLISHED>SCHEDULED",
+          "PUBLISHED>ACKED",
+          "PUBLISHED>DEAD",
+          "DEAD>SCHEDULED",
+          "DEAD>ACKED");
+
+  static Stream<Arguments> pairs() {
+    return EnumSet.allOf(DeliveryStatus.class).stream()
+        .flatMap(
+            from -> EnumSet.allOf(DeliveryStatus.class).stream().map(to -> Arguments.of(from, to)));
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @MethodSource("pairs")
+  void onlyTheDesignedTransitionsAreAllowed(DeliveryStatus from, DeliveryStatus to) {
+    boolean legal = LEGAL.contains(from + ">" + to);
+    assertThat(DeliveryLifecycle.allowed(from, to)).isEqualTo(legal);
+    if (legal) {
+      DeliveryLifecycle.check(from, to);
+      assertThat(DeliveryLifecycle.sources(to)).contains(from);
+    } else {
+      assertThatThrownBy(() -> DeliveryLifecycle.check(from, to))
+          .isInstanceOf(IllegalTransitionException.class);
+      assertThat(DeliveryLifecycle.sources(to)).doesNotContain(from);
+    }
+  }
+}

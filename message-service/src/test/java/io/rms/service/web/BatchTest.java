@@ -1,0 +1,109 @@
+package io.rms.service.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rms.service.testing.Api;
+import io.rms.service.testing.Api.Response;
+import io.rms.service.testing.IntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Batch calls answer per item; an invalid item fails alone. */
+class BatchTest extends IntegrationTest {
+
+  @Test
+  void batchPrepareWithMixedItemsCreatesOnlyTheValidOnes() {
+    Api orders = as("orders");
+    String key = "batch-" + UUID.randomUUID();
+    List<Object> items = new ArrayList<>();
+    items.add(
+        Map.of("topic", "order.created", "payload", Map.of("n", 1), "producerMessageId", key));
+    items.add(Map.of("topic", "order.orphan", "payload", 2));
+    items.add(
+        Map.of("topic", "order.created", "payload", 3, "headers", Map.of("x-rms-topic", "t")));
+    items.add(
+        Map.of("topic", "order.created", "payload", Map.of("n", 1), "producerMessageId", key));
+    items.add(Map.of("topic", "order.created", "payload", 99, "producerMessageId", key));
+    items.add(Map.of("payload", 5));
+    Response r = orders.post("/api/v1/messages/batch/prepare", Map.of("items", items));
+    assertThat(r.status()).isEqualTo(200);
+    JsonNode results = r.body().get("items");
+    assertThat(results.size()).isEqualTo(6);
+    assertThat(results.get(0).get("httpStatus").asInt()).isEqualTo(201);
+    assertThat(results.get(0).get("messageStatus").asString()).isEqualTo("PREPARED");
+    assertThat(results.get(1).get("code").asString()).isEqualTo("no-subscription");
+    assertThat(results.get(2).get("code").asString()).isEqualTo("invalid-headers");
+    assertThat(results.get(3).get("httpStatus").asInt()).isEqualTo(200);
+    assertThat(results.get(3).get("id").asString()).isEqualTo(results.get(0).get("id").asString());
+    assertThat(results.get(4).get("code").asString()).isEqualTo("idempotency-conflict");
+    assertThat(results.get(5).get("code").asString()).isEqualTo("validation-failed");
+    for (int i = 0; i < 6; i++) {
+      assertThat(results.get(i).get("index").asInt()).isEqualTo(i);
+    }
+    assertThat(
+            jdbc.queryForObject(
+                "select count(*) from message where producer_message_id = ?", Integer.class, key))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void batchConfirmAndCancelAnswerPerItem() {
+    Api orders = as("orders");
+    UUID a = orders.post("/api/v1/messages", Map.of("topic", "order.created", "payload", 1)).id();
+    UUID b = orders.post("/api/v1/messages", Map.of("topic", "order.created", "payload", 2)).id();
+    UUID c = orders.post("/api/v1/messages", Map.of("topic", "order.created", "payload", 3)).id();
+    orders.post("/api/v1/messages/" + c + "/cancel");
+    UUID missing = UUID.randomUUID();
+
+    JsonNode confirmed =
+        orders
+            .post("/api/v1/messages/batch/confirm", Map.of("messageIds", List.of(a, b, c, missing)))
+            .body()
+            .get("items");
+    assertThat(confirmed.get(0).get("messageStatus").asString()).isEqualTo("CONFIRMED");
+    assertThat(confirmed.get(1).get("messageStatus").asString()).isEqualTo("CONFIRMED");
+    assertThat(confirmed.get(2).get("httpStatus").asInt()).isEqualTo(409);
+    assertThat(confirmed.get(2).get("code").asString()).isEqualTo("illegal-transition");
+    assertThat(confirmed.get(3).get("httpStatus").asInt()).isEqualTo(404);
+    assertThat(
+            jdbc.queryForObject(
+                "select count(*) from delivery where message_id in (?, ?)", Integer.class, a, b))
+        .isEqualTo(2);
+
+    JsonNode cancelled =
+        orders
+            .post("/api/v1/messages/batch/cancel", Map.of("messageIds", List.of(a, c)))
+            .body()
+            .get("items");
+    assertThat(cancelled.get(0).get("code").asString()).isEqualTo("illegal-transition");
+    assertThat(cancelled.get(1).get("httpStatus").asInt()).isEqualTo(200);
+    assertThat(cancelled.get(1).get("messageStatus").asString()).isEqualTo("CANCELLED");
+  }
+
+  @Test
+  void acksAnswerPerIdAndIgnoreOtherSubscriptionsDeliveries() {
+    Api orders = as("orders");
+    UUID mine =
+        orders.post("/api/v1/messages/send", Map.of("topic", "order.created", "payload", 1)).id();
+    UUID fanout =
+        orders.post("/api/v1/messages/send", Map.of("topic", "order.fanout", "payload", 1)).id();
+    UUID unknown = UUID.randomUUID();
+    JsonNode items =
+        as("cart")
+            .post(
+                "/api/v1/subscriptions/cart.order-created/acks",
+                Map.of("messageIds", List.of(mine, fanout, unknown, mine)))
+            .body()
+            .get("items");
+    assertThat(items.size()).isEqualTo(4);
+    assertThat(items.get(0).get("outcome").asString()).isEqualTo("ACKED");
+    assertThat(items.get(1).get("outcome").asString()).isEqualTo("NOT_FOUND");
+    assertThat(items.get(2).get("outcome").asString()).isEqualTo("NOT_FOUND");
+    assertThat(items.get(3).get("outcome").asString()).isEqualTo("ACKED");
+    assertThat(orders.get("/api/v1/messages/" + fanout).text("status")).isEqualTo("CONFIRMED");
+  }
+}
