@@ -1,0 +1,53 @@
+package io.rms.service.dashboard;
+
+import io.rms.service.dashboard.users.DashboardUsers;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * The dashboard's chain, between the API chains and the deny-all chain: form login with a session,
+ * CSRF protection on every form and htmx request, logout, and the roles VIEWER (read), OPERATOR
+ * (act on messages) and ADMIN (registry and users) on the URL space.
+ */
+@Configuration(proxyBeanMethods = false)
+class DashboardSecurity {
+  static final String CSP =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+          + "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+  @Bean
+  @Order(50)
+  SecurityFilterChain dashboardChain(HttpSecurity http, DashboardUsers users) throws Exception {
+    DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
+    provider.setPasswordEncoder(users.encoder());
+    return http.securityMatcher("/dashboard", "/dashboard/**", "/webjars/**")
+        .authenticationManager(new ProviderManager(provider))
+        .authorizeHttpRequests(
+            a ->
+                a.requestMatchers("/dashboard/login", "/dashboard/static/**", "/webjars/**")
+                    .permitAll()
+                    .requestMatchers("/dashboard/admin/**")
+                    .hasRole("ADMIN")
+                    .requestMatchers(HttpMethod.POST, "/dashboard/actions/**")
+                    .hasRole("OPERATOR")
+                    .anyRequest()
+                    .hasRole("VIEWER"))
+        .formLogin(
+            f ->
+                f.loginPage("/dashboard/login")
+                    .loginProcessingUrl("/dashboard/login")
+                    .defaultSuccessUrl("/dashboard", false)
+                    .failureUrl("/dashboard/login?error"))
+        .logout(l -> l.logoutUrl("/dashboard/logout").logoutSuccessUrl("/dashboard/login?logout"))
+        .exceptionHandling(e -> e.accessDeniedPage("/dashboard/denied"))
+        .headers(
+            h -> h.contentSecurityPolicy(c -> c.policyDirectives(CSP)).frameOptions(f -> f.deny()))
+        .build();
+  }
+}
