@@ -31,9 +31,13 @@
           { label: "confirmed", data: minutes.map(function (m) { return m.confirmed; }), borderColor: "#2f5bea", backgroundColor: "#2f5bea" },
           { label: "acked", data: minutes.map(function (m) { return m.acked; }), borderColor: "#1f8a4c", backgroundColor: "#1f8a4c" }
         ];
-    datasets.forEach(function (d) { d.borderWidth = 2; d.pointRadius = 0; d.tension = 0.25; d.spanGaps = true; });
+    var latency = kind === "latency";
+    datasets.forEach(function (d) {
+      if (latency) { d.borderWidth = 2; d.pointRadius = 2.5; d.tension = 0.25; d.spanGaps = true; }
+      else { d.borderWidth = 0; d.barPercentage = 0.9; d.categoryPercentage = 0.9; }
+    });
     new Chart(canvas, {
-      type: "line",
+      type: latency ? "line" : "bar",
       data: { labels: labels, datasets: datasets },
       options: {
         animation: false, responsive: true, maintainAspectRatio: false,

@@ -9,6 +9,7 @@ import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 
 /**
  * The dashboard's chain, between the API chains and the deny-all chain: form login with a session,
@@ -26,6 +27,9 @@ class DashboardSecurity {
   SecurityFilterChain dashboardChain(HttpSecurity http, DashboardUsers users) throws Exception {
     DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
     provider.setPasswordEncoder(users.encoder());
+    // after login, back to the page that asked for it, without a "?continue" marker in its URL
+    HttpSessionRequestCache requestCache = new HttpSessionRequestCache();
+    requestCache.setMatchingRequestParameterName(null);
     return http.securityMatcher("/dashboard", "/dashboard/**", "/webjars/**")
         .authenticationManager(new ProviderManager(provider))
         .authorizeHttpRequests(
@@ -38,6 +42,7 @@ class DashboardSecurity {
                     .hasRole("OPERATOR")
                     .anyRequest()
                     .hasRole("VIEWER"))
+        .requestCache(r -> r.requestCache(requestCache))
         .formLogin(
             f ->
                 f.loginPage("/dashboard/login")
