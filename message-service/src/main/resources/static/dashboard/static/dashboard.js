@@ -11,6 +11,12 @@
     if (close) close.closest("dialog").close();
   });
 
+  // simple yes/no confirmation for admin forms: <form data-confirm="Deactivate orders?">
+  document.addEventListener("submit", function (e) {
+    var message = e.target.getAttribute && e.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) e.preventDefault();
+  });
+
   function label(iso) {
     return iso.substring(11, 16);
   }

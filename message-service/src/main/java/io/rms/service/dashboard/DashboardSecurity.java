@@ -1,6 +1,8 @@
 package io.rms.service.dashboard;
 
 import io.rms.service.dashboard.users.DashboardUsers;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -8,7 +10,9 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 
 /**
@@ -28,6 +32,16 @@ class DashboardSecurity {
     DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
     provider.setPasswordEncoder(users.encoder());
     // after login, back to the page that asked for it, without a "?continue" marker in its URL
+    LoginUrlAuthenticationEntryPoint loginPage =
+        new LoginUrlAuthenticationEntryPoint("/dashboard/login");
+    AuthenticationEntryPoint toLogin =
+        (request, response, e) -> {
+          if (request.getHeader("HX-Request") != null) {
+            toLoginFromHtmx(request, response);
+          } else {
+            loginPage.commence(request, response, e);
+          }
+        };
     HttpSessionRequestCache requestCache = new HttpSessionRequestCache();
     requestCache.setMatchingRequestParameterName(null);
     return http.securityMatcher("/dashboard", "/dashboard/**", "/webjars/**")
@@ -50,9 +64,20 @@ class DashboardSecurity {
                     .defaultSuccessUrl("/dashboard", false)
                     .failureUrl("/dashboard/login?error"))
         .logout(l -> l.logoutUrl("/dashboard/logout").logoutSuccessUrl("/dashboard/login?logout"))
-        .exceptionHandling(e -> e.accessDeniedPage("/dashboard/denied"))
+        .exceptionHandling(
+            e -> e.authenticationEntryPoint(toLogin).accessDeniedPage("/dashboard/denied"))
         .headers(
             h -> h.contentSecurityPolicy(c -> c.policyDirectives(CSP)).frameOptions(f -> f.deny()))
         .build();
+  }
+
+  /**
+   * An htmx request (the overview's polling) whose session expired: instead of a redirect whose
+   * login page htmx would swap into the panel, 401 and {@code HX-Redirect}, so the whole page goes
+   * to the login form.
+   */
+  private static void toLoginFromHtmx(HttpServletRequest request, HttpServletResponse response) {
+    response.setHeader("HX-Redirect", request.getContextPath() + "/dashboard/login");
+    response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
   }
 }

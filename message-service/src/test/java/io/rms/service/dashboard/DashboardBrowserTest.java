@@ -267,12 +267,34 @@ class DashboardBrowserTest extends IntegrationTest {
     assertThat(page.locator("nav")).not().containsText("Apps");
   }
 
-  @Test
-  void overviewDrawsChartsAndShowsWhatIsStuck() {
-    List<UUID> sent = new ArrayList<>();
-    for (int i = 0; i < 24; i++) {
-      sent.add(send("order-" + (1000 + i), Map.of("orderId", 1000 + i)));
+  /**
+   * {@code count} messages through the real API (batch prepare, batch confirm, publish, ack but the
+   * last {@code unacked}), then their timestamps spread over the last hour, busier towards now,
+   * with confirm → ack latencies of a few milliseconds and a slow tail, so the charts have an hour
+   * to show.
+   */
+  private void lastHourOfTraffic(int count, int unacked) {
+    List<Map<String, Object>> items = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      items.add(
+          Map.of(
+              "topic",
+              "order.created",
+              "businessKey",
+              "order-" + (20_000 + i),
+              "payload",
+              Map.of("orderId", 20_000 + i)));
     }
+    Api.Response prepared =
+        as("orders").post("/api/v1/messages/batch/prepare", Map.of("items", items));
+    assertThat(prepared.status()).isEqualTo(200);
+    List<UUID> ids = new ArrayList<>();
+    prepared.body().get("items").forEach(i -> ids.add(UUID.fromString(i.get("id").asString())));
+    assertThat(ids).hasSize(count);
+    assertThat(
+            as("orders").post("/api/v1/messages/batch/confirm", Map.of("messageIds", ids)).status())
+        .isEqualTo(200);
+    UUID[] all = ids.toArray(UUID[]::new);
     Await.until(
         WAIT,
         "published",
@@ -280,12 +302,57 @@ class DashboardBrowserTest extends IntegrationTest {
             jdbc.queryForObject(
                     "select count(*) from delivery where message_id = any(?) and status = 'PUBLISHED'",
                     Long.class,
-                    (Object) sent.toArray(UUID[]::new))
-                == sent.size());
-    sent.subList(0, 20).forEach(this::ack);
+                    (Object) all)
+                == count);
+    Api.Response acked =
+        as("cart")
+            .post(
+                "/api/v1/subscriptions/" + SUB + "/acks",
+                Map.of("messageIds", ids.subList(0, count - unacked)));
+    assertThat(acked.status()).isEqualTo(200);
+    jdbc.update(
+        """
+        update message set created_at = now() - interval '1 minute' * floor(59 * power(random(), 1.6))
+                                              - interval '1 second' * floor(random() * 50)
+         where id = any(?)
+        """,
+        (Object) all);
+    jdbc.update(
+        "update message set confirmed_at = created_at + interval '1 millisecond' * (3 + random() * 9)"
+            + " where id = any(?)",
+        (Object) all);
+    jdbc.update(
+        """
+        update delivery d set published_at = m.confirmed_at + interval '2 milliseconds',
+               acked_at = case when d.acked_at is null then null
+                               else m.confirmed_at + interval '1 millisecond'
+                                    * (6 + random() * 18 + case when random() < 0.06 then 120 else 0 end)
+                          end
+          from message m
+         where m.id = d.message_id and d.message_id = any(?)
+        """,
+        (Object) all);
+    jdbc.update(
+        """
+        update message m set finished_at = (select max(acked_at) from delivery d where d.message_id = m.id)
+         where id = any(?) and status = 'DELIVERED'
+        """,
+        (Object) all);
+  }
+
+  @Test
+  void overviewDrawsChartsAndShowsWhatIsStuck() {
+    lastHourOfTraffic(400, 20);
     deadMessage("order-" + UUID.randomUUID().toString().substring(0, 8));
     inDoubtMessage("order-" + UUID.randomUUID().toString().substring(0, 8));
 
+    List<String> problems = new ArrayList<>();
+    context.onConsoleMessage(
+        m -> {
+          if ("error".equals(m.type()) || "warning".equals(m.type())) {
+            problems.add(m.text());
+          }
+        });
     Page page = asAdmin();
     assertThat(page.locator("[data-testid=in-doubt]")).not().hasText("0");
     Locator sub = page.locator("#subscriptions tr[data-subscription='" + SUB + "']");
@@ -296,6 +363,15 @@ class DashboardBrowserTest extends IntegrationTest {
         "() => window.htmx && window.Chart && Chart.getChart(document.querySelector('canvas'))");
     assertThat(page.evaluate("() => document.querySelectorAll('canvas').length")).isEqualTo(2);
     screenshot(page, "overview.png");
+
+    // what the 10-second poll does: the panel is replaced and its charts drawn again
+    page.evaluate("() => { document.querySelector('canvas').setAttribute('data-old', '1'); }");
+    page.evaluate(
+        "() => htmx.ajax('GET', '/dashboard/overview/panel', {target: '#panel', swap: 'outerHTML'})");
+    page.waitForFunction(
+        "() => !document.querySelector('canvas[data-old]')"
+            + " && Chart.getChart(document.querySelector('canvas'))");
+    assertThat(problems).as("console errors and CSP violations").isEmpty();
 
     sub.locator("button:has-text('Redeliver DEAD')").click();
     Locator dialog = page.locator("dialog[open]");

@@ -67,6 +67,15 @@ class DashboardSecurityTest extends IntegrationTest {
   }
 
   @Test
+  void expiredSessionSendsHtmxPollingToTheLoginPageInsteadOfSwappingItIn() {
+    Page poll = new DashboardClient(port).htmx("/dashboard/overview/panel");
+    assertThat(poll.status()).isEqualTo(401);
+    assertThat(poll.location()).isEqualTo("/dashboard/login");
+    assertThat(poll.body()).doesNotContain("<form");
+    assertThat(viewer().htmx("/dashboard/overview/panel").status()).isEqualTo(200);
+  }
+
+  @Test
   void wrongPasswordIsRefusedAndUnknownUsersLookTheSame() {
     Page wrong = new DashboardClient(port).login("viewer", "not-the-password");
     Page unknown = new DashboardClient(port).login("nobody", "not-the-password");

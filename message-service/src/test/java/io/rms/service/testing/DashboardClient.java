@@ -61,6 +61,12 @@ public final class DashboardClient {
     return send(HttpRequest.newBuilder(uri(path)).GET());
   }
 
+  /** A GET as htmx sends it (header {@code HX-Request: true}); answers the HX-Redirect header. */
+  public Page htmx(String path) {
+    return send(
+        HttpRequest.newBuilder(uri(path)).header("HX-Request", "true").GET(), "HX-Redirect");
+  }
+
   /** The CSRF token of the page's forms. */
   public String csrf(String pagePath) {
     Page page = get(pagePath);
@@ -99,9 +105,13 @@ public final class DashboardClient {
   }
 
   private Page send(HttpRequest.Builder request) {
+    return send(request, "Location");
+  }
+
+  private Page send(HttpRequest.Builder request, String locationHeader) {
     try {
       HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Page(r.statusCode(), r.body(), r.headers().firstValue("Location").orElse(""));
+      return new Page(r.statusCode(), r.body(), r.headers().firstValue(locationHeader).orElse(""));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {
