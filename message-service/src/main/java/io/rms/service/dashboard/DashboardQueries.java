@@ -19,6 +19,8 @@ import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The dashboard's reads across all apps. Every query is bounded: time windows become primary-key
@@ -34,12 +36,16 @@ public class DashboardQueries {
   /** Most messages (and deliveries) the charts of the last hour look at: the newest ones. */
   static final int CHART_ROWS = 200_000;
 
+  private static final TypeReference<Map<String, Object>> OBJECTS = new TypeReference<>() {};
+
   private final JdbcTemplate jdbc;
   private final Registry registry;
+  private final JsonMapper json;
 
-  DashboardQueries(JdbcTemplate jdbc, Registry registry) {
+  DashboardQueries(JdbcTemplate jdbc, Registry registry, JsonMapper json) {
     this.jdbc = jdbc;
     this.registry = registry;
+    this.json = json;
   }
 
   /** Message counts of one topic over the window, by status. */
@@ -84,7 +90,8 @@ public class DashboardQueries {
       List<TopicCounts> topics,
       List<SubscriptionCounts> subscriptions,
       List<Minute> minutes,
-      boolean sampled) {}
+      boolean sampled,
+      boolean topicsSampled) {}
 
   /** The overview: what is stuck now, counts of the last 24 hours, the last hour per minute. */
   public Overview overview() {
@@ -103,17 +110,22 @@ public class DashboardQueries {
             """);
 
     Map<String, Map<MessageStatus, Long>> topics = new TreeMap<>();
+    long[] counted = {0};
     jdbc.query(
         """
-        select topic, status, count(*) from message
-         where id >= rms_uuid_floor(now() - interval '24 hours')
+        select topic, status, count(*) from (
+          select topic, status from message
+           where id >= rms_uuid_floor(now() - interval '24 hours')
+           order by id desc limit ?) recent
          group by topic, status
         """,
         rs -> {
+          counted[0] += rs.getLong(3);
           topics
               .computeIfAbsent(rs.getString(1), t -> new EnumMap<>(MessageStatus.class))
               .put(MessageStatus.valueOf(rs.getString(2)), rs.getLong(3));
-        });
+        },
+        CHART_ROWS);
 
     List<SubscriptionInfo> subs =
         registry.subscriptions().stream()
@@ -183,7 +195,8 @@ public class DashboardQueries {
         topics.entrySet().stream().map(e -> new TopicCounts(e.getKey(), e.getValue())).toList(),
         subscriptionCounts,
         minutes.list(),
-        minutes.sampled());
+        minutes.sampled(),
+        counted[0] >= CHART_ROWS);
   }
 
   private record Minutes(List<Minute> list, boolean sampled) {}
@@ -424,7 +437,7 @@ public class DashboardQueries {
                     rs.getString("actor"),
                     rs.getObject("message_id", UUID.class),
                     rs.getString("subscription"),
-                    rs.getString("detail")),
+                    readable(rs.getString("detail"))),
             AUDITED,
             blank(actor) ? null : actor.trim(),
             blank(actor) ? null : actor.trim(),
@@ -458,6 +471,23 @@ public class DashboardQueries {
                 rs.getString("detail")),
         app,
         limit);
+  }
+
+  /** A jsonb detail as {@code key: value · key: value}. */
+  private String readable(String detail) {
+    if (detail == null) {
+      return null;
+    }
+    Map<String, Object> map = json.readValue(detail, OBJECTS);
+    StringBuilder b = new StringBuilder();
+    map.forEach(
+        (k, v) -> {
+          if (!b.isEmpty()) {
+            b.append(" · ");
+          }
+          b.append(k).append(": ").append(v instanceof String t ? t : json.writeValueAsString(v));
+        });
+    return b.toString();
   }
 
   private static void eq(StringBuilder sql, List<Object> args, String column, String value) {
