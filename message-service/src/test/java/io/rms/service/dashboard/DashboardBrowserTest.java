@@ -385,4 +385,55 @@ class DashboardBrowserTest extends IntegrationTest {
                 SUB))
         .isZero();
   }
+
+  @Test
+  void everyPageRendersWithoutBrowserErrors() {
+    List<String> problems = new ArrayList<>();
+    context.onConsoleMessage(
+        m -> {
+          if ("error".equals(m.type()) || "warning".equals(m.type())) {
+            problems.add(m.location() + ": " + m.text());
+          }
+        });
+    Page page = asAdmin();
+    String[][] pages = {
+      {"/dashboard/messages", "Created from"},
+      {"/dashboard/audit", "Audit"},
+      {"/dashboard/admin/apps", "orders"},
+      {"/dashboard/admin/apps/shop", "Recent check-back outcomes"},
+      {"/dashboard/admin/apps/new", "Create app and key"},
+      {"/dashboard/admin/subscriptions", SUB},
+      {"/dashboard/admin/subscriptions/" + SUB, "Ack timeout"},
+      {"/dashboard/admin/subscriptions/new", "Create subscription"},
+      {"/dashboard/admin/users", "Add user"},
+      {"/dashboard/messages/" + UUID.randomUUID(), "Not found"}
+    };
+    Path target = Paths.get("target", "dashboard-pages");
+    for (String[] p : pages) {
+      page.navigate(url(p[0]));
+      assertThat(page.locator("main")).containsText(p[1]);
+      if (Files.isDirectory(target.getParent())) {
+        page.screenshot(
+            new Page.ScreenshotOptions()
+                .setPath(target.resolve(p[0].substring(11).replace('/', '_') + ".png"))
+                .setFullPage(true));
+      }
+    }
+    assertThat(problems.stream().filter(p -> !p.contains("404")).toList()).isEmpty();
+  }
+
+  @Test
+  void adminAddsAUserAndChangesItsRoleInTheUsersTable() {
+    String name = "b-" + UUID.randomUUID().toString().substring(0, 8);
+    Page page = asAdmin();
+    page.navigate(url("/dashboard/admin/users"));
+    page.fill("#username", name);
+    page.fill("#password", "browser-password-1");
+    page.click("button:has-text('Add user')");
+    assertThat(page.locator(".flash.notice")).containsText("User " + name + " created as VIEWER");
+    page.selectOption("select[aria-label='role of " + name + "']", "OPERATOR");
+    page.click("#user-" + name + " button");
+    assertThat(page.locator(".flash.notice")).containsText("Saved " + name);
+    assertThat(users.find(name).orElseThrow().role()).isEqualTo(Role.OPERATOR);
+  }
 }
