@@ -10,10 +10,13 @@ create table dashboard_user (
 
 -- The smallest UUIDv7 of a moment: message ids are UUIDv7, so "created since ts" becomes a primary
 -- key range (id >= rms_uuid_floor(ts)) that the dashboard's time-bounded queries scan cheaply.
+-- (A classic SQL body, not PostgreSQL 14's "return ...", so older servers run it too.)
 create function rms_uuid_floor(ts timestamptz) returns uuid
     language sql immutable strict parallel safe
-    return (lpad(to_hex(floor(extract(epoch from ts) * 1000)::bigint), 12, '0')
-            || '00000000000000000000')::uuid;
+as $$
+    select (lpad(to_hex(floor(extract(epoch from ts) * 1000)::bigint), 12, '0')
+            || '00000000000000000000')::uuid
+$$;
 
 -- IN_DOUBT messages are rare and wait for an operator: a small partial index finds them all.
 create index message_in_doubt on message (id) where status = 'IN_DOUBT';

@@ -120,6 +120,25 @@ class DashboardPagesTest extends IntegrationTest {
   }
 
   @Test
+  void timeRangeFiltersByCreationTime() {
+    String key = "tr-" + rand();
+    UUID id = prepare("orders", key, Map.of());
+    java.time.LocalDateTime now =
+        jdbc.queryForObject("select now() at time zone 'UTC'", java.time.LocalDateTime.class);
+    String before = now.minusMinutes(1).withNano(0).toString();
+    String after = now.plusMinutes(1).withNano(0).toString();
+    String search = "/dashboard/messages?businessKey=" + key;
+    assertThat(messageIds(admin.get(search + "&from=" + before).body()))
+        .containsExactly(id.toString());
+    assertThat(messageIds(admin.get(search + "&from=" + before + "&to=" + after).body()))
+        .containsExactly(id.toString());
+    assertThat(messageIds(admin.get(search + "&from=" + after).body())).isEmpty();
+    assertThat(messageIds(admin.get(search + "&to=" + before).body())).isEmpty();
+    assertThat(admin.get(search + "&from=yesterday").status()).isEqualTo(400);
+    cancel("orders", List.of(id));
+  }
+
+  @Test
   void payloadIsPrettyPrintedAndEscaped() {
     UUID id = prepare("orders", "xss-" + rand(), Map.of("note", "<script>alert(1)</script>"));
     String html = admin.get("/dashboard/messages/" + id).body();
