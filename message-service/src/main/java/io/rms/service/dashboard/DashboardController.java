@@ -7,7 +7,12 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,15 +28,35 @@ class DashboardController {
   private final DashboardQueries queries;
   private final MessagePages messagePages;
   private final JsonMapper json;
+  private final ObjectProvider<ClientRegistrationRepository> oidc;
 
-  DashboardController(DashboardQueries queries, MessagePages messagePages, JsonMapper json) {
+  DashboardController(
+      DashboardQueries queries,
+      MessagePages messagePages,
+      JsonMapper json,
+      ObjectProvider<ClientRegistrationRepository> oidc) {
     this.queries = queries;
     this.messagePages = messagePages;
     this.json = json;
+    this.oidc = oidc;
   }
 
+  /** An identity provider the login page offers. */
+  record Provider(String name, String href) {}
+
   @GetMapping("/login")
-  String login() {
+  String login(Model model) {
+    List<Provider> providers = new ArrayList<>();
+    if (oidc.getIfAvailable() instanceof Iterable<?> registrations) {
+      for (Object r : registrations) {
+        ClientRegistration registration = (ClientRegistration) r;
+        providers.add(
+            new Provider(
+                registration.getClientName(),
+                DashboardSecurity.OIDC_AUTHORIZATION + "/" + registration.getRegistrationId()));
+      }
+    }
+    model.addAttribute("providers", providers);
     return "dashboard/login";
   }
 

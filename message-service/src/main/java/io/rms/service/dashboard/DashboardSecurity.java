@@ -1,15 +1,19 @@
 package io.rms.service.dashboard;
 
 import io.rms.service.dashboard.users.DashboardUsers;
+import io.rms.service.dashboard.users.OidcUsers;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
-import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
@@ -17,18 +21,44 @@ import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 
 /**
  * The dashboard's chain, between the API chains and the deny-all chain: form login with a session,
- * CSRF protection on every form and htmx request, logout, and the roles VIEWER (read), OPERATOR
- * (act on messages) and ADMIN (registry and users) on the URL space.
+ * CSRF protection on every form and htmx request, logout, optional OIDC login, and the roles VIEWER
+ * (read), OPERATOR (act on messages) and ADMIN (registry and users) on the URL space.
  */
 @Configuration(proxyBeanMethods = false)
 class DashboardSecurity {
+  private static final Logger log = LoggerFactory.getLogger(DashboardSecurity.class);
+
+  /** Where the login page's "sign in with ..." links start the OIDC login. */
+  static final String OIDC_AUTHORIZATION = "/dashboard/oauth2/authorization";
+
   static final String CSP =
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
           + "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
   @Bean
   @Order(50)
-  SecurityFilterChain dashboardChain(HttpSecurity http, DashboardUsers users) throws Exception {
+  SecurityFilterChain dashboardChain(
+      HttpSecurity http,
+      DashboardUsers users,
+      OidcUsers oidcUsers,
+      ObjectProvider<ClientRegistrationRepository> oidc)
+      throws Exception {
+    if (oidc.getIfAvailable() != null) {
+      // optional OIDC login, when spring.security.oauth2.client.registration.* is configured;
+      // its endpoints live under /dashboard so this chain handles them
+      http.oauth2Login(
+          o ->
+              o.loginPage("/dashboard/login")
+                  .authorizationEndpoint(a -> a.baseUri(OIDC_AUTHORIZATION))
+                  .redirectionEndpoint(r -> r.baseUri("/dashboard/login/oauth2/code/*"))
+                  .userInfoEndpoint(u -> u.oidcUserService(oidcUsers))
+                  .defaultSuccessUrl("/dashboard", false)
+                  .failureHandler(
+                      (request, response, e) -> {
+                        log.info("OIDC login refused: {}", e.getMessage());
+                        response.sendRedirect(request.getContextPath() + "/dashboard/login?error");
+                      }));
+    }
     DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
     provider.setPasswordEncoder(users.encoder());
     // after login, back to the page that asked for it, without a "?continue" marker in its URL
@@ -45,7 +75,7 @@ class DashboardSecurity {
     HttpSessionRequestCache requestCache = new HttpSessionRequestCache();
     requestCache.setMatchingRequestParameterName(null);
     return http.securityMatcher("/dashboard", "/dashboard/**", "/webjars/**")
-        .authenticationManager(new ProviderManager(provider))
+        .authenticationProvider(provider)
         .authorizeHttpRequests(
             a ->
                 a.requestMatchers("/dashboard/login", "/dashboard/static/**", "/webjars/**")
