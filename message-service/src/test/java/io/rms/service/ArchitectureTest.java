@@ -51,6 +51,25 @@ class ArchitectureTest {
   }
 
   @Test
+  void theDashboardActsOnlyThroughUseCasesAndNothingDependsOnIt() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.rms.service.dashboard..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.rms.service.dispatch..", "io.rms.service.web..", "io.rms.service.admin..")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.rms.service.dashboard..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.rms.service.dashboard..")
+        .check(CLASSES);
+  }
+
+  @Test
   void nobodyReadsTheWallClockDirectly() {
     noClasses()
         .should()

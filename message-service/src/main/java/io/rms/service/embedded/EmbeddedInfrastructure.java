@@ -37,15 +37,24 @@ public class EmbeddedInfrastructure
     Path dataDir = Path.of(env.getProperty("rms.embedded.data-dir", "./data")).toAbsolutePath();
     Map<String, Object> props = new HashMap<>();
     props.put("rms.embedded.active", "true");
-    // the two engines start in parallel (each takes seconds)
-    CompletableFuture<EmbeddedBroker> broker =
-        needBroker
-            ? CompletableFuture.supplyAsync(
-                () ->
-                    EmbeddedBroker.start(
-                        dataDir.resolve("broker"),
-                        freePort(env.getProperty("rms.embedded.amqp-port", Integer.class, 5673))))
-            : CompletableFuture.completedFuture(null);
+    // the two engines start in parallel (each takes seconds); the broker's thread keeps this
+    // thread's class loader, through which Qpid finds its plugins inside the executable jar
+    CompletableFuture<EmbeddedBroker> broker = new CompletableFuture<>();
+    if (needBroker) {
+      int amqpPort = freePort(env.getProperty("rms.embedded.amqp-port", Integer.class, 5673));
+      Thread starter =
+          new Thread(
+              () -> {
+                try {
+                  broker.complete(EmbeddedBroker.start(dataDir.resolve("broker"), amqpPort));
+                } catch (Throwable e) {
+                  broker.completeExceptionally(e);
+                }
+              },
+              "rms-embedded-broker-start");
+      starter.setContextClassLoader(Thread.currentThread().getContextClassLoader());
+      starter.start();
+    }
     if (needDatabase) {
       int port = freePort(env.getProperty("rms.embedded.postgres-port", Integer.class, 54329));
       EmbeddedDatabase db = EmbeddedDatabase.start(dataDir.resolve("postgres"), port);

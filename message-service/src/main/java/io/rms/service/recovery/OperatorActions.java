@@ -35,7 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * What operators do when recovery needs a human: resolve a PREPARED or IN_DOUBT message, publish
  * deliveries again (one, or a subscription's DEAD ones), read the audit history. Every action is an
- * event with actor {@code operator:<app id>}, its target and its result.
+ * event with its actor ({@code operator:<app id>} for API clients, {@code user:<name>} for
+ * dashboard users), its target and its result.
  */
 @Service
 public class OperatorActions {
@@ -83,10 +84,14 @@ public class OperatorActions {
    * that already took effect answers the message unchanged; a contradicting one is 409.
    */
   public MessageView resolve(AppInfo operator, UUID id, Decision decision) {
+    return resolve(actor(operator), id, decision);
+  }
+
+  /** {@link #resolve(AppInfo, UUID, Decision)} for any actor, e.g. {@code user:<name>}. */
+  public MessageView resolve(String actor, UUID id, Decision decision) {
     if (decision != Decision.COMMIT && decision != Decision.ROLLBACK) {
       throw RmsProblem.invalid("decision must be COMMIT or ROLLBACK");
     }
-    String actor = actor(operator);
     StoredMessage before = messages.find(id, null).orElseThrow(() -> RmsProblem.notFound(id));
     try {
       MessageView after =
@@ -121,13 +126,17 @@ public class OperatorActions {
    * attempt; its attempt count keeps rising, so consumers see the history in {@code x-rms-attempt}.
    */
   public RedeliverResult redeliver(AppInfo operator, RedeliverRequest request) {
+    return redeliver(actor(operator), request);
+  }
+
+  /** {@link #redeliver(AppInfo, RedeliverRequest)} for any actor, e.g. {@code user:<name>}. */
+  public RedeliverResult redeliver(String actor, RedeliverRequest request) {
     if (request.subscription() == null || request.subscription().isBlank()) {
       throw RmsProblem.invalid("subscription is required");
     }
     if (registry.subscription(request.subscription()).isEmpty()) {
       throw new RmsProblem(ErrorCode.NOT_FOUND, "no subscription " + request.subscription());
     }
-    String actor = actor(operator);
     List<RedeliveryStore.Picked> picked =
         tx.execute(
             status -> {

@@ -9,6 +9,7 @@ import com.rabbitmq.client.GetResponse;
 import io.rms.service.RmsApplication;
 import io.rms.service.testing.Api;
 import io.rms.service.testing.Await;
+import io.rms.service.testing.DashboardClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,6 +131,21 @@ class EmbeddedModeTest {
         Channel channel = c.createChannel()) {
       channel.queueDeclare("rms.sub.cart.order-created", true, false, false, null);
     }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(3)
+  void createsADashboardAdminWithARandomPasswordWhenNoneIsConfigured() throws Exception {
+    Properties admin = new Properties();
+    try (var in = Files.newBufferedReader(dataDir.resolve("dashboard-admin.env"))) {
+      admin.load(in);
+    }
+    assertThat(admin.getProperty("DASHBOARD_PASSWORD")).hasSizeGreaterThanOrEqualTo(20);
+    DashboardClient wrong = new DashboardClient(port);
+    assertThat(wrong.login("admin", "admin").location()).endsWith("/dashboard/login?error");
+    DashboardClient dashboard =
+        DashboardClient.loggedIn(port, "admin", admin.getProperty("DASHBOARD_PASSWORD"));
+    assertThat(dashboard.get("/dashboard/admin/apps").body()).contains("orders").contains("cart");
   }
 
   private static Connection connect() throws Exception {

@@ -42,6 +42,25 @@ public abstract class IntegrationTest {
     registry.add("spring.rabbitmq.username", () -> "guest");
     registry.add("spring.rabbitmq.password", () -> "guest");
     registry.add("rms.broker.queue-prefix", () -> infra.queuePrefix);
+    oidc(registry, FakeOidcProvider.get());
+  }
+
+  /** The dashboard's optional OIDC login, against the tests' fake provider. */
+  private static void oidc(DynamicPropertyRegistry registry, FakeOidcProvider provider) {
+    String registration = "spring.security.oauth2.client.registration.fake.";
+    registry.add(registration + "client-id", () -> "rms-dashboard");
+    registry.add(registration + "client-secret", () -> "fake-secret");
+    registry.add(registration + "client-name", () -> "Fake IdP");
+    registry.add(registration + "scope", () -> "openid,profile");
+    registry.add(registration + "authorization-grant-type", () -> "authorization_code");
+    registry.add(
+        registration + "redirect-uri",
+        () -> "{baseUrl}/dashboard/login/oauth2/code/{registrationId}");
+    String details = "spring.security.oauth2.client.provider.fake.";
+    registry.add(details + "authorization-uri", () -> provider.url() + "/authorize");
+    registry.add(details + "token-uri", () -> provider.url() + "/token");
+    registry.add(details + "jwk-set-uri", () -> provider.url() + "/jwks");
+    registry.add(details + "user-name-attribute", () -> "sub");
   }
 
   /** An HTTP client for the given app (key = app id + "-key"). */

@@ -1,0 +1,105 @@
+package io.rms.service.dashboard;
+
+import io.rms.api.Decision;
+import io.rms.api.DeliveryStatus;
+import io.rms.api.Limits;
+import io.rms.api.MessageView;
+import io.rms.api.RedeliverRequest;
+import io.rms.api.RedeliverResult;
+import io.rms.service.problem.RmsProblem;
+import io.rms.service.recovery.OperatorActions;
+import java.util.UUID;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * Operator actions (role OPERATOR, CSRF-protected forms behind confirmation dialogs). They go
+ * through {@link OperatorActions}, which audits each with actor {@code user:<name>}; the outcome is
+ * shown on the page the user came from.
+ */
+@Controller
+@RequestMapping("/dashboard/actions")
+class ActionsController {
+  private final OperatorActions actions;
+
+  ActionsController(OperatorActions actions) {
+    this.actions = actions;
+  }
+
+  /** COMMIT or ROLLBACK a PREPARED or IN_DOUBT message (ROLLBACK of PREPARED is a cancel). */
+  @PostMapping("/messages/{id}/resolve")
+  String resolve(
+      @PathVariable UUID id,
+      @RequestParam Decision decision,
+      Authentication user,
+      RedirectAttributes flash) {
+    try {
+      MessageView after = actions.resolve(DashboardAudit.actor(user.getName()), id, decision);
+      flash.addFlashAttribute(
+          "notice",
+          (decision == Decision.COMMIT ? "Committed" : "Rolled back")
+              + ": the message is now "
+              + after.status()
+              + ".");
+    } catch (RmsProblem problem) {
+      flash.addFlashAttribute("error", "Not done: " + problem.getMessage());
+    }
+    return "redirect:/dashboard/messages/" + id;
+  }
+
+  /** Publishes one delivery again. */
+  @PostMapping("/messages/{id}/redeliver")
+  String redeliver(
+      @PathVariable UUID id,
+      @RequestParam String subscription,
+      Authentication user,
+      RedirectAttributes flash) {
+    try {
+      RedeliverResult result =
+          actions.redeliver(
+              DashboardAudit.actor(user.getName()),
+              new RedeliverRequest(id, subscription, null, null));
+      flash.addFlashAttribute(
+          "notice",
+          "Redelivering to "
+              + subscription
+              + " (attempt "
+              + result.items().get(0).attempt()
+              + ").");
+    } catch (RmsProblem problem) {
+      flash.addFlashAttribute("error", "Not done: " + problem.getMessage());
+    }
+    return "redirect:/dashboard/messages/" + id;
+  }
+
+  /** Publishes up to {@code limit} DEAD deliveries of a subscription again. */
+  @PostMapping("/subscriptions/{name}/redeliver-dead")
+  String redeliverDead(
+      @PathVariable String name,
+      @RequestParam(defaultValue = "100") int limit,
+      Authentication user,
+      RedirectAttributes flash) {
+    try {
+      if (limit < 1 || limit > Limits.MAX_BATCH) {
+        throw RmsProblem.invalid("limit must be 1 to " + Limits.MAX_BATCH);
+      }
+      RedeliverResult result =
+          actions.redeliver(
+              DashboardAudit.actor(user.getName()),
+              new RedeliverRequest(null, name, DeliveryStatus.DEAD, limit));
+      flash.addFlashAttribute(
+          "notice",
+          result.items().isEmpty()
+              ? "No DEAD deliveries of " + name + " were left to redeliver."
+              : "Redelivering " + result.items().size() + " DEAD deliveries of " + name + ".");
+    } catch (RmsProblem problem) {
+      flash.addFlashAttribute("error", "Not done: " + problem.getMessage());
+    }
+    return "redirect:/dashboard";
+  }
+}

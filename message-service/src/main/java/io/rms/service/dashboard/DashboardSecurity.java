@@ -1,0 +1,113 @@
+package io.rms.service.dashboard;
+
+import io.rms.service.dashboard.users.DashboardUsers;
+import io.rms.service.dashboard.users.OidcUsers;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+
+/**
+ * The dashboard's chain, between the API chains and the deny-all chain: form login with a session,
+ * CSRF protection on every form and htmx request, logout, optional OIDC login, and the roles VIEWER
+ * (read), OPERATOR (act on messages) and ADMIN (registry and users) on the URL space.
+ */
+@Configuration(proxyBeanMethods = false)
+class DashboardSecurity {
+  private static final Logger log = LoggerFactory.getLogger(DashboardSecurity.class);
+
+  /** Where the login page's "sign in with ..." links start the OIDC login. */
+  static final String OIDC_AUTHORIZATION = "/dashboard/oauth2/authorization";
+
+  static final String CSP =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+          + "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+  @Bean
+  @Order(50)
+  SecurityFilterChain dashboardChain(
+      HttpSecurity http,
+      DashboardUsers users,
+      OidcUsers oidcUsers,
+      ObjectProvider<ClientRegistrationRepository> oidc)
+      throws Exception {
+    if (oidc.getIfAvailable() != null) {
+      // optional OIDC login, when spring.security.oauth2.client.registration.* is configured;
+      // its endpoints live under /dashboard so this chain handles them
+      http.oauth2Login(
+          o ->
+              o.loginPage("/dashboard/login")
+                  .authorizationEndpoint(a -> a.baseUri(OIDC_AUTHORIZATION))
+                  .redirectionEndpoint(r -> r.baseUri("/dashboard/login/oauth2/code/*"))
+                  .userInfoEndpoint(u -> u.oidcUserService(oidcUsers))
+                  .defaultSuccessUrl("/dashboard", false)
+                  .failureHandler(
+                      (request, response, e) -> {
+                        log.info("OIDC login refused: {}", e.getMessage());
+                        response.sendRedirect(request.getContextPath() + "/dashboard/login?error");
+                      }));
+    }
+    DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
+    provider.setPasswordEncoder(users.encoder());
+    // after login, back to the page that asked for it, without a "?continue" marker in its URL
+    LoginUrlAuthenticationEntryPoint loginPage =
+        new LoginUrlAuthenticationEntryPoint("/dashboard/login");
+    AuthenticationEntryPoint toLogin =
+        (request, response, e) -> {
+          if (request.getHeader("HX-Request") != null) {
+            toLoginFromHtmx(request, response);
+          } else {
+            loginPage.commence(request, response, e);
+          }
+        };
+    HttpSessionRequestCache requestCache = new HttpSessionRequestCache();
+    requestCache.setMatchingRequestParameterName(null);
+    return http.securityMatcher("/dashboard", "/dashboard/**", "/webjars/**")
+        .authenticationProvider(provider)
+        .authorizeHttpRequests(
+            a ->
+                a.requestMatchers("/dashboard/login", "/dashboard/static/**", "/webjars/**")
+                    .permitAll()
+                    .requestMatchers("/dashboard/admin/**")
+                    .hasRole("ADMIN")
+                    .requestMatchers(HttpMethod.POST, "/dashboard/actions/**")
+                    .hasRole("OPERATOR")
+                    .anyRequest()
+                    .hasRole("VIEWER"))
+        .requestCache(r -> r.requestCache(requestCache))
+        .formLogin(
+            f ->
+                f.loginPage("/dashboard/login")
+                    .loginProcessingUrl("/dashboard/login")
+                    .defaultSuccessUrl("/dashboard", false)
+                    .failureUrl("/dashboard/login?error"))
+        .logout(l -> l.logoutUrl("/dashboard/logout").logoutSuccessUrl("/dashboard/login?logout"))
+        .exceptionHandling(
+            e -> e.authenticationEntryPoint(toLogin).accessDeniedPage("/dashboard/denied"))
+        .headers(
+            h -> h.contentSecurityPolicy(c -> c.policyDirectives(CSP)).frameOptions(f -> f.deny()))
+        .build();
+  }
+
+  /**
+   * An htmx request (the overview's polling) whose session expired: instead of a redirect whose
+   * login page htmx would swap into the panel, 401 and {@code HX-Redirect}, so the whole page goes
+   * to the login form.
+   */
+  private static void toLoginFromHtmx(HttpServletRequest request, HttpServletResponse response) {
+    response.setHeader("HX-Redirect", request.getContextPath() + "/dashboard/login");
+    response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+  }
+}

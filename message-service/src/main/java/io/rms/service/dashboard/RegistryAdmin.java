@@ -1,0 +1,273 @@
+package io.rms.service.dashboard;
+
+import io.rms.api.Limits;
+import io.rms.service.config.RmsProperties;
+import io.rms.service.problem.RmsProblem;
+import io.rms.service.registry.ApiKeys;
+import io.rms.service.registry.App;
+import io.rms.service.registry.AppRepository;
+import io.rms.service.registry.Registry;
+import io.rms.service.registry.RetryPolicy;
+import io.rms.service.registry.Subscription;
+import io.rms.service.registry.SubscriptionRepository;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Admin changes to apps and subscriptions from the dashboard. Each change is validated like the
+ * configuration bootstrap, saved, audited, and followed by {@link Registry#refresh()} so the API
+ * and dispatch see it at once (other replicas within the registry refresh interval).
+ */
+@Service
+class RegistryAdmin {
+  private static final Set<String> APP_ROLES = Set.of("OPERATOR", "ADMIN");
+
+  private final AppRepository apps;
+  private final SubscriptionRepository subscriptions;
+  private final ApiKeys apiKeys;
+  private final Registry registry;
+  private final TransactionTemplate tx;
+  private final DashboardAudit audit;
+  private final RmsProperties properties;
+
+  RegistryAdmin(
+      AppRepository apps,
+      SubscriptionRepository subscriptions,
+      ApiKeys apiKeys,
+      Registry registry,
+      TransactionTemplate tx,
+      DashboardAudit audit,
+      RmsProperties properties) {
+    this.apps = apps;
+    this.subscriptions = subscriptions;
+    this.apiKeys = apiKeys;
+    this.registry = registry;
+    this.tx = tx;
+    this.audit = audit;
+    this.properties = properties;
+  }
+
+  /** The editable fields of an app. */
+  record AppForm(
+      String id,
+      String produces,
+      String checkBackUrl,
+      String checkBackSecret,
+      List<String> roles,
+      boolean active) {}
+
+  /** The editable fields of a subscription. */
+  record SubscriptionForm(
+      String name,
+      String topic,
+      String app,
+      String queue,
+      long ackTimeoutSeconds,
+      int maxAttempts,
+      long backoffInitialSeconds,
+      double backoffMultiplier,
+      long backoffMaxSeconds,
+      boolean active) {}
+
+  /** True when the app is declared in configuration (restarts re-apply that declaration). */
+  boolean configuredApp(String id) {
+    return properties.apps().stream().anyMatch(a -> id.equals(a.id()));
+  }
+
+  /** True when the subscription is declared in configuration. */
+  boolean configuredSubscription(String name) {
+    return properties.subscriptions().stream().anyMatch(s -> name.equals(s.name()));
+  }
+
+  /** Creates an app with a fresh API key and answers the key (shown once, stored hashed). */
+  String createApp(String user, AppForm form) {
+    if (form.id() == null || !form.id().matches(Limits.APP_PATTERN)) {
+      throw RmsProblem.invalid("app id must match " + Limits.APP_PATTERN);
+    }
+    String key = apiKeys.generate();
+    tx.executeWithoutResult(
+        s -> {
+          if (apps.existsById(form.id())) {
+            throw RmsProblem.invalid("app " + form.id() + " already exists");
+          }
+          App app = new App(form.id());
+          apply(app, form);
+          app.setApiKeyHashes(new String[] {apiKeys.hashIfPlain(key)});
+          apps.save(app);
+        });
+    registry.refresh();
+    audit.admin(user, "app.create", form.id(), "created");
+    return key;
+  }
+
+  /** Saves an app's fields (its keys stay). */
+  void updateApp(String user, AppForm form) {
+    tx.executeWithoutResult(
+        s -> {
+          App app = apps.findById(form.id()).orElseThrow(() -> RmsProblem.notFound(form.id()));
+          apply(app, form);
+          apps.save(app);
+        });
+    registry.refresh();
+    audit.admin(user, "app.update", form.id(), form.active() ? "active" : "inactive");
+  }
+
+  /** Activates or deactivates an app (an inactive app's keys are refused). */
+  void setAppActive(String user, String id, boolean active) {
+    tx.executeWithoutResult(
+        s -> {
+          App app = apps.findById(id).orElseThrow(() -> RmsProblem.notFound(id));
+          app.setActive(active);
+          apps.save(app);
+        });
+    registry.refresh();
+    audit.admin(user, active ? "app.activate" : "app.deactivate", id, "applied");
+  }
+
+  /** Replaces all of the app's API keys with a new one and answers it (shown once). */
+  String rotateKey(String user, String id) {
+    String key = apiKeys.generate();
+    tx.executeWithoutResult(
+        s -> {
+          App app = apps.findById(id).orElseThrow(() -> RmsProblem.notFound(id));
+          app.setApiKeyHashes(new String[] {apiKeys.hashIfPlain(key)});
+          apps.save(app);
+        });
+    registry.refresh();
+    audit.admin(user, "app.rotate-key", id, "old keys revoked");
+    return key;
+  }
+
+  private static void apply(App app, AppForm form) {
+    List<String> produces = split(form.produces());
+    for (String topic : produces) {
+      if (!topic.equals("*") && !topic.matches(Limits.TOPIC_PATTERN)) {
+        throw RmsProblem.invalid("not a topic: " + topic);
+      }
+    }
+    String url = blankToNull(form.checkBackUrl());
+    if (url != null) {
+      try {
+        URI uri = URI.create(url);
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+            || uri.getHost() == null) {
+          throw RmsProblem.invalid("check-back URL must be an http(s) URL");
+        }
+      } catch (IllegalArgumentException e) {
+        throw RmsProblem.invalid("check-back URL must be an http(s) URL");
+      }
+    }
+    List<String> roles = form.roles() == null ? List.of() : form.roles();
+    if (!APP_ROLES.containsAll(roles)) {
+      throw RmsProblem.invalid("app roles are OPERATOR and ADMIN");
+    }
+    app.setProduces(produces.toArray(String[]::new));
+    app.setCheckBackUrl(url);
+    String secret = blankToNull(form.checkBackSecret());
+    if (secret != null) {
+      app.setCheckBackSecret(secret);
+    }
+    app.setRoles(roles.toArray(String[]::new));
+    app.setActive(form.active());
+  }
+
+  /** Creates a subscription. */
+  void createSubscription(String user, SubscriptionForm form) {
+    if (form.name() == null || !form.name().matches(Limits.SUBSCRIPTION_PATTERN)) {
+      throw RmsProblem.invalid("subscription name must match " + Limits.SUBSCRIPTION_PATTERN);
+    }
+    tx.executeWithoutResult(
+        s -> {
+          if (subscriptions.existsById(form.name())) {
+            throw RmsProblem.invalid("subscription " + form.name() + " already exists");
+          }
+          Subscription sub = new Subscription(form.name());
+          apply(sub, form);
+          subscriptions.save(sub);
+        });
+    registry.refresh();
+    audit.admin(user, "subscription.create", form.name(), "created");
+  }
+
+  /** Saves a subscription's fields. */
+  void updateSubscription(String user, SubscriptionForm form) {
+    tx.executeWithoutResult(
+        s -> {
+          Subscription sub =
+              subscriptions
+                  .findById(form.name())
+                  .orElseThrow(() -> RmsProblem.notFound(form.name()));
+          apply(sub, form);
+          subscriptions.save(sub);
+        });
+    registry.refresh();
+    audit.admin(user, "subscription.update", form.name(), form.active() ? "active" : "inactive");
+  }
+
+  /** Activates or deactivates a subscription (new confirms stop creating its deliveries). */
+  void setSubscriptionActive(String user, String name, boolean active) {
+    tx.executeWithoutResult(
+        s -> {
+          Subscription sub =
+              subscriptions.findById(name).orElseThrow(() -> RmsProblem.notFound(name));
+          sub.setActive(active);
+          subscriptions.save(sub);
+        });
+    registry.refresh();
+    audit.admin(
+        user, active ? "subscription.activate" : "subscription.deactivate", name, "applied");
+  }
+
+  private void apply(Subscription sub, SubscriptionForm form) {
+    if (form.topic() == null || !form.topic().matches(Limits.TOPIC_PATTERN)) {
+      throw RmsProblem.invalid("topic must match " + Limits.TOPIC_PATTERN);
+    }
+    if (form.app() == null || !apps.existsById(form.app())) {
+      throw RmsProblem.invalid("no app " + form.app());
+    }
+    if (form.ackTimeoutSeconds() < 1 || form.maxAttempts() < 1) {
+      throw RmsProblem.invalid("ack timeout and max attempts must be at least 1");
+    }
+    try {
+      new RetryPolicy(
+          Duration.ofSeconds(form.backoffInitialSeconds()),
+          form.backoffMultiplier(),
+          Duration.ofSeconds(form.backoffMaxSeconds()));
+    } catch (IllegalArgumentException e) {
+      throw RmsProblem.invalid(e.getMessage());
+    }
+    sub.setTopic(form.topic());
+    sub.setAppId(form.app());
+    String queue = blankToNull(form.queue());
+    sub.setQueue(queue != null ? queue : properties.broker().queuePrefix() + form.name());
+    sub.setAckTimeoutMs(form.ackTimeoutSeconds() * 1000);
+    sub.setMaxAttempts(form.maxAttempts());
+    sub.setBackoffInitialMs(form.backoffInitialSeconds() * 1000);
+    sub.setBackoffMultiplier(form.backoffMultiplier());
+    sub.setBackoffMaxMs(form.backoffMaxSeconds() * 1000);
+    sub.setActive(form.active());
+  }
+
+  private static List<String> split(String list) {
+    if (list == null) {
+      return List.of();
+    }
+    return Arrays.stream(list.split("[,\\s]+"))
+        .map(String::trim)
+        .filter(t -> !t.isEmpty())
+        .collect(Collectors.toCollection(java.util.ArrayList::new))
+        .stream()
+        .distinct()
+        .toList();
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+}
