@@ -50,6 +50,12 @@ class DashboardBrowserTest extends IntegrationTest {
 
   @BeforeAll
   void browser() {
+    // CI (RMS_TEST_INFRA=real, .ci/run installs Debian's chromium) always runs these; a machine
+    // without the browser skips them with a hint instead of failing ./mvnw verify
+    boolean required = "real".equalsIgnoreCase(System.getenv("RMS_TEST_INFRA"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        required || Files.isExecutable(Paths.get("/usr/bin/chromium")),
+        "browser tests need /usr/bin/chromium (apt-get install chromium)");
     PlaywrightAssertions.setDefaultAssertionTimeout(WAIT.toMillis());
     playwright =
         Playwright.create(
