@@ -132,7 +132,9 @@ public class DeliveryStore {
              for update
         )
         update delivery d
-           set status = 'ACKED', acked_at = now(), next_attempt_at = null, ack_deadline = null
+           set status = 'ACKED', acked_at = now(), next_attempt_at = null, ack_deadline = null,
+               -- acked before the publish bookkeeping landed: the consumer had attempt 1
+               attempts = greatest(d.attempts, 1)
           from locked l
          where d.subscription = ? and d.message_id = l.message_id
         returning d.message_id

@@ -255,4 +255,18 @@ class MessageFlowTest extends IntegrationTest {
     assertThat(view.get("events").findValuesAsString("type")).contains("NACK", "DEAD");
     assertThat(view.get("status").asString()).isEqualTo("CONFIRMED");
   }
+
+  @Test
+  void anAckThatOvertakesThePublishBookkeepingStillCountsOneAttempt() {
+    UUID id =
+        as("orders")
+            .post("/api/v1/messages/send", Map.of("topic", "order.created", "payload", 3))
+            .id();
+    as("cart")
+        .post("/api/v1/subscriptions/cart.order-created/acks", Map.of("messageIds", List.of(id)));
+    Await.until(WAIT, "acked", () -> "ACKED".equals(deliveryStatus(id, "cart.order-created")));
+    var delivery = as("orders").get("/api/v1/messages/" + id).body().get("deliveries").get(0);
+    assertThat(delivery.get("attempts").asInt()).isEqualTo(1);
+    assertThat(as("orders").get("/api/v1/messages/" + id).text("status")).isEqualTo("DELIVERED");
+  }
 }
