@@ -1,20 +1,20 @@
 package io.rms.service.embedded;
 
 import io.rms.service.config.RmsProperties;
+import io.rms.service.config.RmsProperties.AppConfig;
+import io.rms.service.config.RmsProperties.Backoff;
+import io.rms.service.config.RmsProperties.SubscriptionConfig;
 import io.rms.service.registry.ApiKeys;
-import io.rms.service.registry.App;
-import io.rms.service.registry.AppRepository;
-import io.rms.service.registry.Registry;
-import io.rms.service.registry.Subscription;
-import io.rms.service.registry.SubscriptionRepository;
+import io.rms.service.registry.RegistryBootstrap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * In embedded mode, registers a demo producer ({@code orders}, topic {@code order.created}), a demo
@@ -32,25 +32,13 @@ class DemoApps implements InitializingBean {
   static final String TOPIC = "order.created";
   static final String SUBSCRIPTION = "cart.order-created";
 
-  private final AppRepository apps;
-  private final SubscriptionRepository subscriptions;
+  private final RegistryBootstrap registry;
   private final ApiKeys apiKeys;
-  private final Registry registry;
-  private final TransactionTemplate tx;
   private final RmsProperties properties;
 
-  DemoApps(
-      AppRepository apps,
-      SubscriptionRepository subscriptions,
-      ApiKeys apiKeys,
-      Registry registry,
-      TransactionTemplate tx,
-      RmsProperties properties) {
-    this.apps = apps;
-    this.subscriptions = subscriptions;
-    this.apiKeys = apiKeys;
+  DemoApps(RegistryBootstrap registry, ApiKeys apiKeys, RmsProperties properties) {
     this.registry = registry;
-    this.tx = tx;
+    this.apiKeys = apiKeys;
     this.properties = properties;
   }
 
@@ -61,31 +49,26 @@ class DemoApps implements InitializingBean {
     }
     String producerKey = apiKeys.generate();
     String consumerKey = apiKeys.generate();
-    tx.executeWithoutResult(
-        status -> {
-          App producer = apps.findById(PRODUCER).orElseGet(() -> new App(PRODUCER));
-          producer.setApiKeyHashes(new String[] {apiKeys.hashIfPlain(producerKey)});
-          producer.setProduces(new String[] {TOPIC});
-          producer.setRoles(new String[] {"OPERATOR"});
-          producer.setCheckBackUrl(properties.demo().checkBackUrl());
-          producer.setCheckBackSecret(properties.demo().checkBackSecret());
-          apps.save(producer);
-          App consumer = apps.findById(CONSUMER).orElseGet(() -> new App(CONSUMER));
-          consumer.setApiKeyHashes(new String[] {apiKeys.hashIfPlain(consumerKey)});
-          apps.save(consumer);
-          Subscription s =
-              subscriptions.findById(SUBSCRIPTION).orElseGet(() -> new Subscription(SUBSCRIPTION));
-          s.setTopic(TOPIC);
-          s.setAppId(CONSUMER);
-          s.setQueue(properties.broker().queuePrefix() + SUBSCRIPTION);
-          s.setAckTimeoutMs(60_000);
-          s.setMaxAttempts(10);
-          s.setBackoffInitialMs(5_000);
-          s.setBackoffMultiplier(2.0);
-          s.setBackoffMaxMs(600_000);
-          subscriptions.save(s);
-        });
-    registry.refresh();
+    // the same upsert as rms.apps / rms.subscriptions from configuration, with their defaults
+    registry.apply(
+        List.of(
+            new AppConfig(
+                PRODUCER,
+                List.of(producerKey),
+                List.of(TOPIC),
+                properties.demo().checkBackUrl(),
+                properties.demo().checkBackSecret(),
+                List.of("OPERATOR")),
+            new AppConfig(CONSUMER, List.of(consumerKey), List.of(), null, null, List.of())),
+        List.of(
+            new SubscriptionConfig(
+                SUBSCRIPTION,
+                TOPIC,
+                CONSUMER,
+                null,
+                Duration.ofSeconds(60),
+                10,
+                new Backoff(Duration.ofSeconds(5), 2.0, Duration.ofMinutes(10)))));
     Path keys = Path.of(properties.embedded().dataDir()).toAbsolutePath().resolve("demo-keys.env");
     Files.createDirectories(keys.getParent());
     Files.writeString(keys, "ORDERS_KEY=" + producerKey + "\nCART_KEY=" + consumerKey + "\n");

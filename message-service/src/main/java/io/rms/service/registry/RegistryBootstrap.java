@@ -18,7 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the registry snapshot.
  */
 @Component
-class RegistryBootstrap implements InitializingBean {
+public class RegistryBootstrap implements InitializingBean {
   private static final Logger log = LoggerFactory.getLogger(RegistryBootstrap.class);
 
   private final RmsProperties properties;
@@ -45,17 +45,25 @@ class RegistryBootstrap implements InitializingBean {
 
   @Override
   public void afterPropertiesSet() {
-    tx.executeWithoutResult(
-        status -> {
-          properties.apps().forEach(this::apply);
-          properties.subscriptions().forEach(this::apply);
-        });
-    registry.refresh();
+    apply(properties.apps(), properties.subscriptions());
     log.info(
         "registry: {} apps, {} subscriptions ({} from configuration)",
         registry.apps().size(),
         registry.subscriptions().size(),
         properties.apps().size() + properties.subscriptions().size());
+  }
+
+  /**
+   * Creates or updates these apps and subscriptions in one transaction (plain API keys hashed,
+   * default queue names filled in, everything validated), then reloads the snapshot.
+   */
+  public void apply(List<AppConfig> appConfigs, List<SubscriptionConfig> subscriptionConfigs) {
+    tx.executeWithoutResult(
+        status -> {
+          appConfigs.forEach(this::apply);
+          subscriptionConfigs.forEach(this::apply);
+        });
+    registry.refresh();
   }
 
   private void apply(AppConfig config) {
