@@ -2,6 +2,7 @@ package io.rms.service.web;
 
 import io.rms.api.ErrorCode;
 import io.rms.service.config.RmsProperties;
+import io.rms.service.problem.ProblemJson;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -10,7 +11,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -44,16 +44,12 @@ class RequestSizeLimit extends OncePerRequestFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     if (request.getContentLengthLong() > limit) {
-      response.setStatus(ErrorCode.PAYLOAD_TOO_LARGE.httpStatus());
-      response.setContentType("application/problem+json");
-      response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-      response
-          .getWriter()
-          .write(
-              "{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,"
-                  + "\"detail\":\"the request body exceeds "
-                  + limit
-                  + " bytes\",\"code\":\"payload-too-large\"}");
+      ProblemJson.write(
+          request,
+          response,
+          ErrorCode.PAYLOAD_TOO_LARGE,
+          "Content Too Large",
+          "the request body exceeds " + limit + " bytes");
       return;
     }
     chain.doFilter(new Limited(request, limit), response);
