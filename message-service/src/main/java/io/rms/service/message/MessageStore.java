@@ -55,18 +55,7 @@ public class MessageStore {
             returning created_at
             """,
             (rs, i) -> rs.getTimestamp(1).toInstant(),
-            m.id(),
-            m.app(),
-            m.producerMessageId(),
-            m.topic(),
-            m.contentType(),
-            m.payload(),
-            m.contentHash(),
-            m.businessKey(),
-            m.orderingKey(),
-            m.headers().isEmpty() ? null : json.write(m.headers()),
-            timestamp(m.deliverAfter()),
-            checkAfter.toMillis());
+            insertArgs(m, checkAfter.toMillis()));
     return created.stream().findFirst();
   }
 
@@ -89,18 +78,7 @@ public class MessageStore {
             """
                 + COLUMNS,
             rowMapper,
-            m.id(),
-            m.app(),
-            m.producerMessageId(),
-            m.topic(),
-            m.contentType(),
-            m.payload(),
-            m.contentHash(),
-            m.businessKey(),
-            m.orderingKey(),
-            m.headers().isEmpty() ? null : json.write(m.headers()),
-            timestamp(m.deliverAfter()),
-            pending)
+            insertArgs(m, pending))
         .stream()
         .findFirst();
   }
@@ -218,6 +196,24 @@ public class MessageStore {
          where id = ? and status = 'CONFIRMED' and pending_deliveries = 0
         """,
         id);
+  }
+
+  /** The values of an insert's eleven message columns, then {@code last}. */
+  private Object[] insertArgs(NewMessage m, Object last) {
+    return new Object[] {
+      m.id(),
+      m.app(),
+      m.producerMessageId(),
+      m.topic(),
+      m.contentType(),
+      m.payload(),
+      m.contentHash(),
+      m.businessKey(),
+      m.orderingKey(),
+      m.headers().isEmpty() ? null : json.write(m.headers()),
+      timestamp(m.deliverAfter()),
+      last
+    };
   }
 
   static String[] names(Collection<? extends Enum<?>> statuses) {
