@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param payloadMaxBytes the largest payload accepted
  * @param broker queue naming and type
  * @param dispatch publishing limits
+ * @param groupCommit how concurrent single calls share transactions
  * @param embedded where the embedded engines keep their data
  * @param demo the demo apps registered in embedded mode
  */
@@ -31,6 +32,7 @@ public record RmsProperties(
     @DefaultValue("1048576") long payloadMaxBytes,
     @DefaultValue Broker broker,
     @DefaultValue Dispatch dispatch,
+    @DefaultValue GroupCommit groupCommit,
     @DefaultValue Embedded embedded,
     @DefaultValue Demo demo) {
 
@@ -149,6 +151,19 @@ public record RmsProperties(
       @DefaultValue("10s") Duration confirmTimeout,
       @DefaultValue("30s") Duration publishGrace,
       @DefaultValue("5s") Duration failureRetry) {}
+
+  /**
+   * Group commit of single prepare, confirm, cancel and send calls: calls that arrive while the
+   * committers are busy share one transaction; a lone call never waits for company.
+   *
+   * @param enabled share transactions between concurrent calls
+   * @param committers concurrent hot-path transactions (each holds a database connection)
+   * @param maxBatch most calls in one transaction
+   */
+  public record GroupCommit(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("4") int committers,
+      @DefaultValue("64") int maxBatch) {}
 
   /**
    * The embedded engines used when no database or broker is configured.

@@ -1,5 +1,7 @@
 package io.rms.service.message;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.rms.api.BatchItemResult;
 import io.rms.api.BatchResult;
 import io.rms.api.ErrorCode;
@@ -8,6 +10,7 @@ import io.rms.api.MessageStatus;
 import io.rms.api.MessageView;
 import io.rms.api.PrepareMessageRequest;
 import io.rms.service.config.RmsProperties;
+import io.rms.service.message.GroupCommit.Command;
 import io.rms.service.problem.RmsProblem;
 import io.rms.service.registry.AppInfo;
 import io.rms.service.registry.Registry;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -29,7 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * and thrown only after it committed; deliveries are handed to the dispatcher after commit.
  */
 @Service
-public class MessageCommands {
+public class MessageCommands implements DisposableBean {
   private static final int CAS_ATTEMPTS = 5;
 
   private final MessageFactory factory;
@@ -42,6 +46,7 @@ public class MessageCommands {
   private final TransactionTemplate tx;
   private final Duration checkAfter;
   private final Duration publishGrace;
+  private final GroupCommit groupCommit;
 
   MessageCommands(
       MessageFactory factory,
@@ -52,7 +57,8 @@ public class MessageCommands {
       MessageViews views,
       DeliveryDispatcher dispatcher,
       TransactionTemplate tx,
-      RmsProperties properties) {
+      RmsProperties properties,
+      MeterRegistry meters) {
     this.factory = factory;
     this.messages = messages;
     this.deliveries = deliveries;
@@ -63,6 +69,18 @@ public class MessageCommands {
     this.tx = tx;
     this.checkAfter = properties.checkBack().after();
     this.publishGrace = properties.dispatch().publishGrace();
+    RmsProperties.GroupCommit group = properties.groupCommit();
+    this.groupCommit =
+        group.enabled()
+            ? new GroupCommit(
+                this::commit,
+                group.committers(),
+                group.maxBatch(),
+                DistributionSummary.builder("rms.commit.calls")
+                        .description("single API calls sharing one hot-path transaction")
+                        .register(meters)
+                    ::record)
+            : null;
   }
 
   /** A message answer and whether the call created it (201) or found it (200). */
@@ -286,13 +304,17 @@ public class MessageCommands {
 
   // --- transaction plumbing ---------------------------------------------------------------
 
-  @FunctionalInterface
-  private interface Command {
-    Outcome run();
-  }
-
+  /**
+   * Runs a single call's command: through the group commit (sharing a transaction with concurrent
+   * calls) when it is on, else in a transaction of its own; then dispatches what it scheduled.
+   */
   private Outcome run(Command command) {
-    return runAll(List.of(command)).get(0);
+    if (groupCommit == null) {
+      return runAll(List.of(command)).get(0);
+    }
+    Outcome outcome = groupCommit.run(command.refusalAsOutcome());
+    dispatch(List.of(outcome));
+    return outcome;
   }
 
   /** Runs the commands in one transaction, then dispatches what they scheduled. */
@@ -300,21 +322,37 @@ public class MessageCommands {
     if (commands.isEmpty()) {
       return List.of();
     }
-    List<Outcome> outcomes =
-        tx.execute(
-            status -> {
-              List<Outcome> list = new ArrayList<>(commands.size());
-              for (Command command : commands) {
-                list.add(command.run());
-              }
-              return list;
-            });
+    List<Outcome> outcomes = commit(commands);
+    dispatch(outcomes);
+    return outcomes;
+  }
+
+  /** Runs the commands in one transaction; returns their outcomes in order. */
+  private List<Outcome> commit(List<Command> commands) {
+    return tx.execute(
+        status -> {
+          List<Outcome> list = new ArrayList<>(commands.size());
+          for (Command command : commands) {
+            list.add(command.run());
+          }
+          return list;
+        });
+  }
+
+  private void dispatch(List<Outcome> outcomes) {
     List<PublishRequest> toPublish = new ArrayList<>();
     outcomes.forEach(o -> toPublish.addAll(o.toPublish()));
     if (!toPublish.isEmpty()) {
       dispatcher.dispatch(toPublish);
     }
-    return outcomes;
+  }
+
+  /** Lets the committers finish what is queued. */
+  @Override
+  public void destroy() {
+    if (groupCommit != null) {
+      groupCommit.close();
+    }
   }
 
   private Answer answer(Outcome outcome) {
@@ -337,24 +375,13 @@ public class MessageCommands {
       }
       results.add(null);
       index.add(i);
-      commands.add(notFoundAsOutcome(id, command.apply(id)));
+      commands.add(command.apply(id).refusalAsOutcome());
     }
     List<Outcome> outcomes = runAll(commands);
     for (int k = 0; k < outcomes.size(); k++) {
       results.set(index.get(k), item(index.get(k), outcomes.get(k)));
     }
     return new BatchResult(results);
-  }
-
-  /** In a batch a missing message fails its item, not the whole transaction. */
-  private static Command notFoundAsOutcome(UUID id, Command command) {
-    return () -> {
-      try {
-        return command.run();
-      } catch (RmsProblem problem) {
-        return new Outcome(null, false, problem, List.of());
-      }
-    };
   }
 
   private BatchItemResult item(int index, Outcome outcome) {

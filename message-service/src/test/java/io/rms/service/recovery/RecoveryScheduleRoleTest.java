@@ -15,7 +15,8 @@ class RecoveryScheduleRoleTest {
   @CsvSource({"ALL, true", "JOBS, true", "API, false"})
   void onlyRolesThatRunJobsStartTheClusteredScheduler(Role role, boolean starts) {
     RmsProperties properties =
-        new RmsProperties(role, List.of(), List.of(), null, null, null, 0, null, null, null, null);
+        new RmsProperties(
+            role, List.of(), List.of(), null, null, null, 0, null, null, null, null, null);
     SchedulerFactoryBean factory = new SchedulerFactoryBean();
     new RecoverySchedule().schedulerOnlyInJobRoles(properties).customize(factory);
     assertThat(factory.isAutoStartup()).isEqualTo(starts);
