@@ -22,8 +22,32 @@ final class Api {
   private final AtomicLong sequence = new AtomicLong();
   final AtomicLong errors = new AtomicLong();
 
+  private final String metrics;
+
   Api(int port) {
     this.base = "http://127.0.0.1:" + port + "/api/v1";
+    this.metrics = "http://127.0.0.1:" + port + "/actuator/prometheus";
+  }
+
+  /**
+   * The service's group-commit counters so far: {@code [transactions, calls]} from {@code
+   * rms_commit_calls_count} and {@code _sum} (zeros when group commit is off).
+   */
+  double[] commitCalls() throws IOException, InterruptedException {
+    String text =
+        http.send(
+                HttpRequest.newBuilder(URI.create(metrics)).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    double[] counts = new double[2];
+    for (String line : text.split("\n")) {
+      if (line.startsWith("rms_commit_calls_count")) {
+        counts[0] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      } else if (line.startsWith("rms_commit_calls_sum")) {
+        counts[1] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return counts;
   }
 
   /** A ~1 KiB JSON message body for the topic. */

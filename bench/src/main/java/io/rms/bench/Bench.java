@@ -34,12 +34,40 @@ public final class Bench {
       List.of(env("BENCH_SCENARIOS", "prepare,prepare-confirm,lifecycle,send").split(","));
   private final long growthRows = Long.parseLong(env("BENCH_GROWTH_ROWS", "1000000"));
   private final long backlog = Long.parseLong(env("BENCH_BACKLOG", "100000"));
+  private final List<String> leverNames =
+      List.of(env("BENCH_LEVERS", "no-group-commit,java25,java25-virtual-threads").split(","));
+  private final Path java25 = Path.of(env("BENCH_JAVA25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
   private final Report report = new Report();
   private final Map<UUID, Long> confirmStarted = new ConcurrentHashMap<>();
   private String database;
   private String queue;
   private ServiceProcess service;
   private Api api;
+  private Path jar;
+  private String prefix;
+  private int port;
+
+  /**
+   * One configuration of the service measured against the default: a name for the table, the JVM
+   * it runs on (null: the harness's own) and its extra arguments.
+   */
+  private record Lever(String label, Path javaHome, List<String> args) {}
+
+  private Lever lever(String name) {
+    return switch (name) {
+      case "no-group-commit" ->
+          new Lever("no group commit", null, List.of("--rms.group-commit.enabled=false"));
+      case "java25" ->
+          new Lever(
+              "Java 25, platform threads",
+              java25,
+              List.of("--spring.threads.virtual.enabled=false"));
+      case "java25-virtual-threads" ->
+          new Lever(
+              "Java 25, virtual threads", java25, List.of("--spring.threads.virtual.enabled=true"));
+      default -> throw new IllegalArgumentException("unknown lever " + name);
+    };
+  }
 
   public static void main(String[] args) throws Exception {
     new Bench().run(Path.of(args[0]), Path.of(args[1]));
@@ -50,7 +78,8 @@ public final class Bench {
         LocalDateTime.now(java.time.ZoneOffset.UTC)
             .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     database = "rms_bench_" + stamp.replace("-", "_");
-    String prefix = "bench-" + stamp + ".rms.sub.";
+    this.jar = jar;
+    prefix = "bench-" + stamp + ".rms.sub.";
     queue = prefix + SUBSCRIPTION;
     Db.execute("postgres", "create database " + database);
     machine();
@@ -64,21 +93,31 @@ public final class Bench {
       report.baselines.put("B_rabbit_publishes_per_s", b.rate());
       log("  %.0f publishes/s", b.rate());
 
-      Path serviceLog = Files.createTempFile("rms-bench-service", ".log");
-      service = ServiceProcess.start(jar, Db.BASE + database, freePort(), prefix, serviceLog);
-      api = new Api(service.port);
-      log("service pid %d on port %d (log %s)", service.pid(), service.port, serviceLog);
+      port = freePort();
+      startService(null, List.of());
       try (Consumer consumer = new Consumer(queue, SUBSCRIPTION, api, confirmStarted, 4)) {
-        double warmup = Double.parseDouble(env("BENCH_WARMUP", "10"));
-        log("warm-up (JIT, connection pools, key cache): %.0f s, not measured", warmup);
-        Load.closed(16, warmup, op("lifecycle"));
-        Load.closed(16, warmup / 2, op("send"));
-        drain(consumer);
-        purge();
+        warmUp(consumer);
         for (String name : scenarioNames) {
           scenario(name, consumer, "");
         }
+        for (String name : leverNames) {
+          if (name.isBlank() || name.equals("none")) {
+            continue;
+          }
+          Lever lever = lever(name.trim());
+          if (lever.javaHome() != null && !Files.isExecutable(lever.javaHome().resolve("bin/java"))) {
+            log("lever %s skipped: no JVM at %s", lever.label(), lever.javaHome());
+            continue;
+          }
+          service.close();
+          startService(lever.javaHome(), lever.args());
+          warmUp(consumer);
+          scenario("lifecycle", consumer, " [" + lever.label() + "]");
+        }
         if (scenarioNames.contains("lifecycle") && growthRows > 0) {
+          service.close();
+          startService(null, List.of());
+          warmUp(consumer);
           seedGrowth();
           scenario("lifecycle", consumer, " (+" + growthRows + " finished, " + backlog + " due)");
         }
@@ -93,6 +132,31 @@ public final class Bench {
       }
       Db.execute("postgres", "drop database if exists " + database + " with (force)");
     }
+  }
+
+  /** (Re)starts the service on the same port, so the consumer's acks keep reaching it. */
+  private void startService(Path javaHome, List<String> args) throws Exception {
+    Path serviceLog = Files.createTempFile("rms-bench-service", ".log");
+    service =
+        ServiceProcess.start(
+            jar, Db.BASE + database, port, prefix, serviceLog, javaHome, args);
+    api = new Api(service.port);
+    log(
+        "service pid %d on port %d %s%s (log %s)",
+        service.pid(),
+        service.port,
+        javaHome == null ? "" : javaHome + " ",
+        args,
+        serviceLog);
+  }
+
+  private void warmUp(Consumer consumer) throws Exception {
+    double warmup = Double.parseDouble(env("BENCH_WARMUP", "10"));
+    log("warm-up (JIT, connection pools, key cache): %.0f s, not measured", warmup);
+    Load.closed(16, warmup, op("lifecycle"));
+    Load.closed(16, warmup / 2, op("send"));
+    drain(consumer);
+    purge();
   }
 
   private Load.Op op(String name) {
@@ -118,6 +182,7 @@ public final class Bench {
     int bestConcurrency = 0;
     Db.Counters costs = null;
     double cpuPerMsg = 0;
+    double[] groupBefore = api.commitCalls();
     for (int c : concurrency) {
       drain(consumer);
       Db.Counters before = Db.counters(database);
@@ -145,6 +210,9 @@ public final class Bench {
         cpuPerMsg = cpu * 1000 / Math.max(1, messages);
       }
     }
+    double[] groupAfter = api.commitCalls();
+    double transactions = groupAfter[0] - groupBefore[0];
+    double callsPerTx = transactions > 0 ? (groupAfter[1] - groupBefore[1]) / transactions : 1;
     double target = best / 2;
     log("  open loop at %.0f/s for %.0f s", target, seconds);
     drain(consumer);
@@ -175,6 +243,7 @@ public final class Bench {
     s.put("wal_bytes_per_msg", (double) costs.walBytes() / 1000.0);
     s.put("publishes_per_msg", (double) costs.publishes() / 1000.0);
     s.put("cpu_ms_per_msg", cpuPerMsg);
+    s.put("calls_per_tx", callsPerTx);
     report.scenarios.add(s);
     log("  latency %s", latency);
     purge();

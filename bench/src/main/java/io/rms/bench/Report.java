@@ -39,8 +39,8 @@ final class Report {
   String markdown() {
     StringBuilder md = new StringBuilder();
     md.append(
-        "| scenario | max ops/s (concurrency) | / baseline A | / baseline B | latency at 50% of max (p50 / p99 / p99.9 ms) | commits/msg | WAL bytes/msg | CPU ms/msg | publishes/msg |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|\n");
+        "| scenario | max ops/s (concurrency) | / baseline A | / baseline B | latency at 50% of max (p50 / p99 / p99.9 ms) | commits/msg | WAL bytes/msg | CPU ms/msg | publishes/msg | calls/tx |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (Map<String, Object> s : scenarios) {
       double max = (double) s.get("max_per_s");
       md.append("| ")
@@ -64,6 +64,8 @@ final class Report {
           .append(fmt2((double) s.get("cpu_ms_per_msg")))
           .append(" | ")
           .append(fmt2((double) s.get("publishes_per_msg")))
+          .append(" | ")
+          .append(fmt2((double) s.get("calls_per_tx")))
           .append(" |\n");
     }
     md.append("\nBaseline A (raw single-row insert commits, 32 connections): ")

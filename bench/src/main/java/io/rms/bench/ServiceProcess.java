@@ -23,10 +23,22 @@ final class ServiceProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static ServiceProcess start(Path jar, String jdbcUrl, int port, String queuePrefix, Path log)
+  /**
+   * Starts the service with {@code javaHome}'s JVM (this JVM's when null) and {@code extraArgs}
+   * appended to its command line, and waits until it is healthy.
+   */
+  static ServiceProcess start(
+      Path jar,
+      String jdbcUrl,
+      int port,
+      String queuePrefix,
+      Path log,
+      Path javaHome,
+      List<String> extraArgs)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    Path home = javaHome != null ? javaHome : Path.of(System.getProperty("java.home"));
+    cmd.add(home.resolve("bin").resolve("java").toString());
     cmd.add("-Xmx1g");
     String extra = System.getenv("BENCH_SERVICE_JVM_ARGS");
     if (extra != null && !extra.isBlank()) {
@@ -53,6 +65,7 @@ final class ServiceProcess implements AutoCloseable {
     cmd.add("--rms.subscriptions[1].topic=bench.backlog");
     cmd.add("--rms.subscriptions[1].app=bench-consumer");
     cmd.add("--logging.level.root=WARN");
+    cmd.addAll(extraArgs);
     Process p =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     ServiceProcess service = new ServiceProcess(p, port, log);
