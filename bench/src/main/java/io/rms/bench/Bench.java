@@ -100,6 +100,9 @@ public final class Bench {
         for (String name : scenarioNames) {
           scenario(name, consumer, "");
         }
+        if (!env("BENCH_PROFILE", "1").equals("0")) {
+          profile(consumer);
+        }
         for (String name : leverNames) {
           if (name.isBlank() || name.equals("none")) {
             continue;
@@ -131,6 +134,41 @@ public final class Bench {
         service.close();
       }
       Db.execute("postgres", "drop database if exists " + database + " with (force)");
+    }
+  }
+
+  /**
+   * Records the service with JDK Flight Recorder during one closed-loop lifecycle run (32 callers)
+   * and adds the CPU split by layer to the report.
+   */
+  private void profile(Consumer consumer) throws Exception {
+    Path jfr = Files.createTempFile("rms-bench-service", ".jfr");
+    log("profile: lifecycle closed loop, 32 callers, %.0f s, JFR to %s", seconds, jfr);
+    jcmd("JFR.start", "name=bench", "settings=profile");
+    double cpuBefore = service.cpuSeconds();
+    long ackedBefore = consumer.acked.get();
+    Load.Run run = Load.closed(32, seconds, op("lifecycle"));
+    double cpu = service.cpuSeconds() - cpuBefore;
+    jcmd("JFR.dump", "name=bench", "filename=" + jfr);
+    jcmd("JFR.stop", "name=bench");
+    drain(consumer);
+    Map<String, Object> split = Profile.breakdown(jfr);
+    split.put("lifecycles_per_s", (consumer.acked.get() - ackedBefore) / run.seconds());
+    split.put("service_cpu_cores", cpu / run.seconds());
+    report.profile.putAll(split);
+    log("  %s", split);
+    purge();
+  }
+
+  private void jcmd(String... command) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+    cmd.add(String.valueOf(service.pid()));
+    cmd.addAll(List.of(command));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + out);
     }
   }
 

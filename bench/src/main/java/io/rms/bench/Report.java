@@ -17,6 +17,7 @@ final class Report {
   final Map<String, Object> machine = new LinkedHashMap<>();
   final Map<String, Object> baselines = new LinkedHashMap<>();
   final List<Map<String, Object>> scenarios = new ArrayList<>();
+  final Map<String, Object> profile = new LinkedHashMap<>();
 
   double baselineA() {
     return (double) baselines.get("A_jdbc_inserts_per_s");
@@ -68,6 +69,26 @@ final class Report {
           .append(fmt2((double) s.get("calls_per_tx")))
           .append(" |\n");
     }
+    if (!profile.isEmpty()) {
+      md.append("\nWhere the service's CPU goes (JFR execution samples by layer, lifecycle closed")
+          .append(" loop with 32 callers):\n\n| layer | share of samples |\n|---|---|\n");
+      profile.forEach(
+          (k, v) -> {
+            if (v instanceof Double share && !k.equals("lifecycles_per_s")
+                && !k.equals("service_cpu_cores")) {
+              md.append("| ").append(k).append(" | ").append(share).append(" % |\n");
+            }
+          });
+      md.append("\n")
+          .append(profile.get("samples"))
+          .append(" samples; GC pauses ")
+          .append(profile.get("gc_pause_ms"))
+          .append(" ms; ")
+          .append(fmt((double) profile.get("lifecycles_per_s")))
+          .append(" lifecycles/s using ")
+          .append(fmt2((double) profile.get("service_cpu_cores")))
+          .append(" cores of service CPU.\n");
+    }
     md.append("\nBaseline A (raw single-row insert commits, 32 connections): ")
         .append(fmt(baselineA()))
         .append("/s. Baseline B (raw persistent 1 KiB publishes, async confirms): ")
@@ -103,6 +124,7 @@ final class Report {
     all.put("machine", machine);
     all.put("baselines", baselines);
     all.put("scenarios", scenarios);
+    all.put("profile", profile);
     JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     Files.writeString(dir.resolve(stamp + ".json"), json.writeValueAsString(all));
     String md = "# Benchmark " + stamp + "\n\n" + markdown();

@@ -49,13 +49,13 @@ public class AckCommands {
       DeliveryStore deliveries,
       MessageStore messages,
       EventStore events,
-      TransactionTemplate tx,
+      HotPathTransactions transactions,
       DeliveryMetrics metrics) {
     this.registry = registry;
     this.deliveries = deliveries;
     this.messages = messages;
     this.events = events;
-    this.tx = tx;
+    this.tx = transactions.template();
     this.metrics = metrics;
   }
 

@@ -12,14 +12,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /**
  * Delivery rows. The transitions are verbs ({@link #markPublished}, {@link #markAcked}, {@link
  * #reschedule}, {@link #markDead}), each a compare-and-set on status (and attempts where a
  * concurrent republish could race) whose sources come from {@link DeliveryLifecycle}.
  */
-@Repository
+@Component // not @Repository: JdbcTemplate translates exceptions already; the proxy only cost CPU
 public class DeliveryStore {
   private final JdbcTemplate jdbc;
 

@@ -56,7 +56,7 @@ public class MessageCommands implements DisposableBean {
       Registry registry,
       MessageViews views,
       DeliveryDispatcher dispatcher,
-      TransactionTemplate tx,
+      HotPathTransactions transactions,
       RmsProperties properties,
       MeterRegistry meters) {
     this.factory = factory;
@@ -66,7 +66,7 @@ public class MessageCommands implements DisposableBean {
     this.registry = registry;
     this.views = views;
     this.dispatcher = dispatcher;
-    this.tx = tx;
+    this.tx = transactions.template();
     this.checkAfter = properties.checkBack().after();
     this.publishGrace = properties.dispatch().publishGrace();
     RmsProperties.GroupCommit group = properties.groupCommit();

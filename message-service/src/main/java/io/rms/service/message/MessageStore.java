@@ -12,13 +12,13 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /**
  * Message rows with {@link JdbcTemplate}. Every status change is a compare-and-set whose allowed
  * sources come from {@link MessageLifecycle}; one row changed means this caller won.
  */
-@Repository
+@Component // not @Repository: JdbcTemplate translates exceptions already; the proxy only cost CPU
 public class MessageStore {
   static final String COLUMNS =
       """
