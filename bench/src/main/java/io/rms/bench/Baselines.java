@@ -9,6 +9,10 @@ import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -59,6 +63,53 @@ final class Baselines {
         c.close();
       }
       Db.execute(database, "drop table bench_raw");
+    }
+  }
+
+  /**
+   * The latency floor of a commit: the same single-row inserts at a constant {@code rate} per second
+   * (open loop, 32 connections), each timed from its intended start, as the scenarios' calls are.
+   */
+  static Histogram jdbcInsertLatency(String database, double rate, double seconds)
+      throws Exception {
+    Db.execute(
+        database,
+        """
+        create table if not exists bench_raw_latency (
+          id uuid primary key, app_id text not null, topic text not null, status text not null,
+          payload bytea not null, created_at timestamptz not null default now())
+        """);
+    byte[] payload = ("{\"pad\":\"" + "x".repeat(1000) + "\"}").getBytes(StandardCharsets.UTF_8);
+    BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(32);
+    for (int i = 0; i < 32; i++) {
+      pool.add(Db.connect(database));
+    }
+    Recorder latency = new Recorder(3);
+    try {
+      Load.open(
+          rate,
+          seconds,
+          64,
+          intended -> {
+            Connection c = pool.take();
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "insert into bench_raw_latency (id, app_id, topic, status, payload) values (?, 'bench', 'bench.topic', 'PREPARED', ?)")) {
+              ps.setObject(1, UUID.randomUUID());
+              ps.setBytes(2, payload);
+              ps.executeUpdate();
+            } finally {
+              pool.add(c);
+            }
+            latency.recordValue((System.nanoTime() - intended) / 1000);
+          },
+          late -> {});
+      return latency.getIntervalHistogram();
+    } finally {
+      for (Connection c : pool) {
+        c.close();
+      }
+      Db.execute(database, "drop table bench_raw_latency");
     }
   }
 

@@ -88,6 +88,13 @@ public final class Bench {
       Load.Run a = Baselines.jdbcInserts(database, 32, seconds);
       report.baselines.put("A_jdbc_inserts_per_s", a.rate());
       log("  %.0f commits/s", a.rate());
+      double rawRate = Double.parseDouble(env("BENCH_RAW_LATENCY_RATE", "1000"));
+      log("baseline A latency: raw inserts at %.0f/s (open loop), %.0f s", rawRate, seconds);
+      Map<String, Object> rawLatency =
+          Report.latency(Baselines.jdbcInsertLatency(database, rawRate, seconds));
+      rawLatency.put("rate_per_s", rawRate);
+      report.baselines.put("A_insert_latency", rawLatency);
+      log("  %s", rawLatency);
       log("baseline B: raw RabbitMQ persistent 1 KiB publishes, async confirms, %.0f s", seconds);
       Load.Run b = Baselines.rabbitPublishes("bench-" + stamp + ".raw", seconds);
       report.baselines.put("B_rabbit_publishes_per_s", b.rate());

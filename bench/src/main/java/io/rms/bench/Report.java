@@ -93,10 +93,30 @@ final class Report {
         .append(fmt(baselineA()))
         .append("/s. Baseline B (raw persistent 1 KiB publishes, async confirms): ")
         .append(fmt(baselineB()))
-        .append("/s.\n\nMachine: ")
+        .append("/s.")
+        .append(rawLatency())
+        .append("\n\nMachine: ")
         .append(machine)
         .append('\n');
     return md.toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private String rawLatency() {
+    Object raw = baselines.get("A_insert_latency");
+    if (!(raw instanceof Map)) {
+      return "";
+    }
+    Map<String, Object> m = (Map<String, Object>) raw;
+    return " A single raw insert + commit at "
+        + fmt(((Number) m.get("rate_per_s")).doubleValue())
+        + "/s (open loop): p50 / p99 / p99.9 "
+        + m.get("p50_ms")
+        + " / "
+        + m.get("p99_ms")
+        + " / "
+        + m.get("p999_ms")
+        + " ms.";
   }
 
   @SuppressWarnings("unchecked")
