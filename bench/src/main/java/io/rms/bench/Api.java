@@ -75,15 +75,23 @@ final class Api {
     return id(post("/messages/send", body(topic), Bench.PRODUCER_KEY, 201));
   }
 
-  void ack(String subscription, Collection<UUID> ids) {
+  /** Cancels up to 1,000 messages in one call (batch cancel). */
+  void cancel(Collection<UUID> ids) {
+    post("/messages/batch/cancel", idsJson(ids), Bench.PRODUCER_KEY, 200);
+  }
+
+  private static String idsJson(Collection<UUID> ids) {
     StringBuilder json = new StringBuilder("{\"messageIds\":[");
     boolean first = true;
     for (UUID id : ids) {
       json.append(first ? "\"" : ",\"").append(id).append('"');
       first = false;
     }
-    json.append("]}");
-    post("/subscriptions/" + subscription + "/acks", json.toString(), Bench.CONSUMER_KEY, 200);
+    return json.append("]}").toString();
+  }
+
+  void ack(String subscription, Collection<UUID> ids) {
+    post("/subscriptions/" + subscription + "/acks", idsJson(ids), Bench.CONSUMER_KEY, 200);
   }
 
   private String post(String path, String json, String key, int expected) {

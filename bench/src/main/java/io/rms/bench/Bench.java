@@ -39,6 +39,8 @@ public final class Bench {
   private final Path java25 = Path.of(env("BENCH_JAVA25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
   private final Report report = new Report();
   private final Map<UUID, Long> confirmStarted = new ConcurrentHashMap<>();
+  /** Messages the prepare-only scenario left PREPARED; cancelled after it (not measured). */
+  private final java.util.Queue<UUID> leftPrepared = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private String database;
   private String queue;
   private ServiceProcess service;
@@ -206,7 +208,7 @@ public final class Bench {
 
   private Load.Op op(String name) {
     return switch (name) {
-      case "prepare" -> intended -> api.prepare(TOPIC);
+      case "prepare" -> intended -> leftPrepared.add(api.prepare(TOPIC));
       case "prepare-confirm", "lifecycle" ->
           intended -> {
             UUID id = api.prepare(TOPIC);
@@ -291,6 +293,7 @@ public final class Bench {
     s.put("calls_per_tx", callsPerTx);
     report.scenarios.add(s);
     log("  latency %s", latency);
+    cancelLeftPrepared();
     purge();
   }
 
@@ -313,7 +316,7 @@ public final class Bench {
     return intended -> {
       switch (name) {
         case "prepare" -> {
-          api.prepare(TOPIC);
+          leftPrepared.add(api.prepare(TOPIC));
           recorders.get("prepare").recordValue((System.nanoTime() - intended) / 1000);
         }
         case "send" -> {
@@ -344,6 +347,25 @@ public final class Bench {
       still = now == last ? still + 1 : 0;
       last = now;
       Thread.sleep(50);
+    }
+  }
+
+  /**
+   * Cancels what the prepare-only scenario left PREPARED, so check-backs of it never run during
+   * the later scenarios.
+   */
+  private void cancelLeftPrepared() {
+    List<UUID> chunk = new java.util.ArrayList<>(1000);
+    UUID id;
+    while ((id = leftPrepared.poll()) != null) {
+      chunk.add(id);
+      if (chunk.size() == 1000) {
+        api.cancel(chunk);
+        chunk.clear();
+      }
+    }
+    if (!chunk.isEmpty()) {
+      api.cancel(chunk);
     }
   }
 
