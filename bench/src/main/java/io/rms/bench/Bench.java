@@ -228,12 +228,12 @@ public final class Bench {
     double best = 0;
     int bestConcurrency = 0;
     Db.Counters costs = null;
-    double cpuPerMsg = 0;
+    Map<String, Double> cpuPerMsg = Map.of();
     double[] groupBefore = api.commitCalls();
     for (int c : concurrency) {
       drain(consumer);
       Db.Counters before = Db.counters(database);
-      double cpuBefore = service.cpuSeconds();
+      Map<String, Double> cpuBefore = CpuMeter.read(service.pid());
       long ackedBefore = consumer.acked.get();
       Load.Run run = Load.closed(c, seconds, op(name));
       double rate = run.rate();
@@ -246,7 +246,7 @@ public final class Bench {
       }
       Thread.sleep(1500); // let PostgreSQL flush its statistics
       Db.Counters delta = Db.counters(database).minus(before);
-      double cpu = service.cpuSeconds() - cpuBefore;
+      Map<String, Double> cpuAfter = CpuMeter.read(service.pid());
       log(
           "  c=%-3d %8.0f ops/s  errors=%d  (consumer received %d, acked %d)",
           c, rate, run.errors(), consumer.receivedCount.get(), consumer.acked.get());
@@ -254,7 +254,7 @@ public final class Bench {
         best = rate;
         bestConcurrency = c;
         costs = perMessage(delta, messages);
-        cpuPerMsg = cpu * 1000 / Math.max(1, messages);
+        cpuPerMsg = CpuMeter.perMessage(cpuBefore, cpuAfter, messages);
       }
     }
     double[] groupAfter = api.commitCalls();
@@ -289,7 +289,8 @@ public final class Bench {
     s.put("commits_per_msg", (double) costs.commits() / 1000.0);
     s.put("wal_bytes_per_msg", (double) costs.walBytes() / 1000.0);
     s.put("publishes_per_msg", (double) costs.publishes() / 1000.0);
-    s.put("cpu_ms_per_msg", cpuPerMsg);
+    s.put("cpu_ms_per_msg", cpuPerMsg.get(CpuMeter.SERVICE));
+    s.put("cpu_ms_per_msg_by_party", cpuPerMsg);
     s.put("calls_per_tx", callsPerTx);
     report.scenarios.add(s);
     log("  latency %s", latency);

@@ -40,7 +40,7 @@ final class Report {
   String markdown() {
     StringBuilder md = new StringBuilder();
     md.append(
-        "| scenario | max ops/s (concurrency) | / baseline A | / baseline B | latency at 50% of max (p50 / p99 / p99.9 ms) | commits/msg | WAL bytes/msg | CPU ms/msg | publishes/msg | calls/tx |\n");
+        "| scenario | max ops/s (concurrency) | / baseline A | / baseline B | latency at 50% of max (p50 / p99 / p99.9 ms) | commits/msg | WAL bytes/msg | CPU ms/msg: service / PostgreSQL / RabbitMQ / generator | publishes/msg | calls/tx |\n");
     md.append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (Map<String, Object> s : scenarios) {
       double max = (double) s.get("max_per_s");
@@ -62,7 +62,7 @@ final class Report {
           .append(" | ")
           .append(fmt((double) s.get("wal_bytes_per_msg")))
           .append(" | ")
-          .append(fmt2((double) s.get("cpu_ms_per_msg")))
+          .append(cpu(s))
           .append(" | ")
           .append(fmt2((double) s.get("publishes_per_msg")))
           .append(" | ")
@@ -99,6 +99,17 @@ final class Report {
         .append(machine)
         .append('\n');
     return md.toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String cpu(Map<String, Object> s) {
+    Map<String, Double> parties = (Map<String, Double>) s.get("cpu_ms_per_msg_by_party");
+    if (parties == null) {
+      return fmt2((double) s.get("cpu_ms_per_msg"));
+    }
+    List<String> parts = new ArrayList<>();
+    parties.values().forEach(ms -> parts.add(fmt2(ms)));
+    return String.join(" / ", parts);
   }
 
   @SuppressWarnings("unchecked")

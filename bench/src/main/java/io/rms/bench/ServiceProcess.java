@@ -100,14 +100,7 @@ final class ServiceProcess implements AutoCloseable {
 
   /** User + system CPU seconds the service process has used so far (Linux /proc). */
   double cpuSeconds() {
-    try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-      return ticks / 100.0;
-    } catch (IOException | RuntimeException e) {
-      return Double.NaN;
-    }
+    return CpuMeter.seconds(process.pid());
   }
 
   long pid() {
