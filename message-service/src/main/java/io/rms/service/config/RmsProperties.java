@@ -54,14 +54,28 @@ public record RmsProperties(
     }
   }
 
-  /** An app declared in configuration. */
+  /** An app declared in configuration; {@link #toString()} leaves out its keys and secret. */
   public record AppConfig(
       String id,
       @DefaultValue List<String> apiKeys,
       @DefaultValue List<String> produces,
       String checkBackUrl,
       String checkBackSecret,
-      @DefaultValue List<String> roles) {}
+      @DefaultValue List<String> roles) {
+
+    @Override
+    public String toString() {
+      return "AppConfig[id="
+          + id
+          + ", produces="
+          + produces
+          + ", checkBackUrl="
+          + checkBackUrl
+          + ", roles="
+          + roles
+          + "]";
+    }
+  }
 
   /** A subscription declared in configuration. */
   public record SubscriptionConfig(
