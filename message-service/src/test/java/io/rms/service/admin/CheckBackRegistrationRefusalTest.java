@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rms.service.config.RmsProperties.AppConfig;
+import io.rms.service.dashboard.DashboardUsersFixture;
 import io.rms.service.message.EventStore;
 import io.rms.service.problem.RmsProblem;
 import io.rms.service.registry.AppInfo;
@@ -13,6 +14,8 @@ import io.rms.service.registry.Registry;
 import io.rms.service.registry.RegistryBootstrap;
 import io.rms.service.testing.Api;
 import io.rms.service.testing.Api.Response;
+import io.rms.service.testing.DashboardClient;
+import io.rms.service.testing.DashboardClient.Page;
 import io.rms.service.testing.IntegrationTest;
 import io.rms.service.testing.Refusals;
 import java.net.InetAddress;
@@ -146,6 +149,33 @@ class CheckBackRegistrationRefusalTest extends IntegrationTest {
                   assertThat(r.contentType()).startsWith("application/problem+json");
                   assertThat(r.code()).isEqualTo("validation-failed");
                   assertThat(r.text("detail")).contains(why);
+                }));
+    DashboardClient admin =
+        DashboardClient.loggedIn(
+            port, DashboardUsersFixture.ADMIN, DashboardUsersFixture.ADMIN_PASSWORD);
+    Map<String, String> fromTheForm =
+        Map.of(
+            "http://evil.example.com/x", "allowed-hosts",
+            "https://eu.shop.test:8443/x", "allowed-hosts",
+            "http://169.254.169.254/latest/meta-data/", "cloud metadata",
+            "ftp://127.0.0.1/x", "http or https");
+    fromTheForm.forEach(
+        (url, why) ->
+            refusals.attempt(
+                WHAT,
+                "dashboard admin form: " + url,
+                state(),
+                () -> {
+                  Page saved =
+                      admin.submit(
+                          "/dashboard/admin/apps/shop",
+                          "/dashboard/admin/apps/shop",
+                          Map.of(
+                              "produces", "order.created", "checkBackUrl", url, "active", "true"));
+                  assertThat(saved.status()).isEqualTo(302);
+                  assertThat(admin.get(saved.location().replaceFirst("^https?://[^/]+", "")).body())
+                      .as("the page explains the refusal")
+                      .contains(why);
                 }));
     refusals.attempt(
         WHAT,
