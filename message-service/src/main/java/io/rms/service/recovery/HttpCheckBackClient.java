@@ -98,9 +98,9 @@ class HttpCheckBackClient implements CheckBackClient {
     if (app.checkBackSecret() == null || app.checkBackSecret().isBlank()) {
       return CheckAnswer.error("app " + message.app() + " has no check-back secret");
     }
-    Target target;
     try {
-      target = targets.resolve(app.checkBackUrl());
+      // what the URL itself says, before anything is spent on it
+      targets.checkUrl(app.checkBackUrl());
     } catch (CheckBackTargets.Refused refused) {
       return CheckAnswer.error(refused.getMessage());
     }
@@ -114,7 +114,15 @@ class HttpCheckBackClient implements CheckBackClient {
         return CheckAnswer.error("circuit open");
       }
       long start = breaker.getCurrentTimestamp();
-      CheckAnswer answer = call(target, app.checkBackSecret(), message);
+      CheckAnswer answer;
+      try {
+        // the DNS lookup happens here, inside the app's bulkhead and circuit breaker (a slow
+        // resolver for one producer holds only that producer's calls)
+        Target target = targets.resolve(app.checkBackUrl());
+        answer = call(target, app.checkBackSecret(), message);
+      } catch (CheckBackTargets.Refused refused) {
+        answer = CheckAnswer.error(refused.getMessage());
+      }
       long took = breaker.getCurrentTimestamp() - start;
       if (answer.verdict() == Verdict.ERROR) {
         breaker.onError(took, breaker.getTimestampUnit(), new CheckBackFailed(answer.detail()));

@@ -169,11 +169,12 @@ public class CheckBackTargets {
         throw new Refused(
             "check-back host "
                 + parsed.host()
-                + " resolves to "
-                + address.getHostAddress()
-                + ", "
-                + refusal
-                + (blockPrivate ? " (rms.check-back.block-private-addresses)" : ""));
+                + (parsed.literal() != null
+                    ? " is " + refusal
+                    : " resolves to " + address.getHostAddress() + ", " + refusal)
+                + (BlockedAddresses.refusal(address, false) == null
+                    ? " (rms.check-back.block-private-addresses)"
+                    : ""));
       }
     }
   }

@@ -7,6 +7,7 @@ import io.rms.service.dashboard.users.DashboardUsers;
 import io.rms.service.dashboard.users.Role;
 import io.rms.service.registry.ApiKeys;
 import io.rms.service.testing.Api;
+import io.rms.service.testing.Api.Response;
 import io.rms.service.testing.DashboardClient;
 import io.rms.service.testing.IntegrationTest;
 import io.rms.service.testing.Refusals;
