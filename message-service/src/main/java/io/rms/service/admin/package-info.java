@@ -1,2 +1,5 @@
-/** The operator part of the admin API: resolve messages, redeliver deliveries, the audit trail. */
+/**
+ * The admin API: operator actions (resolve messages, redeliver deliveries, the audit trail) and the
+ * admins' registration of check-back endpoints.
+ */
 package io.rms.service.admin;

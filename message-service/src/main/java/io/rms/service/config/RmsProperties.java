@@ -56,14 +56,28 @@ public record RmsProperties(
     }
   }
 
-  /** An app declared in configuration. */
+  /** An app declared in configuration; {@link #toString()} leaves out its keys and secret. */
   public record AppConfig(
       String id,
       @DefaultValue List<String> apiKeys,
       @DefaultValue List<String> produces,
       String checkBackUrl,
       String checkBackSecret,
-      @DefaultValue List<String> roles) {}
+      @DefaultValue List<String> roles) {
+
+    @Override
+    public String toString() {
+      return "AppConfig[id="
+          + id
+          + ", produces="
+          + produces
+          + ", checkBackUrl="
+          + checkBackUrl
+          + ", roles="
+          + roles
+          + "]";
+    }
+  }
 
   /** A subscription declared in configuration. */
   public record SubscriptionConfig(
@@ -86,11 +100,16 @@ public record RmsProperties(
    *
    * @param after a PREPARED message is first checked back once older than this
    * @param maxChecks checks without a decision before the message is parked IN_DOUBT
-   * @param allowedHosts hosts a check-back URL may name ({@code *} any, {@code *.example.com} a
-   *     domain and its subdomains)
+   * @param allowedHosts where a check-back URL may point, entries {@code [scheme://]host[:port]}:
+   *     host {@code *} any, {@code *.example.com} a domain and its subdomains, otherwise one host;
+   *     without scheme http or https, without port any port
+   * @param blockPrivateAddresses refuse check-back URLs whose host resolves to a loopback, private,
+   *     link-local, unique-local, multicast or otherwise non-public address (checked when the URL
+   *     is registered and before every call); cloud metadata addresses are refused either way
    * @param backoff the wait between checks without a decision (full jitter)
    * @param connectTimeout connect timeout of a check-back call
-   * @param readTimeout read timeout of a check-back call
+   * @param readTimeout how long a check-back call may take from the request sent to the whole
+   *     answer read
    * @param maxResponseBytes a larger answer counts as UNKNOWN
    * @param threads concurrent check-back calls of one instance
    * @param perAppConcurrency concurrent calls to one app (its bulkhead); beyond it the check waits
@@ -100,6 +119,7 @@ public record RmsProperties(
       @DefaultValue("30s") Duration after,
       @DefaultValue("15") int maxChecks,
       @DefaultValue("*") List<String> allowedHosts,
+      @DefaultValue("false") boolean blockPrivateAddresses,
       @DefaultValue Backoff backoff,
       @DefaultValue("1s") Duration connectTimeout,
       @DefaultValue("3s") Duration readTimeout,

@@ -1,6 +1,7 @@
 package io.rms.service.dashboard;
 
 import io.rms.service.message.EventStore;
+import io.rms.service.message.EventType;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
@@ -8,7 +9,7 @@ import org.springframework.stereotype.Component;
 @Component
 class DashboardAudit {
   /** Event type of admin actions. */
-  static final String ADMIN = "ADMIN";
+  static final String ADMIN = EventType.ADMIN;
 
   private final EventStore events;
 

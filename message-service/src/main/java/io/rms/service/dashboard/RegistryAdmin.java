@@ -6,11 +6,11 @@ import io.rms.service.problem.RmsProblem;
 import io.rms.service.registry.ApiKeys;
 import io.rms.service.registry.App;
 import io.rms.service.registry.AppRepository;
+import io.rms.service.registry.CheckBackTargets;
 import io.rms.service.registry.Registry;
 import io.rms.service.registry.RetryPolicy;
 import io.rms.service.registry.Subscription;
 import io.rms.service.registry.SubscriptionRepository;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -35,6 +35,7 @@ class RegistryAdmin {
   private final TransactionTemplate tx;
   private final DashboardAudit audit;
   private final RmsProperties properties;
+  private final CheckBackTargets checkBackTargets;
 
   RegistryAdmin(
       AppRepository apps,
@@ -43,7 +44,8 @@ class RegistryAdmin {
       Registry registry,
       TransactionTemplate tx,
       DashboardAudit audit,
-      RmsProperties properties) {
+      RmsProperties properties,
+      CheckBackTargets checkBackTargets) {
     this.apps = apps;
     this.subscriptions = subscriptions;
     this.apiKeys = apiKeys;
@@ -51,6 +53,7 @@ class RegistryAdmin {
     this.tx = tx;
     this.audit = audit;
     this.properties = properties;
+    this.checkBackTargets = checkBackTargets;
   }
 
   /** The editable fields of an app. */
@@ -90,6 +93,7 @@ class RegistryAdmin {
     if (form.id() == null || !form.id().matches(Limits.APP_PATTERN)) {
       throw RmsProblem.invalid("app id must match " + Limits.APP_PATTERN);
     }
+    String url = checkBackUrl(form);
     String key = apiKeys.generate();
     tx.executeWithoutResult(
         s -> {
@@ -97,7 +101,7 @@ class RegistryAdmin {
             throw RmsProblem.invalid("app " + form.id() + " already exists");
           }
           App app = new App(form.id());
-          apply(app, form);
+          apply(app, form, url);
           app.setApiKeyHashes(new String[] {apiKeys.hashIfPlain(key)});
           apps.save(app);
         });
@@ -108,10 +112,11 @@ class RegistryAdmin {
 
   /** Saves an app's fields (its keys stay). */
   void updateApp(String user, AppForm form) {
+    String url = checkBackUrl(form);
     tx.executeWithoutResult(
         s -> {
           App app = apps.findById(form.id()).orElseThrow(() -> RmsProblem.notFound(form.id()));
-          apply(app, form);
+          apply(app, form, url);
           apps.save(app);
         });
     registry.refresh();
@@ -144,23 +149,27 @@ class RegistryAdmin {
     return key;
   }
 
-  private static void apply(App app, AppForm form) {
+  /**
+   * The form's check-back URL after the registration check of {@link CheckBackTargets} (allowlist,
+   * resolved addresses), or null for none. Runs before the transaction: it may wait for DNS.
+   */
+  private String checkBackUrl(AppForm form) {
+    String url = blankToNull(form.checkBackUrl());
+    if (url != null) {
+      try {
+        checkBackTargets.register(url);
+      } catch (CheckBackTargets.Refused refused) {
+        throw RmsProblem.invalid(refused.getMessage());
+      }
+    }
+    return url;
+  }
+
+  private static void apply(App app, AppForm form, String url) {
     List<String> produces = split(form.produces());
     for (String topic : produces) {
       if (!topic.equals("*") && !topic.matches(Limits.TOPIC_PATTERN)) {
         throw RmsProblem.invalid("not a topic: " + topic);
-      }
-    }
-    String url = blankToNull(form.checkBackUrl());
-    if (url != null) {
-      try {
-        URI uri = URI.create(url);
-        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-            || uri.getHost() == null) {
-          throw RmsProblem.invalid("check-back URL must be an http(s) URL");
-        }
-      } catch (IllegalArgumentException e) {
-        throw RmsProblem.invalid("check-back URL must be an http(s) URL");
       }
     }
     List<String> roles = form.roles() == null ? List.of() : form.roles();

@@ -32,5 +32,11 @@ public final class EventType {
   /** An operator asked for a delivery to be published again: detail has the former status. */
   public static final String REDELIVER = "REDELIVER";
 
+  /**
+   * An admin changed the registry (apps, keys, check-back URLs, subscriptions, users); no message,
+   * detail has the action, its target and the result.
+   */
+  public static final String ADMIN = "ADMIN";
+
   private EventType() {}
 }

@@ -1,12 +1,5 @@
 package io.rms.service.recovery;
 
-import feign.Feign;
-import feign.HeaderMap;
-import feign.Request;
-import feign.RequestLine;
-import feign.Response;
-import feign.Retryer;
-import feign.Target;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -17,71 +10,83 @@ import io.rms.recovery.CheckBackClient;
 import io.rms.recovery.PreparedMessage;
 import io.rms.service.config.RmsProperties;
 import io.rms.service.registry.AppInfo;
+import io.rms.service.registry.CheckBackTargets;
+import io.rms.service.registry.CheckBackTargets.Target;
 import io.rms.service.registry.Registry;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocketFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Calls a producer's check-back endpoint (DESIGN §6) with a plain Feign client whose target is the
- * app's registered URL (never anything from the message), checked against the host allowlist. The
- * body is signed with the app's secret; redirects are not followed, connect and read time are
- * bounded, the answer is read up to {@code maxResponseBytes}. Each app has its own circuit breaker
- * and bulkhead, so a slow or dead producer costs the others nothing: when its bulkhead is full the
- * message is not checked now ({@link Verdict#NOT_CALLED}); when its circuit is open the check fails
- * at once. Every failure is an {@link Verdict#ERROR} answer, never an exception.
+ * Calls a producer's check-back endpoint (DESIGN §6) at the app's registered URL (never anything
+ * from the message). Before every call the URL passes {@link CheckBackTargets} again and its host
+ * is resolved there; {@link CheckBackHttp} connects to an address that passed, so neither a changed
+ * registration nor a changed DNS answer can point a call elsewhere. The body is signed with the
+ * app's secret; redirects are not followed, connect and answer time are bounded, the answer is read
+ * up to {@code maxResponseBytes}. Each app has its own circuit breaker and bulkhead, so a slow or
+ * dead producer costs the others nothing: when its bulkhead is full the message is not checked now
+ * ({@link Verdict#NOT_CALLED}); when its circuit is open the check fails at once. Every failure is
+ * an {@link Verdict#ERROR} answer, never an exception.
  */
 @Component
 class HttpCheckBackClient implements CheckBackClient {
-
-  /** The producer's endpoint; the URI argument is the whole target. */
-  interface CheckBackApi {
-    @RequestLine("POST")
-    Response post(URI target, @HeaderMap Map<String, Object> headers, byte[] body);
-  }
 
   private final Registry registry;
   private final CircuitBreakerRegistry breakers;
   private final BulkheadRegistry bulkheads;
   private final JsonMapper json;
   private final Clock clock;
-  private final HostAllowlist allowlist;
+  private final CheckBackTargets targets;
   private final int maxResponseBytes;
-  private final CheckBackApi api;
+  private final CheckBackHttp http;
 
+  @Autowired
   HttpCheckBackClient(
       Registry registry,
       CircuitBreakerRegistry breakers,
       BulkheadRegistry bulkheads,
       JsonMapper json,
       Clock clock,
-      RmsProperties properties) {
+      RmsProperties properties,
+      CheckBackTargets targets) {
+    this(
+        registry,
+        breakers,
+        bulkheads,
+        json,
+        clock,
+        properties,
+        targets,
+        (SSLSocketFactory) SSLSocketFactory.getDefault());
+  }
+
+  /** With the TLS socket factory to use (tests trust their own certificate). */
+  HttpCheckBackClient(
+      Registry registry,
+      CircuitBreakerRegistry breakers,
+      BulkheadRegistry bulkheads,
+      JsonMapper json,
+      Clock clock,
+      RmsProperties properties,
+      CheckBackTargets targets,
+      SSLSocketFactory tls) {
     RmsProperties.CheckBack config = properties.checkBack();
     this.registry = registry;
     this.breakers = breakers;
     this.bulkheads = bulkheads;
     this.json = json;
     this.clock = clock;
-    this.allowlist = new HostAllowlist(config.allowedHosts());
+    this.targets = targets;
     this.maxResponseBytes = config.maxResponseBytes();
-    this.api =
-        Feign.builder()
-            .retryer(Retryer.NEVER_RETRY)
-            .options(
-                new Request.Options(
-                    config.connectTimeout().toMillis(),
-                    TimeUnit.MILLISECONDS,
-                    config.readTimeout().toMillis(),
-                    TimeUnit.MILLISECONDS,
-                    false))
-            .target(Target.EmptyTarget.create(CheckBackApi.class));
+    this.http =
+        new CheckBackHttp(
+            config.connectTimeout(), config.readTimeout(), config.maxResponseBytes(), tls);
   }
 
   @Override
@@ -93,10 +98,10 @@ class HttpCheckBackClient implements CheckBackClient {
     if (app.checkBackSecret() == null || app.checkBackSecret().isBlank()) {
       return CheckAnswer.error("app " + message.app() + " has no check-back secret");
     }
-    URI target;
     try {
-      target = allowlist.check(app.checkBackUrl());
-    } catch (IllegalArgumentException refused) {
+      // what the URL itself says, before anything is spent on it
+      targets.checkUrl(app.checkBackUrl());
+    } catch (CheckBackTargets.Refused refused) {
       return CheckAnswer.error(refused.getMessage());
     }
     Bulkhead bulkhead = bulkheads.bulkhead(app.id());
@@ -109,7 +114,15 @@ class HttpCheckBackClient implements CheckBackClient {
         return CheckAnswer.error("circuit open");
       }
       long start = breaker.getCurrentTimestamp();
-      CheckAnswer answer = call(target, app.checkBackSecret(), message);
+      CheckAnswer answer;
+      try {
+        // the DNS lookup happens here, inside the app's bulkhead and circuit breaker (a slow
+        // resolver for one producer holds only that producer's calls)
+        Target target = targets.resolve(app.checkBackUrl());
+        answer = call(target, app.checkBackSecret(), message);
+      } catch (CheckBackTargets.Refused refused) {
+        answer = CheckAnswer.error(refused.getMessage());
+      }
       long took = breaker.getCurrentTimestamp() - start;
       if (answer.verdict() == Verdict.ERROR) {
         breaker.onError(took, breaker.getTimestampUnit(), new CheckBackFailed(answer.detail()));
@@ -122,23 +135,24 @@ class HttpCheckBackClient implements CheckBackClient {
     }
   }
 
-  private CheckAnswer call(URI target, String secret, PreparedMessage message) {
+  private CheckAnswer call(Target target, String secret, PreparedMessage message) {
     byte[] body = json.writeValueAsBytes(body(message));
     String timestamp = Long.toString(clock.instant().getEpochSecond());
-    Map<String, Object> headers = new LinkedHashMap<>();
+    Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", "application/json");
     headers.put("Accept", "application/json");
+    headers.put("User-Agent", "rms-check-back");
     headers.put("X-RMS-Timestamp", timestamp);
     headers.put("X-RMS-Signature", CheckBackSigner.signature(secret, timestamp, body));
-    try (Response response = api.post(target, headers, body)) {
-      if (response.status() != 200) {
-        return CheckAnswer.error("HTTP " + response.status());
+    try {
+      CheckBackHttp.Answer answer = http.post(target, headers, body);
+      if (answer.status() != 200) {
+        return CheckAnswer.error("HTTP " + answer.status());
       }
-      byte[] content = readCapped(response);
-      if (content == null) {
+      if (answer.body() == null) {
         return CheckAnswer.error("answer larger than " + maxResponseBytes + " bytes");
       }
-      return decision(content);
+      return decision(answer.body());
     } catch (RuntimeException | IOException e) {
       return CheckAnswer.error(e.getClass().getSimpleName() + ": " + e.getMessage());
     }
@@ -153,21 +167,6 @@ class HttpCheckBackClient implements CheckBackClient {
     body.put("preparedAt", message.preparedAt().toString());
     body.put("checkCount", message.checkCount() + 1);
     return body;
-  }
-
-  /** The body, or null if it is larger than allowed. */
-  private byte[] readCapped(Response response) throws IOException {
-    if (response.body() == null) {
-      return new byte[0];
-    }
-    Integer length = response.body().length();
-    if (length != null && length > maxResponseBytes) {
-      return null;
-    }
-    try (InputStream in = response.body().asInputStream()) {
-      byte[] content = in.readNBytes(maxResponseBytes + 1);
-      return content.length > maxResponseBytes ? null : content;
-    }
   }
 
   private CheckAnswer decision(byte[] content) {

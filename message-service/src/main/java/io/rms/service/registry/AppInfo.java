@@ -3,7 +3,10 @@ package io.rms.service.registry;
 import java.util.List;
 import java.util.Set;
 
-/** An immutable view of an app for the hot path. */
+/**
+ * An immutable view of an app for the hot path. Its {@link #toString()} leaves out the key hashes
+ * and the check-back secret (authentication objects print their principal in debug logs).
+ */
 public record AppInfo(
     String id,
     List<String> apiKeyHashes,
@@ -22,6 +25,21 @@ public record AppInfo(
         app.getCheckBackSecret(),
         Set.of(app.getRoles()),
         app.isActive());
+  }
+
+  @Override
+  public String toString() {
+    return "AppInfo[id="
+        + id
+        + ", produces="
+        + produces
+        + ", checkBackUrl="
+        + checkBackUrl
+        + ", roles="
+        + roles
+        + ", active="
+        + active
+        + "]";
   }
 
   /** True when the app may prepare messages on the topic ({@code *} allows every topic). */

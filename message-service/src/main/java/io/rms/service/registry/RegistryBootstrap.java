@@ -27,6 +27,7 @@ public class RegistryBootstrap implements InitializingBean {
   private final ApiKeys apiKeys;
   private final Registry registry;
   private final TransactionTemplate tx;
+  private final CheckBackTargets checkBackTargets;
 
   RegistryBootstrap(
       RmsProperties properties,
@@ -34,13 +35,15 @@ public class RegistryBootstrap implements InitializingBean {
       SubscriptionRepository subscriptions,
       ApiKeys apiKeys,
       Registry registry,
-      TransactionTemplate tx) {
+      TransactionTemplate tx,
+      CheckBackTargets checkBackTargets) {
     this.properties = properties;
     this.apps = apps;
     this.subscriptions = subscriptions;
     this.apiKeys = apiKeys;
     this.registry = registry;
     this.tx = tx;
+    this.checkBackTargets = checkBackTargets;
   }
 
   @Override
@@ -55,7 +58,8 @@ public class RegistryBootstrap implements InitializingBean {
 
   /**
    * Creates or updates these apps and subscriptions in one transaction (plain API keys hashed,
-   * default queue names filled in, everything validated), then reloads the snapshot.
+   * default queue names filled in, everything validated, check-back URLs against the allowlist
+   * without DNS: every call checks the resolved address), then reloads the snapshot.
    */
   public void apply(List<AppConfig> appConfigs, List<SubscriptionConfig> subscriptionConfigs) {
     tx.executeWithoutResult(
@@ -68,6 +72,17 @@ public class RegistryBootstrap implements InitializingBean {
 
   private void apply(AppConfig config) {
     require(config.id() != null && config.id().matches(Limits.APP_PATTERN), "app id", config.id());
+    if (config.checkBackUrl() != null && !config.checkBackUrl().isBlank()) {
+      try {
+        checkBackTargets.checkUrl(config.checkBackUrl());
+      } catch (CheckBackTargets.Refused refused) {
+        throw new IllegalStateException(
+            "invalid check-back-url of app "
+                + config.id()
+                + " in configuration: "
+                + refused.getMessage());
+      }
+    }
     App app = apps.findById(config.id()).orElseGet(() -> new App(config.id()));
     List<String> hashes = new ArrayList<>();
     for (String key : config.apiKeys()) {

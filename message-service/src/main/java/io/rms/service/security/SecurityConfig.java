@@ -46,7 +46,9 @@ class SecurityConfig {
         .addFilterBefore(new ApiKeyFilter(authenticator), AnonymousAuthenticationFilter.class)
         .authorizeHttpRequests(
             a ->
-                a.requestMatchers("/api/v1/admin/**")
+                a.requestMatchers("/api/v1/admin/apps", "/api/v1/admin/apps/**")
+                    .hasRole("ADMIN")
+                    .requestMatchers("/api/v1/admin/**")
                     .hasAnyRole("OPERATOR", "ADMIN")
                     .anyRequest()
                     .hasRole("APP"))

@@ -6,18 +6,18 @@ import io.rms.service.dashboard.users.Role;
 /**
  * The dashboard users of the tests besides the configured admin (password = name + "-password").
  */
-final class DashboardUsersFixture {
-  static final String ADMIN = "admin";
-  static final String ADMIN_PASSWORD = "admin-password-1";
+public final class DashboardUsersFixture {
+  public static final String ADMIN = "admin";
+  public static final String ADMIN_PASSWORD = "admin-password-1";
 
   private DashboardUsersFixture() {}
 
-  static String password(String username) {
+  public static String password(String username) {
     return username + "-password";
   }
 
   /** Creates the user with the role unless it exists (test classes share one database). */
-  static void ensure(DashboardUsers users, String username, Role role) {
+  public static void ensure(DashboardUsers users, String username, Role role) {
     if (users.find(username).isEmpty()) {
       users.create(username, password(username), role);
     } else {

@@ -15,11 +15,21 @@ public final class Api {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final int port;
-  private final String key;
+  private final String authorization;
 
+  /** A client sending {@code Authorization: Bearer <key>} (none when {@code key} is null). */
   public Api(int port, String key) {
+    this(key == null ? null : "Bearer " + key, port);
+  }
+
+  private Api(String authorization, int port) {
     this.port = port;
-    this.key = key;
+    this.authorization = authorization;
+  }
+
+  /** A client sending this {@code Authorization} header value as it is. */
+  public static Api withAuthorization(int port, String authorization) {
+    return new Api(authorization, port);
   }
 
   /** A status and a parsed body. */
@@ -54,10 +64,26 @@ public final class Api {
     return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
   }
 
+  public Response put(String path, Object body) {
+    return call("PUT", path, body);
+  }
+
+  /** Any method; a null body sends none, a String as it is, anything else as JSON. */
+  public Response call(String method, String path, Object body) {
+    HttpRequest.Builder b = request(path);
+    if (body == null) {
+      return send(b.method(method, HttpRequest.BodyPublishers.noBody()));
+    }
+    String json = body instanceof String s ? s : JSON.writeValueAsString(body);
+    return send(
+        b.header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   private HttpRequest.Builder request(String path) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
-    if (key != null) {
-      b.header("Authorization", "Bearer " + key);
+    if (authorization != null) {
+      b.header("Authorization", authorization);
     }
     return b;
   }

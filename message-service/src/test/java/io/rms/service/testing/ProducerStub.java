@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
  */
 public final class ProducerStub implements AutoCloseable {
   private final HttpServer server;
+  private final String host;
   private final ExecutorService threads = Executors.newCachedThreadPool();
   private final Map<String, ConcurrentLinkedDeque<Reply>> scripts = new ConcurrentHashMap<>();
   private final Map<String, Reply> defaults = new ConcurrentHashMap<>();
@@ -49,8 +50,14 @@ public final class ProducerStub implements AutoCloseable {
   }
 
   public ProducerStub() {
+    this("127.0.0.1");
+  }
+
+  /** A stub on another loopback address (e.g. 127.0.0.2: another host, as far as URLs go). */
+  public ProducerStub(String host) {
+    this.host = host;
     try {
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+      server = HttpServer.create(new InetSocketAddress(host, 0), 50);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -61,7 +68,7 @@ public final class ProducerStub implements AutoCloseable {
 
   /** The URL of a path on this stub. */
   public String url(String path) {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    return "http://" + host + ":" + server.getAddress().getPort() + path;
   }
 
   /** Answers the next requests to {@code path} with these replies, in order. */

@@ -3,6 +3,8 @@ package io.rms.producer.internal;
 import io.rms.api.Decision;
 import io.rms.producer.CheckBackRequest;
 import io.rms.producer.CheckBackResolver;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,15 +12,21 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The check-back endpoint (DESIGN §6): verify the signed call, then ask the resolver. */
+/**
+ * The check-back endpoint (DESIGN §6): verify the signed call, then ask the resolver. The body is
+ * read up to {@link #MAX_BODY_BYTES} before anything else, so an unauthenticated caller cannot make
+ * the producer buffer a large body.
+ */
 @RestController
 public class CheckBackController {
+  /** The largest check-back request read; the service sends a few hundred bytes. */
+  public static final int MAX_BODY_BYTES = 16 * 1024;
+
   private static final Logger log = LoggerFactory.getLogger(CheckBackController.class);
 
   private final CheckBackSignature signature;
@@ -38,8 +46,15 @@ public class CheckBackController {
   public ResponseEntity<Map<String, String>> checkBack(
       @RequestHeader(name = "X-RMS-Timestamp", required = false) String timestamp,
       @RequestHeader(name = "X-RMS-Signature", required = false) String sig,
-      @RequestBody(required = false) byte[] body) {
-    CheckBackSignature.Verdict verdict = signature.verify(timestamp, sig, body);
+      InputStream in)
+      throws IOException {
+    byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+    if (body.length > MAX_BODY_BYTES) {
+      log.warn("check-back call rejected: body over {} bytes", MAX_BODY_BYTES);
+      return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(Map.of("error", "too large"));
+    }
+    CheckBackSignature.Verdict verdict =
+        signature.verify(timestamp, sig, body.length == 0 ? null : body);
     if (verdict != CheckBackSignature.Verdict.VALID) {
       log.warn("check-back call rejected: {}", verdict);
       return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
