@@ -208,6 +208,44 @@ final class Checker {
         violations);
   }
 
+  /** The service's story of one message (its API view): timestamps and events. */
+  String history(String key) {
+    try (Connection service = h.servicePg.connect("rms");
+        PreparedStatement ps =
+            service.prepareStatement("select id from message where business_key = ?")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return "(not at the service)";
+        }
+        var m =
+            h.api("GET", "/api/v1/messages/" + rs.getString(1), Harness.PRODUCER_KEY, null).json();
+        StringBuilder b = new StringBuilder();
+        b.append("created ")
+            .append(m.path("createdAt").asString())
+            .append(", confirmed ")
+            .append(m.path("confirmedAt").asString());
+        for (var d : m.path("deliveries")) {
+          b.append(", delivery attempts ")
+              .append(d.path("attempts").asInt())
+              .append(" acked ")
+              .append(d.path("ackedAt").asString());
+        }
+        for (var e : m.path("events")) {
+          b.append("; ")
+              .append(e.path("at").asString())
+              .append(' ')
+              .append(e.path("type").asString())
+              .append(' ')
+              .append(e.path("detail"));
+        }
+        return b.toString();
+      }
+    } catch (SQLException | RuntimeException e) {
+      return "(history unavailable: " + e + ")";
+    }
+  }
+
   private Snapshot snapshot(String scenario) {
     String like = scenario + "-%";
     try (Connection producer = h.appsPg.connect("producer");

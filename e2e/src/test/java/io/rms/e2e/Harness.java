@@ -101,6 +101,11 @@ final class Harness implements AutoCloseable {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     logs = workDir.resolve("logs");
     Files.createDirectories(logs);
+    try (var old = Files.list(logs)) {
+      for (Path f : old.toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
     System.out.println("[e2e] work dir " + base + ", logs " + logs);
 
     servicePg = new Postgres("service", base, logs, freePort());

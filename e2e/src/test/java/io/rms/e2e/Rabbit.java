@@ -83,9 +83,21 @@ final class Rabbit implements AutoCloseable {
   /** Raises (or clears) a memory alarm: the node blocks every publishing connection. */
   void memoryAlarm(boolean on) {
     ctl("set_vm_memory_high_watermark", on ? "0.0000001" : "0.4");
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (alarmed() != on) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("memory alarm still " + !on);
+      }
+      Harness.sleep(200);
+    }
   }
 
-  private void ctl(String... args) {
+  /** True while the node has a memory alarm raised. */
+  boolean alarmed() {
+    return ctl("eval", "rabbit_alarm:get_alarms().").contains("memory");
+  }
+
+  private String ctl(String... args) {
     try {
       List<String> cmd = new java.util.ArrayList<>(List.of("rabbitmqctl", "-n", node));
       cmd.addAll(List.of(args));
@@ -94,6 +106,7 @@ final class Rabbit implements AutoCloseable {
       if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
         throw new IllegalStateException(cmd + " failed: " + out);
       }
+      return out;
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {

@@ -170,7 +170,7 @@ class LoadController {
 
     private void one(int i) {
       boolean rollback = rollbackEvery > 0 && i % rollbackEvery == rollbackEvery - 1;
-      boolean poison = poisonEvery > 0 && i % poisonEvery == poisonEvery - 1;
+      boolean poison = !rollback && poisonEvery > 0 && i % poisonEvery == 0;
       String key = scenario + "-" + i + (poison ? "-poison" : "");
       try {
         jdbc.update("insert into attempt (key) values (?) on conflict do nothing", key);
