@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Checks I1–I3 for one scenario's keys from the producer's database (what committed), the
@@ -167,6 +168,8 @@ final class Checker {
       violations.add("... " + stuck + " not finished in all");
     }
     List<Long> recovery = new ArrayList<>();
+    String slowest = null;
+    long slowestMs = -1;
     if (healedAt != null) {
       for (String key : s.committed) {
         Instant attempt = s.attempts.get(key);
@@ -175,9 +178,18 @@ final class Checker {
             && effect != null
             && attempt.isBefore(healedAt)
             && effect.isAfter(healedAt)) {
-          recovery.add(Duration.between(healedAt, effect).toMillis());
+          long ms = Duration.between(healedAt, effect).toMillis();
+          recovery.add(ms);
+          if (ms > slowestMs) {
+            slowestMs = ms;
+            slowest = key;
+          }
         }
       }
+    }
+    notes = new ArrayList<>(notes);
+    if (slowest != null) {
+      notes.add("slowest to recover: " + slowest + " (" + slowestMs + " ms): " + history(slowest));
     }
     Collections.sort(recovery);
     long max = recovery.isEmpty() ? 0 : recovery.get(recovery.size() - 1);
@@ -208,7 +220,7 @@ final class Checker {
         violations);
   }
 
-  /** The service's story of one message (its API view): timestamps and events. */
+  /** The service's story of one message (its API view): timestamps, attempts and events. */
   String history(String key) {
     try (Connection service = h.servicePg.connect("rms");
         PreparedStatement ps =
@@ -218,26 +230,19 @@ final class Checker {
         if (!rs.next()) {
           return "(not at the service)";
         }
-        var m =
+        JsonNode m =
             h.api("GET", "/api/v1/messages/" + rs.getString(1), Harness.PRODUCER_KEY, null).json();
         StringBuilder b = new StringBuilder();
-        b.append("created ")
-            .append(m.path("createdAt").asString())
-            .append(", confirmed ")
-            .append(m.path("confirmedAt").asString());
-        for (var d : m.path("deliveries")) {
-          b.append(", delivery attempts ")
-              .append(d.path("attempts").asInt())
-              .append(" acked ")
-              .append(d.path("ackedAt").asString());
+        b.append("created ").append(m.path("createdAt").asString());
+        b.append(", confirmed ").append(m.path("confirmedAt").asString());
+        b.append(", checks ").append(m.path("checkCount").asInt());
+        for (JsonNode d : m.path("deliveries")) {
+          b.append(", attempts ").append(d.path("attempts").asInt());
+          b.append(", acked ").append(d.path("ackedAt").asString());
         }
-        for (var e : m.path("events")) {
-          b.append("; ")
-              .append(e.path("at").asString())
-              .append(' ')
-              .append(e.path("type").asString())
-              .append(' ')
-              .append(e.path("detail"));
+        for (JsonNode e : m.path("events")) {
+          b.append("; ").append(e.path("at").asString()).append(' ');
+          b.append(e.path("type").asString()).append(' ').append(e.path("detail"));
         }
         return b.toString();
       }
