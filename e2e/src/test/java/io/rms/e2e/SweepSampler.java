@@ -42,33 +42,48 @@ final class SweepSampler implements AutoCloseable {
   private void loop() {
     while (!stop) {
       try {
-        String body =
-            http.send(
-                    HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body();
-        double runs = 0;
-        double items = 0;
-        double max = 0;
-        for (String line : body.split("\n")) {
-          Matcher m = LINE.matcher(line.trim());
-          if (m.matches() && m.group(2).equals(sweep)) {
-            double v = Double.parseDouble(m.group(3));
-            switch (m.group(1)) {
-              case "count" -> runs = v;
-              case "sum" -> items = v;
-              default -> max = v;
-            }
-          }
-        }
+        Sample now = read(http, url, sweep);
         synchronized (samples) {
-          samples.add(new Sample(System.currentTimeMillis(), runs, items, max));
+          samples.add(now);
         }
       } catch (Exception e) {
         // the service may be busy; the next sample counts
       }
       Harness.sleep(250);
     }
+  }
+
+  /** Runs and items claimed so far by {@code sweep} on the instance at {@code port}. */
+  static Sample once(int port, String sweep) {
+    try {
+      return read(
+          HttpClient.newHttpClient(), "http://127.0.0.1:" + port + "/actuator/prometheus", sweep);
+    } catch (Exception e) {
+      return new Sample(System.currentTimeMillis(), -1, -1, -1);
+    }
+  }
+
+  private static Sample read(HttpClient http, String url, String sweep) throws Exception {
+    String body =
+        http.send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    double runs = 0;
+    double items = 0;
+    double max = 0;
+    for (String line : body.split("\n")) {
+      Matcher m = LINE.matcher(line.trim());
+      if (m.matches() && m.group(2).equals(sweep)) {
+        double v = Double.parseDouble(m.group(3));
+        switch (m.group(1)) {
+          case "count" -> runs = v;
+          case "sum" -> items = v;
+          default -> max = v;
+        }
+      }
+    }
+    return new Sample(System.currentTimeMillis(), runs, items, max);
   }
 
   /** Runs, items and rates between the first sample with new items and the last one. */
@@ -81,17 +96,22 @@ final class SweepSampler implements AutoCloseable {
       return seconds <= 0 ? runs : runs / seconds;
     }
 
+    /** Runs per second counted between runs: {@code n} runs span {@code n - 1} intervals. */
+    double runsPerInterval() {
+      return seconds <= 0 || runs < 2 ? 0 : (runs - 1) / seconds;
+    }
+
     @Override
     public String toString() {
       return String.format(
           Locale.ROOT,
-          "%.0f items in %.0f runs over %.1f s: %.0f/s, %.2f runs/s, most in one run %.0f,"
-              + " busiest 5 s %.0f",
+          "%.0f items in %.0f runs over %.1f s: %.0f/s, %.2f runs/s between runs,"
+              + " most in one run %.0f, busiest 5 s %.0f",
           items,
           runs,
           seconds,
           itemsPerSecond(),
-          runsPerSecond(),
+          runsPerInterval(),
           maxPerRun,
           busiest5sItems);
     }
