@@ -7,7 +7,7 @@
 #   e2e/run.sh long       # long run: >= 100k messages in total
 #   E2E_SCENARIOS=s01,s07 e2e/run.sh    # a subset
 #
-# Needs PostgreSQL 15 server binaries (/usr/lib/postgresql/15/bin) and rabbitmq-server; as root
+# Needs PostgreSQL server binaries (/usr/lib/postgresql/<version>/bin) and rabbitmq-server; as root
 # they run as the postgres / rabbitmq users. Nothing else on the machine is touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -44,13 +44,13 @@ class FaultInjectionIT {
       "long".equalsIgnoreCase(System.getProperty("e2e.scale", "short"));
 
   /** Messages per load scenario. */
-  private static final int N = Integer.getInteger("e2e.n", LONG ? 6000 : 300);
+  private static final int N = Integer.getInteger("e2e.n", LONG ? 5000 : 300);
 
   /** Producer rate during load scenarios (messages/s). */
-  private static final int RATE = Integer.getInteger("e2e.rate", LONG ? 200 : 100);
+  private static final int RATE = Integer.getInteger("e2e.rate", LONG ? 250 : 100);
 
   /** Size of the released backlog. */
-  private static final int BACKLOG = Integer.getInteger("e2e.backlog", LONG ? 30000 : 1500);
+  private static final int BACKLOG = Integer.getInteger("e2e.backlog", LONG ? 35000 : 1500);
 
   private static final Duration QUIET = LONG ? Duration.ofMinutes(15) : Duration.ofMinutes(3);
 

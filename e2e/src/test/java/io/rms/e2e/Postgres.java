@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * postgres} user when the harness is root. Killing or restarting it harms nothing else.
  */
 final class Postgres implements AutoCloseable {
-  private static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
+  /** {@code -De2e.pgBin}, else the newest {@code /usr/lib/postgresql/<version>/bin} (Debian). */
+  private static final Path BIN = serverBinaries();
 
   final String name;
   final int port;
@@ -49,6 +50,23 @@ final class Postgres implements AutoCloseable {
               "--no-sync"));
     } catch (IOException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static Path serverBinaries() {
+    String configured = System.getProperty("e2e.pgBin", "");
+    if (!configured.isBlank()) {
+      return Path.of(configured);
+    }
+    try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+      return versions
+          .filter(v -> v.getFileName().toString().matches("\\d+"))
+          .max(java.util.Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString())))
+          .map(v -> v.resolve("bin"))
+          .orElseThrow();
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException(
+          "no PostgreSQL server binaries under /usr/lib/postgresql; set -De2e.pgBin", e);
     }
   }
 
