@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@link #slow(long)}: every chunk from the target is delayed.
  * </ul>
  *
- * <p>Moved from the service's tests (where it only could cut) so the fault-injection suite and the
- * integration tests share one implementation.
+ * <p>Grown from a copy of the service tests' {@code io.rms.service.testing.TcpProxy}, which can
+ * only cut. That one stays where it is: the service's tests must not depend on this module.
  */
 public final class TcpProxy implements AutoCloseable {
 
