@@ -1,8 +1,12 @@
 package io.rms.recovery;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -10,9 +14,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks back PREPARED messages whose producer neither confirmed nor cancelled in time: claims a
- * bounded batch, asks the producers concurrently (one slow app occupies at most its bulkhead's
- * threads), and applies each answer: COMMIT confirms, ROLLBACK cancels, anything else asks again
- * after the backoff until {@code maxChecks}, then parks the message IN_DOUBT.
+ * bounded batch, asks the producers concurrently, and applies each answer: COMMIT confirms,
+ * ROLLBACK cancels, anything else asks again after the backoff until {@code maxChecks}, then parks
+ * the message IN_DOUBT.
+ *
+ * <p>Each app is asked through at most {@code perAppConcurrency} lanes, one message after another
+ * in each lane, so a slow app occupies at most that many threads and every claimed message is asked
+ * in the run. (Submitting every message at once made all but {@code perAppConcurrency} of an app's
+ * messages bounce off its bulkhead, so a backlog drained at {@code perAppConcurrency} per sweep
+ * interval.) A lane that reaches a message after half the lease has passed postpones it instead, so
+ * no message is asked after its claim may have run out.
  */
 public final class CheckBackSweep {
   /** The sweep's name in metrics. */
@@ -25,18 +36,21 @@ public final class CheckBackSweep {
   private final CheckBackPolicy policy;
   private final Executor callers;
   private final SweepMeter meter;
+  private final Clock clock;
 
   public CheckBackSweep(
       CheckBackPort port,
       CheckBackClient client,
       CheckBackPolicy policy,
       Executor callers,
-      SweepMeter meter) {
+      SweepMeter meter,
+      Clock clock) {
     this.port = port;
     this.client = client;
     this.policy = policy;
     this.callers = callers;
     this.meter = meter;
+    this.clock = clock;
   }
 
   /** One run; returns how many messages it claimed. */
@@ -46,12 +60,42 @@ public final class CheckBackSweep {
 
   private int sweep() {
     List<PreparedMessage> due = port.claimDue(policy.batchSize(), policy.lease());
-    List<CompletableFuture<Void>> calls = new ArrayList<>(due.size());
+    Instant askUntil = clock.instant().plus(policy.lease().dividedBy(2));
+    Map<String, List<PreparedMessage>> byApp = new LinkedHashMap<>();
     for (PreparedMessage message : due) {
-      calls.add(CompletableFuture.runAsync(() -> checkOne(message), callers));
+      byApp.computeIfAbsent(message.app(), a -> new ArrayList<>()).add(message);
     }
-    CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
+    List<CompletableFuture<Void>> lanes = new ArrayList<>();
+    for (List<PreparedMessage> messages : byApp.values()) {
+      int width = Math.min(policy.perAppConcurrency(), messages.size());
+      for (int lane = 0; lane < width; lane++) {
+        List<PreparedMessage> mine = new ArrayList<>();
+        for (int i = lane; i < messages.size(); i += width) {
+          mine.add(messages.get(i));
+        }
+        lanes.add(CompletableFuture.runAsync(() -> askInTurn(mine, askUntil), callers));
+      }
+    }
+    CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).join();
     return due.size();
+  }
+
+  private void askInTurn(List<PreparedMessage> lane, Instant askUntil) {
+    for (PreparedMessage message : lane) {
+      if (clock.instant().isAfter(askUntil)) {
+        postpone(message);
+      } else {
+        checkOne(message);
+      }
+    }
+  }
+
+  private void postpone(PreparedMessage message) {
+    try {
+      port.postpone(message, policy.postpone());
+    } catch (RuntimeException e) {
+      log.warn("postponing the check-back of message {} failed: {}", message.id(), e.toString());
+    }
   }
 
   private void checkOne(PreparedMessage message) {

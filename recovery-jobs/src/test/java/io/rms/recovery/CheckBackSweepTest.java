@@ -25,14 +25,17 @@ class CheckBackSweepTest {
           3,
           failures -> Duration.ofSeconds(10L * failures),
           Duration.ofMinutes(2),
-          Duration.ofSeconds(5));
+          Duration.ofSeconds(5),
+          2);
+  private final Clock clock = Clock.fixed(Instant.ofEpochSecond(1000), ZoneOffset.UTC);
   private final CheckBackSweep sweep =
       new CheckBackSweep(
           port,
           m -> answers.getOrDefault(m.id(), CheckAnswer.of(Verdict.UNKNOWN)),
           policy,
           Runnable::run,
-          new SweepMeter(registry, Clock.fixed(Instant.ofEpochSecond(1000), ZoneOffset.UTC)));
+          new SweepMeter(registry, clock),
+          clock);
 
   @Test
   void commitConfirmsAndRollbackCancels() {
@@ -111,6 +114,97 @@ class CheckBackSweepTest {
     assertThat(sweep.run()).isEqualTo(2);
 
     assertThat(port.calls).containsExactly("rollback " + fine.id());
+  }
+
+  @Test
+  void everyClaimedMessageOfOneAppIsAskedInTheRunThroughAtMostItsConcurrency() {
+    List<PreparedMessage> backlog = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      backlog.add(port.add("orders", 0));
+      answers.put(backlog.get(i).id(), CheckAnswer.of(Verdict.COMMIT));
+    }
+    java.util.concurrent.atomic.AtomicInteger inFlight =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger mostInFlight =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      CheckBackSweep lanes =
+          new CheckBackSweep(
+              port,
+              m -> {
+                mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                try {
+                  Thread.sleep(20);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                inFlight.decrementAndGet();
+                return answers.get(m.id());
+              },
+              policy,
+              pool,
+              new SweepMeter(registry, clock),
+              clock);
+
+      assertThat(lanes.run()).isEqualTo(10);
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(port.calls).hasSize(10).allMatch(c -> c.startsWith("commit "));
+    assertThat(mostInFlight.get()).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void aLaneThatReachesAMessageAfterHalfTheLeasePostponesIt() {
+    PreparedMessage first = port.add("orders", 0);
+    PreparedMessage second = port.add("orders", 0);
+    PreparedMessage third = port.add("orders", 0);
+    answers.put(first.id(), CheckAnswer.of(Verdict.COMMIT));
+    // each call takes 40 s of a two-minute lease: the third would start after half of it
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1000);
+    Clock moving =
+        new Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            return Instant.ofEpochSecond(now.get());
+          }
+        };
+    CheckBackSweep slow =
+        new CheckBackSweep(
+            port,
+            m -> {
+              now.addAndGet(40);
+              return answers.getOrDefault(m.id(), CheckAnswer.of(Verdict.COMMIT));
+            },
+            new CheckBackPolicy(
+                10,
+                3,
+                f -> Duration.ofSeconds(10),
+                Duration.ofMinutes(2),
+                Duration.ofSeconds(5),
+                1),
+            Runnable::run,
+            new SweepMeter(registry, moving),
+            moving);
+
+    slow.run();
+
+    assertThat(port.calls)
+        .containsExactly(
+            "commit " + first.id(), "commit " + second.id(), "postpone " + third.id() + " PT5S");
   }
 
   private double outcomes(String app, String decision) {

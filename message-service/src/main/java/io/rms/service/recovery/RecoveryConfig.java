@@ -93,7 +93,8 @@ class RecoveryConfig {
       CheckBackClient client,
       ExecutorService checkBackCallers,
       SweepMeter meter,
-      RmsProperties properties) {
+      RmsProperties properties,
+      Clock clock) {
     RmsProperties.CheckBack config = properties.checkBack();
     RmsProperties.Recovery recovery = properties.recovery();
     Backoff backoff =
@@ -110,9 +111,11 @@ class RecoveryConfig {
             config.maxChecks(),
             backoff,
             checkBackLease(properties),
-            recovery.interval()),
+            recovery.interval(),
+            config.perAppConcurrency()),
         checkBackCallers,
-        meter);
+        meter,
+        clock);
   }
 
   /**

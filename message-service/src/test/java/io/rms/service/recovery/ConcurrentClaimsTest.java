@@ -154,9 +154,11 @@ class ConcurrentClaimsTest extends IntegrationTest {
                         15,
                         failures -> Duration.ofHours(1),
                         Duration.ofMinutes(2),
-                        Duration.ofSeconds(5)),
+                        Duration.ofSeconds(5),
+                        4),
                     callers,
-                    meter);
+                    meter,
+                    Clock.systemUTC());
             while (sweep.run() > 0) {
               // drain
             }

@@ -1,0 +1,54 @@
+package io.rms.e2e.consumer;
+
+import io.rms.consumer.MessageMetadata;
+import io.rms.consumer.ReliableMessageListener;
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The suite's consumer process: the consumer SDK (inbox, batched acks) on its own database; the
+ * handler's effect is a row in {@code effect}, which has no unique key, so a second effect of one
+ * message would show as a second row (I3). A key ending in {@code -poison} always fails.
+ */
+@SpringBootApplication(exclude = io.rms.producer.autoconfigure.ProducerAutoConfiguration.class)
+public class ConsumerApp {
+
+  public static void main(String[] args) {
+    SpringApplication app = new SpringApplication(ConsumerApp.class);
+    app.setDefaultProperties(
+        Map.of("spring.main.banner-mode", "off", "spring.main.web-application-type", "none"));
+    app.run(args);
+  }
+
+  /** The handler. */
+  @Component
+  static class EffectListener {
+    private final JdbcTemplate jdbc;
+
+    EffectListener(JdbcTemplate jdbc) {
+      this.jdbc = jdbc;
+      jdbc.execute(
+          "create table if not exists effect (key text not null, message_id uuid not null,"
+              + " attempt int not null, at timestamptz not null default clock_timestamp())");
+      jdbc.execute("create index if not exists effect_key on effect (key)");
+    }
+
+    @ReliableMessageListener(subscription = "e2e.s", concurrency = 4)
+    void on(Payload payload, MessageMetadata meta) {
+      if (payload.key().endsWith("-poison")) {
+        throw new IllegalStateException("poison message " + payload.key() + ": handler fails");
+      }
+      jdbc.update(
+          "insert into effect (key, message_id, attempt) values (?, ?, ?)",
+          payload.key(),
+          meta.messageId(),
+          meta.attempt());
+    }
+  }
+
+  /** The message body. */
+  record Payload(String key) {}
+}

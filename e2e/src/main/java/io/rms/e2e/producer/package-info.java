@@ -1,0 +1,2 @@
+/** The suite's producer process: business transactions that send messages through the SDK. */
+package io.rms.e2e.producer;

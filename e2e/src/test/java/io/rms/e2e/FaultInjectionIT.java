@@ -1,0 +1,870 @@
+package io.rms.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rms.e2e.Checker.Figures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The fault-injection scenarios (docs/reliability.md). Each sends messages through the producer
+ * process, injects its fault into real processes or connections, heals, waits until the scenario is
+ * quiet and checks I1–I3 from the producer's, the consumer's and the service's databases, then
+ * prints its figures. They share one cluster ({@link Harness}); a scenario restarts what it kills.
+ *
+ * <p>{@code -De2e.scale=short} (CI) or {@code long}; {@code -De2e.scenarios=s01,s05} runs a subset.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultInjectionIT {
+  private static final boolean LONG =
+      "long".equalsIgnoreCase(System.getProperty("e2e.scale", "short"));
+
+  /** Messages per load scenario. */
+  private static final int N = Integer.getInteger("e2e.n", LONG ? 5000 : 300);
+
+  /** Producer rate during load scenarios (messages/s). */
+  private static final int RATE = Integer.getInteger("e2e.rate", LONG ? 250 : 100);
+
+  /** Size of the released backlog. */
+  private static final int BACKLOG = Integer.getInteger("e2e.backlog", LONG ? 35000 : 1500);
+
+  private static final Duration QUIET = LONG ? Duration.ofMinutes(15) : Duration.ofMinutes(3);
+
+  private Harness h;
+  private Checker checker;
+  private final List<Figures> all = new ArrayList<>();
+  private Path figuresFile;
+  private Instant suiteStart;
+
+  @BeforeAll
+  void startCluster() throws IOException {
+    suiteStart = Instant.now();
+    Path work = Path.of(System.getProperty("e2e.workDir", "target/e2e-work"));
+    Files.createDirectories(work);
+    String[] cp = System.getProperty("e2e.appsClasspath").split(":");
+    List<String> classpath = new ArrayList<>();
+    classpath.add(cp[0]);
+    classpath.addAll(Arrays.asList(Files.readString(Path.of(cp[1])).trim().split(":")));
+    h = new Harness(work, classpath, Path.of(System.getProperty("e2e.serviceJar")));
+    checker = new Checker(h);
+    figuresFile = work.resolve("figures.md");
+    Files.writeString(
+        figuresFile,
+        "scale="
+            + (LONG ? "long" : "short")
+            + " n="
+            + N
+            + " rate="
+            + RATE
+            + " backlog="
+            + BACKLOG
+            + " started "
+            + suiteStart
+            + "\n\n"
+            + Report.HEADER,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING);
+    System.out.printf(
+        "[e2e] cluster up in %.1f s%n",
+        Duration.between(suiteStart, Instant.now()).toMillis() / 1e3);
+  }
+
+  @AfterAll
+  void stopCluster() throws IOException {
+    try {
+      String total = Report.total(all, Duration.between(suiteStart, Instant.now()));
+      System.out.println(
+          Report.HEADER + all.stream().map(Report::row).collect(Collectors.joining()) + total);
+      Files.writeString(figuresFile, total, StandardOpenOption.APPEND);
+      for (Figures f : all) {
+        Files.writeString(figuresFile, Report.details(f), StandardOpenOption.APPEND);
+      }
+    } finally {
+      if (h != null) {
+        h.close();
+      }
+    }
+  }
+
+  @BeforeEach
+  void onlySelected(TestInfo info) {
+    String selected = System.getProperty("e2e.scenarios", "");
+    if (!selected.isBlank()) {
+      String id = info.getTestMethod().orElseThrow().getName().substring(0, 3);
+      org.junit.jupiter.api.Assumptions.assumeTrue(
+          Set.of(selected.split(",")).contains(id), "not selected");
+    }
+    ensureHealthy();
+  }
+
+  // ---- scenarios ----------------------------------------------------------------------------
+
+  @Test
+  @Order(1)
+  void s01ServiceKilledUnderLoadIncludingBetweenCommitAndPublish() {
+    Instant start = Instant.now();
+    String sc = "s01-service-kill";
+    produce(sc, N, RATE, 5, 0);
+    awaitStarted(0.3);
+    // publishes hang (no confirm arrives), so the kill lands between commit and publish for them
+    h.mqProxy.freeze();
+    sleep(1500);
+    int unpublished = confirmedUnpublished(sc);
+    h.services[0].kill9();
+    h.mqProxy.heal();
+    sleep(2000);
+    h.services[0].start(Duration.ofMinutes(3));
+    Instant healed = Instant.now();
+    awaitProducerDone();
+    finish(sc, start, healed, List.of("confirmed but unpublished at the kill: " + unpublished));
+  }
+
+  @Test
+  @Order(2)
+  void s02BrokerKilledAndRestarted() {
+    Instant start = Instant.now();
+    String sc = "s02-broker-kill";
+    produce(sc, N, RATE, 5, 0);
+    awaitStarted(0.3);
+    h.rabbit.kill9();
+    sleep(3000);
+    h.rabbit.start();
+    Instant healed = Instant.now();
+    awaitProducerDone();
+    finish(sc, start, healed, List.of());
+  }
+
+  @Test
+  @Order(3)
+  void s03ProducerKilledBetweenPrepareAndConfirm() {
+    Instant start = Instant.now();
+    String sc = "s03-producer-kill";
+    hold(true); // confirms and cancels from here on die with the process
+    produce(sc, N, 0, 2, 0); // half commit, half roll back
+    awaitProducerDone();
+    // and 8 transactions still open (prepared, never committed) when the process dies
+    h.producerCall(
+        "POST",
+        "/e2e/produce?scenario="
+            + sc
+            + "-open&n=8&threads=8&rollbackEvery=1"
+            + "&hangMillis=600000");
+    sleep(2000);
+    h.producer.kill9();
+    sleep(1000);
+    h.producer.start(Duration.ofMinutes(2));
+    Instant healed = Instant.now();
+    Figures f = finish(sc, start, healed, List.of());
+    assertThat(f.committed()).isGreaterThan(0);
+    assertThat(f.rolledBack()).isGreaterThanOrEqualTo(8);
+  }
+
+  @Test
+  @Order(4)
+  void s04ConsumerKilledAfterEffectBeforeAck() {
+    Instant start = Instant.now();
+    String sc = "s04-consumer-kill";
+    h.consumerApiProxy.freeze(); // acks (and nacks) hang: effects commit, acks never arrive
+    produce(sc, N, RATE, 5, 0);
+    awaitStarted(0.5);
+    long effects = waitForEffects(sc, Math.max(1, N / 5));
+    h.consumer.kill9();
+    h.consumerApiProxy.heal();
+    awaitProducerDone();
+    h.consumer.start(Duration.ofMinutes(2));
+    Instant healed = Instant.now();
+    finish(sc, start, healed, List.of("effects committed before the kill, unacked: " + effects));
+  }
+
+  @Test
+  @Order(5)
+  void s05PoisonMessageGoesDeadWhileOthersFlow() {
+    Instant start = Instant.now();
+    String sc = "s05-poison";
+    produce(sc, N, RATE, 5, Math.max(10, N / 10)); // poison: i % (N/10) == 0
+    awaitProducerDone();
+    Figures f = finish(sc, start, null, List.of());
+    assertThat(f.dead()).isGreaterThan(0);
+  }
+
+  @Test
+  @Order(6)
+  void s06ConfirmResponseLostAndRetried() {
+    Instant start = Instant.now();
+    String sc = "s06-response-lost";
+    produce(sc, N, RATE, 5, 0);
+    awaitStarted(0.3);
+    h.apiProxy.dropResponses(); // prepares and confirms reach the service; answers do not
+    sleep(4000);
+    h.apiProxy.heal();
+    Instant healed = Instant.now();
+    awaitProducerDone();
+    finish(sc, start, healed, List.of());
+  }
+
+  @Test
+  @Order(7)
+  void s07DatabaseRestartedUnderLoad() {
+    Instant start = Instant.now();
+    String sc = "s07-db-restart";
+    produce(sc, N, RATE, 5, 0);
+    awaitStarted(0.3);
+    h.servicePg.stopImmediate();
+    sleep(3000);
+    h.servicePg.start();
+    Instant healed = Instant.now();
+    awaitProducerDone();
+    finish(sc, start, healed, List.of());
+  }
+
+  @Test
+  @Order(8)
+  void s08BrokerMemoryAlarmBlocksPublishers() {
+    Instant start = Instant.now();
+    String sc = "s08-memory-alarm";
+    h.rabbit.memoryAlarm(true); // raised and confirmed before the load: every publish is blocked
+    produce(sc, N, RATE, 5, 0);
+    sleep(8000);
+    Instant healed = Instant.now(); // the clear command is issued now; rabbitmqctl takes seconds
+    h.rabbit.memoryAlarm(false);
+    awaitProducerDone();
+    finish(sc, start, healed, List.of());
+  }
+
+  @Test
+  @Order(9)
+  void s09BrokerConnectionCutMidPublish() {
+    Instant start = Instant.now();
+    String sc = "s09-mq-cut";
+    produce(sc, N, RATE, 5, 0);
+    awaitStarted(0.3);
+    h.mqProxy.cut();
+    sleep(3000);
+    h.mqProxy.heal();
+    Instant healed = Instant.now();
+    awaitProducerDone();
+    finish(sc, start, healed, List.of());
+  }
+
+  @Test
+  @Order(10)
+  void s10CheckBackUnknownThenCommitAndLateConfirmAfterRollback() {
+    Instant start = Instant.now();
+    String sc = "s10-check-back";
+    int n = 20; // one thread and one connection each, all open at once: semantics, not volume
+    hold(true);
+    // open longer than check-back.after: UNKNOWN while open, COMMIT once committed
+    h.producerCall(
+        "POST",
+        "/e2e/produce?scenario="
+            + sc
+            + "-commit&n="
+            + n
+            + "&threads="
+            + n
+            + "&hangMillis=12000&hangCommitsToo=true");
+    awaitProducerDone();
+    // rolled back with the cancel lost: check-back answers ROLLBACK
+    h.producerCall(
+        "POST", "/e2e/produce?scenario=" + sc + "-rollback&n=" + n + "&threads=4&rollbackEvery=1");
+    awaitProducerDone();
+    hold(false);
+    Figures first = finish(sc, start, Instant.now(), List.of(), false);
+    // every committed one was answered UNKNOWN at least once, then COMMIT
+    int unknownThenCommit = 0;
+    int committedByCheckBack = 0;
+    int conflicts = 0;
+    for (String id : messageIds(sc + "-commit-%")) {
+      List<String> decisions = checkBackDecisions(id);
+      if (!decisions.isEmpty() && decisions.get(decisions.size() - 1).equals("COMMIT")) {
+        committedByCheckBack++;
+        if (decisions.contains("UNKNOWN")) {
+          unknownThenCommit++;
+        }
+      }
+    }
+    // a late confirm after the ROLLBACK decision: 409, recorded, state unchanged
+    for (String id : messageIds(sc + "-rollback-%")) {
+      Harness.Answer a =
+          h.api("POST", "/api/v1/messages/" + id + "/confirm", Harness.PRODUCER_KEY, null);
+      assertThat(a.status()).as("late confirm of %s", id).isEqualTo(409);
+      JsonNode m = h.api("GET", "/api/v1/messages/" + id, Harness.PRODUCER_KEY, null).json();
+      assertThat(m.get("status").asString()).isEqualTo("CANCELLED");
+      boolean recorded = false;
+      for (JsonNode e : m.get("events")) {
+        recorded |= "CONFLICT".equals(e.get("type").asString());
+      }
+      assertThat(recorded).as("CONFLICT event of %s", id).isTrue();
+      conflicts++;
+    }
+    Figures f =
+        finish(
+            sc,
+            start,
+            null,
+            List.of(
+                "committed by check-back: "
+                    + committedByCheckBack
+                    + "/"
+                    + n
+                    + ", of which answered UNKNOWN first (transaction still open): "
+                    + unknownThenCommit,
+                "late confirms after ROLLBACK → 409 + CONFLICT event: " + conflicts + "/" + n));
+    assertThat(first.committed()).as("committed in the first run").isEqualTo(n);
+    assertThat(committedByCheckBack).isEqualTo(n);
+    assertThat(unknownThenCommit).isPositive();
+    assertThat(conflicts).isEqualTo(n);
+    assertThat(first.violations()).isEmpty();
+    assertThat(f.violations()).isEmpty();
+    all.remove(first);
+  }
+
+  @Test
+  @Order(11)
+  void s11CheckBackEndpointDownThenSlow() {
+    Instant start = Instant.now();
+    String sc = "s11-check-back-down";
+    hold(true);
+    h.checkBackProxy.cut();
+    produce(sc, N, RATE, 2, 0);
+    awaitProducerDone();
+    sleep(5000);
+    h.checkBackProxy.slow(2500); // longer than the service's read timeout (2 s)
+    sleep(6000);
+    h.checkBackProxy.heal();
+    Instant healed = Instant.now();
+    hold(false);
+    finish(sc, start, healed, List.of());
+  }
+
+  @Test
+  @Order(12)
+  void s12ConsumerStoppedPastAckTimeout() {
+    Instant start = Instant.now();
+    String sc = "s12-consumer-sigstop";
+    produce(sc, N, RATE, 5, 0);
+    awaitStarted(0.3);
+    h.consumer.pause();
+    sleep(12_000); // more than twice the ack timeout (5 s)
+    h.consumer.resume();
+    Instant healed = Instant.now();
+    awaitProducerDone();
+    finish(sc, start, healed, List.of());
+  }
+
+  @Test
+  @Order(13)
+  void s13ThreeInstancesRacingOneStoppedPastItsClaim() {
+    Instant start = Instant.now();
+    String sc = "s13-three-instances";
+    Thread second = new Thread(() -> h.services[1].start(Duration.ofMinutes(4)));
+    second.start();
+    h.services[2].start(Duration.ofMinutes(4));
+    join(second);
+    try {
+      hold(true); // every message needs a check-back: the check-back sweep races too
+      h.consumer.pause(); // every delivery times out: the redelivery sweep races too
+      produce(sc, N, RATE, 3, 0);
+      awaitStarted(0.5);
+      List<String> before = sweepWork(-1);
+      Instant stopped = Instant.now();
+      h.services[1].pause();
+      String stalls;
+      try (StallWatch watch = new StallWatch(h.servicePorts[0], h.servicePorts[2])) {
+        sleep(10_000); // two ack timeouts
+        h.consumer.resume();
+        sleep(10_000); // service-2 stays stopped past its claims' lease (15 s)
+        stalls = watch.toString();
+      }
+      List<String> during = sweepWork(1);
+      Instant healed = Instant.now();
+      h.services[1].resume();
+      awaitProducerDone();
+      hold(false);
+      Figures f = finish(sc, start, healed, List.of(), false);
+      all.remove(f);
+      finish(
+          sc,
+          start,
+          healed,
+          List.of(
+              "sweep runs/items per instance before service-2 was stopped: "
+                  + String.join("; ", before),
+              "... and when service-2 was resumed "
+                  + Duration.between(stopped, healed).toSeconds()
+                  + " s later: "
+                  + String.join("; ", during),
+              "while service-2 was stopped, the longest time without a run on service-1 or"
+                  + " service-3: "
+                  + stalls));
+    } finally {
+      h.services[1].resume();
+      h.services[1].stop();
+      h.services[2].stop();
+    }
+  }
+
+  @Test
+  @Order(14)
+  void s14BacklogReleasedAtOnceStaysUnderCaps() {
+    Instant start = Instant.now();
+    String sc = "s14-backlog";
+    int cap = 250; // rms.recovery.batch-size = max-in-flight, per run; one run per 1 s interval
+    // republish backlog: the broker is unreachable while the messages are confirmed
+    h.mqProxy.cut();
+    h.producerCall("POST", "/e2e/produce?scenario=" + sc + "-pub&n=" + BACKLOG + "&threads=16");
+    awaitProducerDone();
+    // every message confirmed (by the producer or by check-back) before the release: what drains
+    // then is the sweep's backlog, not confirms of new traffic published at once
+    awaitNoPrepared(sc + "-pub-%");
+    sleep(3000);
+    SweepSampler.Drain republish;
+    Figures pub;
+    Instant released = Instant.now();
+    try (SweepSampler sampler = new SweepSampler(h.servicePorts[0], "redelivery")) {
+      sleep(1500);
+      released = Instant.now();
+      h.mqProxy.heal();
+      pub = finish(sc + "-pub", start, released, List.of(), false);
+      republish = sampler.drain();
+    }
+    Rates received = effects(sc + "-pub-%", released);
+    // check-back backlog: the producer's endpoint is unreachable and its confirms are lost
+    Instant start2 = Instant.now();
+    hold(true);
+    h.checkBackProxy.cut();
+    int cb = Math.max(200, BACKLOG / 5);
+    h.producerCall(
+        "POST", "/e2e/produce?scenario=" + sc + "-cb&n=" + cb + "&threads=16&rollbackEvery=4");
+    awaitProducerDone();
+    hold(false);
+    sleep(3000);
+    SweepSampler.Drain checking;
+    Figures checks;
+    Instant released2;
+    try (SweepSampler sampler = new SweepSampler(h.servicePorts[0], "check-back")) {
+      sleep(1500);
+      released2 = Instant.now();
+      h.checkBackProxy.heal();
+      checks = finish(sc + "-cb", start2, released2, List.of(), false);
+      checking = sampler.drain();
+    }
+    Rates decisions =
+        rate(
+            "select e.at from message_event e join message m on m.id = e.message_id"
+                + " where m.business_key like '"
+                + sc
+                + "-cb-%' and e.type = 'CHECK_BACK'"
+                + " and e.detail->>'decision' in ('COMMIT', 'ROLLBACK') and e.at >= ?",
+            released2);
+    all.remove(pub);
+    all.remove(checks);
+    Figures f =
+        finish(
+            sc,
+            start,
+            released,
+            List.of(
+                "republish backlog " + BACKLOG + ", redelivery sweep: " + republish,
+                "republish backlog, received by the consumer: " + received,
+                "check-back backlog " + cb + ", check-back sweep: " + checking,
+                "check-back backlog, decisions recorded: " + decisions,
+                "cap: " + cap + " per run, one run per 1 s interval"));
+    assertThat(pub.violations()).isEmpty();
+    assertThat(checks.violations()).isEmpty();
+    assertThat(f.violations()).isEmpty();
+    // a run claims at most `cap` overdue and `cap` due deliveries, or `cap` PREPARED messages
+    assertThat(republish.maxPerRun()).isLessThanOrEqualTo(2 * cap);
+    assertThat(checking.maxPerRun()).isLessThanOrEqualTo(cap);
+    // and runs come once per 1 s interval (n runs span n - 1 intervals), so the drain stays
+    // under `cap` per second
+    assertThat(republish.runsPerInterval()).isLessThanOrEqualTo(1.1);
+    assertThat(checking.runsPerInterval()).isLessThanOrEqualTo(1.1);
+  }
+
+  private void awaitNoPrepared(String likeKey) {
+    long deadline = System.nanoTime() + QUIET.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Connection c = h.servicePg.connect("rms");
+          var ps =
+              c.prepareStatement(
+                  "select count(*) from message where business_key like ? and status = 'PREPARED'")) {
+        ps.setString(1, likeKey);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getInt(1) == 0) {
+            return;
+          }
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+      sleep(500);
+    }
+    throw new IllegalStateException("messages still PREPARED: " + likeKey);
+  }
+
+  /** Effects of a scenario's keys at the consumer after {@code from}. */
+  private Rates effects(String likeKey, Instant from) {
+    try (Connection c = h.appsPg.connect("consumer");
+        var ps = c.prepareStatement("select min(at) from effect where key like ? group by key")) {
+      ps.setString(1, likeKey);
+      List<Instant> times = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Instant at = rs.getTimestamp(1).toInstant();
+          if (!at.isBefore(from)) {
+            times.add(at);
+          }
+        }
+      }
+      return rates(times);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  /** Runs and items of both sweeps on each running instance but {@code skip} (since its start). */
+  private List<String> sweepWork(int skip) {
+    List<String> work = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      if (i == skip || !h.services[i].alive()) {
+        continue;
+      }
+      SweepSampler.Sample redelivery = SweepSampler.once(h.servicePorts[i], "redelivery");
+      SweepSampler.Sample checkBack = SweepSampler.once(h.servicePorts[i], "check-back");
+      work.add(
+          String.format(
+              Locale.ROOT,
+              "service-%d redelivery %.0f/%.0f, check-back %.0f/%.0f",
+              i + 1,
+              redelivery.runs(),
+              redelivery.items(),
+              checkBack.runs(),
+              checkBack.items()));
+    }
+    return work;
+  }
+
+  /**
+   * Watches the sweeps' runs on some instances: the longest time in which none of them ran a sweep
+   * (e.g. because a stopped instance holds it in the clustered job store).
+   */
+  private static final class StallWatch implements AutoCloseable {
+    private final int[] ports;
+    private final Thread thread;
+    private final long[] longest = new long[2];
+    private volatile boolean stop;
+
+    StallWatch(int... ports) {
+      this.ports = ports;
+      this.thread = new Thread(this::loop, "stall-watch");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private void loop() {
+      String[] sweeps = {"redelivery", "check-back"};
+      double[] last = {-1, -1};
+      long[] since = {System.currentTimeMillis(), System.currentTimeMillis()};
+      while (!stop) {
+        for (int k = 0; k < 2; k++) {
+          double runs = 0;
+          for (int port : ports) {
+            runs += SweepSampler.once(port, sweeps[k]).runs();
+          }
+          long now = System.currentTimeMillis();
+          if (runs != last[k]) {
+            last[k] = runs;
+            since[k] = now;
+          }
+          longest[k] = Math.max(longest[k], now - since[k]);
+        }
+        Harness.sleep(200);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "redelivery " + longest[0] + " ms, check-back " + longest[1] + " ms";
+    }
+
+    @Override
+    public void close() {
+      stop = true;
+      try {
+        thread.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Publishes or check-backs over time: the overall average, the busiest second and the busiest 5
+   * seconds (timestamps are those of the batched bookkeeping, so one second can hold two runs).
+   */
+  record Rates(int count, double seconds, int maxPerSecond, int maxPer5Seconds) {
+    double average() {
+      return seconds <= 0 ? count : count / seconds;
+    }
+
+    @Override
+    public String toString() {
+      return String.format(
+          Locale.ROOT,
+          "%d in %.1f s, average %.0f/s, busiest second %d, busiest 5 s %d",
+          count,
+          seconds,
+          average(),
+          maxPerSecond,
+          maxPer5Seconds);
+    }
+  }
+
+  private static Rates rates(List<Instant> times) {
+    if (times.isEmpty()) {
+      return new Rates(0, 0, 0, 0);
+    }
+    times.sort(null);
+    Instant first = times.get(0);
+    Instant last = times.get(times.size() - 1);
+    return new Rates(
+        times.size(),
+        Duration.between(first, last).toMillis() / 1000.0,
+        busiest(times, 1000),
+        busiest(times, 5000));
+  }
+
+  private static int busiest(List<Instant> times, long windowMillis) {
+    int max = 0;
+    int lo = 0;
+    for (int hi = 0; hi < times.size(); hi++) {
+      while (Duration.between(times.get(lo), times.get(hi)).toMillis() >= windowMillis) {
+        lo++;
+      }
+      max = Math.max(max, hi - lo + 1);
+    }
+    return max;
+  }
+
+  private Rates rate(String sql, Instant from) {
+    try (Connection c = h.servicePg.connect("rms");
+        var ps = c.prepareStatement(sql)) {
+      ps.setObject(1, java.sql.Timestamp.from(from));
+      List<Instant> times = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          times.add(rs.getTimestamp(1).toInstant());
+        }
+      }
+      return rates(times);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void produce(String scenario, int n, int rate, int rollbackEvery, int poisonEvery) {
+    Harness.Answer a =
+        h.producerCall(
+            "POST",
+            "/e2e/produce?scenario="
+                + scenario
+                + "&n="
+                + n
+                + "&rate="
+                + rate
+                + "&rollbackEvery="
+                + rollbackEvery
+                + "&poisonEvery="
+                + poisonEvery
+                + "&threads=8");
+    assertThat(a.status()).as(a.body()).isEqualTo(200);
+  }
+
+  private void hold(boolean on) {
+    assertThat(h.producerCall("POST", "/e2e/hold?on=" + on).status()).isEqualTo(200);
+  }
+
+  private void awaitStarted(double fraction) {
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonNode s = h.producerCall("GET", "/e2e/status").json();
+      if (s.get("done").asBoolean() || s.get("started").asInt() >= fraction * s.get("n").asInt()) {
+        return;
+      }
+      sleep(100);
+    }
+    throw new IllegalStateException("producer did not get going");
+  }
+
+  private JsonNode awaitProducerDone() {
+    long deadline =
+        System.nanoTime() + (LONG ? Duration.ofMinutes(20) : Duration.ofMinutes(4)).toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonNode s = h.producerCall("GET", "/e2e/status").json();
+      if (s.get("done").asBoolean()) {
+        return s;
+      }
+      sleep(250);
+    }
+    throw new IllegalStateException("producer run did not finish");
+  }
+
+  private long waitForEffects(String sc, int atLeast) {
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    long count = 0;
+    while (System.nanoTime() < deadline) {
+      try (Connection c = h.appsPg.connect("consumer");
+          ResultSet rs =
+              c.createStatement()
+                  .executeQuery("select count(*) from effect where key like '" + sc + "-%'")) {
+        rs.next();
+        count = rs.getLong(1);
+        if (count >= atLeast) {
+          return count;
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+      sleep(200);
+    }
+    return count;
+  }
+
+  private int confirmedUnpublished(String sc) {
+    try (Connection c = h.servicePg.connect("rms");
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "select count(*) from delivery d join message m on m.id = d.message_id"
+                        + " where m.business_key like '"
+                        + sc
+                        + "-%' and d.status = 'SCHEDULED'"
+                        + " and d.attempts = 0")) {
+      rs.next();
+      return rs.getInt(1);
+    } catch (SQLException e) {
+      return -1;
+    }
+  }
+
+  private List<String> messageIds(String likeKey) {
+    List<String> ids = new ArrayList<>();
+    try (Connection c = h.servicePg.connect("rms");
+        var ps = c.prepareStatement("select id from message where business_key like ?")) {
+      ps.setString(1, likeKey);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return ids;
+  }
+
+  /** The check-back decisions of a message in order, from the service's API. */
+  private List<String> checkBackDecisions(String id) {
+    JsonNode m = h.api("GET", "/api/v1/messages/" + id, Harness.PRODUCER_KEY, null).json();
+    List<String> decisions = new ArrayList<>();
+    List<JsonNode> events = new ArrayList<>();
+    m.get("events").forEach(events::add);
+    events.sort(java.util.Comparator.comparing(e -> e.get("at").asString()));
+    for (JsonNode e : events) {
+      if ("CHECK_BACK".equals(e.get("type").asString())) {
+        decisions.add(e.get("detail").get("decision").asString());
+      }
+    }
+    return decisions;
+  }
+
+  private Figures finish(String sc, Instant start, Instant healed, List<String> notes) {
+    return finish(sc, start, healed, notes, true);
+  }
+
+  private Figures finish(
+      String sc, Instant start, Instant healed, List<String> notes, boolean assertClean) {
+    Figures f = checker.await(sc, start, healed, QUIET, notes);
+    all.add(f);
+    System.out.print(Report.HEADER + Report.row(f) + Report.details(f));
+    try {
+      Files.writeString(figuresFile, Report.row(f), StandardOpenOption.APPEND);
+    } catch (IOException ignored) {
+      // printed anyway
+    }
+    if (assertClean) {
+      assertThat(f.violations()).as("invariants of " + sc).isEmpty();
+      assertThat(f.lost()).isZero();
+      assertThat(f.phantom()).isZero();
+      assertThat(f.duplicateEffects()).isZero();
+    }
+    return f;
+  }
+
+  /** Brings back whatever an earlier (possibly failed) scenario left broken. */
+  private void ensureHealthy() {
+    for (var proxy :
+        List.of(h.pgProxy, h.mqProxy, h.apiProxy, h.consumerApiProxy, h.checkBackProxy)) {
+      proxy.heal();
+    }
+    try {
+      h.rabbit.memoryAlarm(false);
+    } catch (RuntimeException down) {
+      h.rabbit.kill9();
+      h.rabbit.start();
+    }
+    if (!h.services[0].alive()) {
+      h.services[0].start(Duration.ofMinutes(3));
+    }
+    h.services[0].resume();
+    h.consumer.resume();
+    if (!h.consumer.alive()) {
+      h.consumer.start(Duration.ofMinutes(2));
+    }
+    if (!h.producer.alive()) {
+      h.producer.start(Duration.ofMinutes(2));
+    } else {
+      hold(false);
+    }
+  }
+
+  private static void sleep(long millis) {
+    Harness.sleep(millis);
+  }
+
+  private static void join(Thread t) {
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

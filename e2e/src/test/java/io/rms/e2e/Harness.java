@@ -1,0 +1,342 @@
+package io.rms.e2e;
+
+import io.rms.e2e.proxy.TcpProxy;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The cluster the scenarios share: two private PostgreSQL instances (one for the service, one with
+ * the producer's and the consumer's databases), a private RabbitMQ node, up to three service
+ * instances, the producer and the consumer, and the proxies between them:
+ *
+ * <pre>
+ *   producer ──apiProxy──▶ service-1 ◀──consumerApiProxy── consumer ◀── RabbitMQ (direct)
+ *   service-1..3 ──pgProxy──▶ PostgreSQL (service)      service-1..3 ──mqProxy──▶ RabbitMQ
+ *   service-1..3 ──checkBackProxy──▶ producer's /rms/check-back
+ * </pre>
+ *
+ * Scenarios kill, stop or cut what they need and restart it; the rest lives as long as the class.
+ */
+final class Harness implements AutoCloseable {
+  static final String PRODUCER_KEY = "e2e-producer-key";
+  static final String CONSUMER_KEY = "e2e-consumer-key";
+  static final String OPERATOR_KEY = "e2e-operator-key";
+  static final String CHECK_BACK_SECRET = "e2e-check-back-secret";
+  static final String TOPIC = "e2e.t";
+  static final String SUBSCRIPTION = "e2e.s";
+  static final String MARKER_PREFIX = "/tmp/rms-e2e-";
+  static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+  /** Test settings of the service (short sweeps, short timeouts: recovery in seconds). */
+  static final Map<String, String> SERVICE_SETTINGS = new TreeMap<>();
+
+  static {
+    SERVICE_SETTINGS.put("rms.recovery.interval", "1s");
+    SERVICE_SETTINGS.put("rms.recovery.batch-size", "250");
+    SERVICE_SETTINGS.put("rms.recovery.max-in-flight", "250");
+    SERVICE_SETTINGS.put("rms.recovery.lease", "15s");
+    SERVICE_SETTINGS.put("rms.check-back.after", "3s");
+    SERVICE_SETTINGS.put("rms.check-back.max-checks", "40");
+    SERVICE_SETTINGS.put("rms.check-back.backoff.initial", "1s");
+    SERVICE_SETTINGS.put("rms.check-back.backoff.max", "3s");
+    SERVICE_SETTINGS.put("rms.check-back.circuit-open-for", "3s");
+    SERVICE_SETTINGS.put("rms.check-back.read-timeout", "2s");
+    SERVICE_SETTINGS.put("rms.dispatch.publish-grace", "3s");
+    SERVICE_SETTINGS.put("rms.dispatch.failure-retry", "1s");
+    SERVICE_SETTINGS.put("rms.dispatch.confirm-timeout", "5s");
+    SERVICE_SETTINGS.put("rms.subscriptions[0].ack-timeout", "5s");
+    SERVICE_SETTINGS.put("rms.subscriptions[0].max-attempts", "8");
+    SERVICE_SETTINGS.put("rms.subscriptions[0].backoff.initial", "500ms");
+    SERVICE_SETTINGS.put("rms.subscriptions[0].backoff.max", "2s");
+  }
+
+  final Path base;
+  final Path logs;
+  final Postgres servicePg;
+  final Postgres appsPg;
+  final Rabbit rabbit;
+  final TcpProxy pgProxy;
+  final TcpProxy mqProxy;
+  final TcpProxy apiProxy;
+  final TcpProxy consumerApiProxy;
+  final TcpProxy checkBackProxy;
+  final int[] servicePorts = new int[3];
+  final JavaApp[] services = new JavaApp[3];
+  final int producerPort;
+  final JavaApp producer;
+  final JavaApp consumer;
+  private final RandomAccessFile lockFile;
+  private final FileLock lock;
+
+  Harness(Path workDir, List<String> appsClasspath, Path serviceJar) throws IOException {
+    lockFile = new RandomAccessFile("/tmp/rms-e2e.lock", "rw");
+    lock = lockFile.getChannel().tryLock();
+    if (lock == null) {
+      throw new IllegalStateException("another e2e run holds /tmp/rms-e2e.lock");
+    }
+    Proc.killLeftovers(MARKER_PREFIX);
+    base =
+        Files.createTempDirectory(
+            Path.of("/tmp"),
+            "rms-e2e-",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    logs = workDir.resolve("logs");
+    Files.createDirectories(logs);
+    try (var old = Files.list(logs)) {
+      for (Path f : old.toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
+    System.out.println("[e2e] work dir " + base + ", logs " + logs);
+
+    servicePg = new Postgres("service", base, logs, freePort());
+    appsPg = new Postgres("apps", base, logs, freePort());
+    rabbit = new Rabbit(base, logs, freePort(), freePort());
+    Thread pgStart =
+        new Thread(
+            () -> {
+              servicePg.start();
+              appsPg.start();
+            });
+    pgStart.start();
+    rabbit.start();
+    join(pgStart);
+    servicePg.createDatabase("rms");
+    appsPg.createDatabase("producer");
+    appsPg.createDatabase("consumer");
+
+    pgProxy = new TcpProxy("pg", "127.0.0.1", servicePg.port);
+    mqProxy = new TcpProxy("mq", "127.0.0.1", rabbit.port);
+    for (int i = 0; i < 3; i++) {
+      servicePorts[i] = freePort();
+    }
+    apiProxy = new TcpProxy("api", "127.0.0.1", servicePorts[0]);
+    consumerApiProxy = new TcpProxy("consumer-api", "127.0.0.1", servicePorts[0]);
+    producerPort = freePort();
+    checkBackProxy = new TcpProxy("check-back", "127.0.0.1", producerPort);
+
+    String marker = base.toString();
+    for (int i = 0; i < 3; i++) {
+      services[i] = service(i, marker, serviceJar);
+    }
+    String cp = String.join(":", appsClasspath);
+    producer =
+        JavaApp.of(
+            "producer",
+            marker,
+            List.of("-Xmx384m", "-XX:+UseSerialGC", "-cp", cp),
+            List.of(
+                "io.rms.e2e.producer.ProducerApp",
+                "--server.port=" + producerPort,
+                "--spring.datasource.url=" + appsPg.url("producer"),
+                "--spring.datasource.username=postgres",
+                "--spring.datasource.hikari.maximum-pool-size=24",
+                "--rms.client.base-url=http://127.0.0.1:" + apiProxy.port(),
+                "--rms.client.api-key=" + PRODUCER_KEY,
+                "--rms.client.read-timeout=3s",
+                "--rms.producer.check-back.secret=" + CHECK_BACK_SECRET,
+                "--rms.producer.transaction-timeout=5s",
+                "--rms.producer.check-back.lock-wait=500ms",
+                "--logging.level.root=WARN"),
+            logs.resolve("producer.log"),
+            "http://127.0.0.1:" + producerPort + "/e2e/status",
+            null);
+    consumer =
+        JavaApp.of(
+            "consumer",
+            marker,
+            List.of("-Xmx384m", "-XX:+UseSerialGC", "-cp", cp),
+            List.of(
+                "io.rms.e2e.consumer.ConsumerApp",
+                "--spring.datasource.url=" + appsPg.url("consumer"),
+                "--spring.datasource.username=postgres",
+                "--spring.rabbitmq.host=127.0.0.1",
+                "--spring.rabbitmq.port=" + rabbit.port,
+                "--spring.rabbitmq.username=guest",
+                "--spring.rabbitmq.password=guest",
+                "--rms.client.base-url=http://127.0.0.1:" + consumerApiProxy.port(),
+                "--rms.client.api-key=" + CONSUMER_KEY,
+                "--rms.client.read-timeout=3s",
+                "--logging.level.root=WARN",
+                "--logging.level.org.springframework.boot.StartupInfoLogger=INFO",
+                "--logging.level.io.rms.e2e=INFO"),
+            logs.resolve("consumer.log"),
+            null,
+            "Started ConsumerApp");
+    services[0].start(Duration.ofMinutes(3));
+    Thread p = new Thread(() -> producer.start(Duration.ofMinutes(2)));
+    p.start();
+    consumer.start(Duration.ofMinutes(2));
+    join(p);
+  }
+
+  private JavaApp service(int i, String marker, Path jar) {
+    int port = servicePorts[i];
+    List<String> args = new ArrayList<>();
+    args.add("-jar");
+    args.add(jar.toString());
+    args.add("--server.port=" + port);
+    args.add("--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + pgProxy.port() + "/rms");
+    args.add("--spring.datasource.username=postgres");
+    args.add("--spring.datasource.hikari.connection-timeout=3000");
+    args.add("--spring.rabbitmq.host=127.0.0.1");
+    args.add("--spring.rabbitmq.port=" + mqProxy.port());
+    args.add("--spring.rabbitmq.username=guest");
+    args.add("--spring.rabbitmq.password=guest");
+    args.add("--rms.apps[0].id=e2e-producer");
+    args.add("--rms.apps[0].api-keys[0]=" + PRODUCER_KEY);
+    args.add("--rms.apps[0].produces[0]=" + TOPIC);
+    args.add(
+        "--rms.apps[0].check-back-url=http://127.0.0.1:"
+            + checkBackProxy.port()
+            + "/rms/check-back");
+    args.add("--rms.apps[0].check-back-secret=" + CHECK_BACK_SECRET);
+    args.add("--rms.apps[1].id=e2e-consumer");
+    args.add("--rms.apps[1].api-keys[0]=" + CONSUMER_KEY);
+    args.add("--rms.apps[2].id=e2e-operator");
+    args.add("--rms.apps[2].api-keys[0]=" + OPERATOR_KEY);
+    args.add("--rms.apps[2].roles[0]=OPERATOR");
+    args.add("--rms.subscriptions[0].name=" + SUBSCRIPTION);
+    args.add("--rms.subscriptions[0].topic=" + TOPIC);
+    args.add("--rms.subscriptions[0].app=e2e-consumer");
+    SERVICE_SETTINGS.forEach((k, v) -> args.add("--" + k + "=" + v));
+    args.add("--logging.level.root=WARN");
+    args.add("--logging.level.org.springframework.boot.StartupInfoLogger=INFO");
+    return JavaApp.of(
+        "service-" + (i + 1),
+        marker,
+        List.of("-Xmx640m", "-XX:+UseSerialGC"),
+        args,
+        logs.resolve("service-" + (i + 1) + ".log"),
+        "http://127.0.0.1:" + port + "/actuator/health/readiness",
+        null);
+  }
+
+  // ---- the service's API --------------------------------------------------------------------
+
+  record Answer(int status, String body) {
+    JsonNode json() {
+      return JSON.readTree(body);
+    }
+  }
+
+  Answer api(String method, String path, String key, String body) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + servicePorts[0] + path))
+            .timeout(Duration.ofSeconds(20))
+            .header("Authorization", "Bearer " + key)
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    return send(b.build());
+  }
+
+  Answer producerCall(String method, String pathAndQuery) {
+    return send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + producerPort + pathAndQuery))
+            .timeout(Duration.ofSeconds(20))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build());
+  }
+
+  private static Answer send(HttpRequest request) {
+    try {
+      HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      return new Answer(r.statusCode(), r.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void join(Thread t) {
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    for (JavaApp app : List.of(producer, consumer, services[0], services[1], services[2])) {
+      try {
+        if (app.alive()) {
+          app.resume();
+          app.kill9();
+        }
+      } catch (RuntimeException ignored) {
+        // best effort
+      }
+    }
+    for (AutoCloseable c :
+        List.<AutoCloseable>of(
+            pgProxy,
+            mqProxy,
+            apiProxy,
+            consumerApiProxy,
+            checkBackProxy,
+            rabbit,
+            servicePg,
+            appsPg)) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // best effort
+      }
+    }
+    Proc.killAll();
+    try {
+      new ProcessBuilder("rm", "-rf", base.toString()).start().waitFor();
+      lock.release();
+      lockFile.close();
+    } catch (IOException e) {
+      // leave it
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

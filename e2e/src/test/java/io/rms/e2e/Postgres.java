@@ -1,0 +1,204 @@
+package io.rms.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A private PostgreSQL (the Debian binaries) on its own port and data directory, run as the {@code
+ * postgres} user when the harness is root. Killing or restarting it harms nothing else.
+ */
+final class Postgres implements AutoCloseable {
+  /** {@code -De2e.pgBin}, else the newest {@code /usr/lib/postgresql/<version>/bin} (Debian). */
+  private static final Path BIN = serverBinaries();
+
+  final String name;
+  final int port;
+  private final Path dir;
+  private final Path data;
+  private final Path logDir;
+  private Proc proc;
+
+  Postgres(String name, Path base, Path logDir, int port) {
+    this.name = name;
+    this.port = port;
+    this.dir = base.resolve(name);
+    this.data = dir.resolve("data");
+    this.logDir = logDir;
+    try {
+      Files.createDirectories(dir);
+      chown(dir);
+      run(
+          List.of(
+              BIN.resolve("initdb").toString(),
+              "-D",
+              data.toString(),
+              "-U",
+              "postgres",
+              "-A",
+              "trust",
+              "-E",
+              "UTF8",
+              "--no-sync"));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Path serverBinaries() {
+    String configured = System.getProperty("e2e.pgBin", "");
+    if (!configured.isBlank()) {
+      return Path.of(configured);
+    }
+    try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+      return versions
+          .filter(v -> v.getFileName().toString().matches("\\d+"))
+          .max(java.util.Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString())))
+          .map(v -> v.resolve("bin"))
+          .orElseThrow();
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException(
+          "no PostgreSQL server binaries under /usr/lib/postgresql; set -De2e.pgBin", e);
+    }
+  }
+
+  static boolean root() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  private static void chown(Path p) throws IOException {
+    if (root()) {
+      exec(List.of("chown", "-R", "postgres:postgres", p.toString()));
+    }
+  }
+
+  private static List<String> asPostgres(List<String> cmd) {
+    if (!root()) {
+      return cmd;
+    }
+    List<String> c = new ArrayList<>(List.of("runuser", "-u", "postgres", "--"));
+    c.addAll(cmd);
+    return c;
+  }
+
+  private void run(List<String> cmd) {
+    exec(asPostgres(cmd));
+  }
+
+  private static void exec(List<String> cmd) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException(cmd + " failed: " + out);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Starts the postmaster and waits until it accepts connections. */
+  void start() {
+    proc =
+        Proc.start(
+            "postgres-" + name,
+            asPostgres(
+                List.of(
+                    BIN.resolve("postgres").toString(),
+                    "-D",
+                    data.toString(),
+                    "-p",
+                    Integer.toString(port),
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                    "-c",
+                    "unix_socket_directories=" + dir,
+                    "-c",
+                    "max_connections=400",
+                    "-c",
+                    "fsync=off", // a process crash keeps the OS cache; commits stay durable
+                    "-c",
+                    "shared_buffers=128MB",
+                    "-c",
+                    "log_min_messages=warning")),
+            Map.of(),
+            logDir.resolve("postgres-" + name + ".log"));
+    awaitReady(Duration.ofSeconds(60));
+  }
+
+  /** {@code pg_ctl stop -m immediate} (a crash: no checkpoint, recovery at the next start). */
+  void stopImmediate() {
+    run(
+        List.of(
+            BIN.resolve("pg_ctl").toString(),
+            "-D",
+            data.toString(),
+            "-m",
+            "immediate",
+            "-w",
+            "stop"));
+    if (proc != null) {
+      try {
+        proc.process.waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      proc.kill9();
+    }
+  }
+
+  String url(String db) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + db;
+  }
+
+  Connection connect(String db) throws SQLException {
+    return DriverManager.getConnection(url(db), "postgres", "");
+  }
+
+  void createDatabase(String db) {
+    try (Connection c = connect("postgres")) {
+      c.createStatement().execute("create database " + db);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void awaitReady(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    SQLException last = null;
+    while (System.nanoTime() < deadline) {
+      try (Connection c = connect("postgres")) {
+        return;
+      } catch (SQLException e) {
+        last = e;
+      }
+      if (!proc.alive()) {
+        throw new IllegalStateException("postgres " + name + " exited:\n" + proc.tail(30));
+      }
+      Harness.sleep(200);
+    }
+    throw new IllegalStateException("postgres " + name + " not ready", last);
+  }
+
+  @Override
+  public void close() {
+    try {
+      stopImmediate();
+    } catch (RuntimeException e) {
+      if (proc != null) {
+        proc.kill9();
+      }
+    }
+  }
+}
