@@ -144,9 +144,22 @@ public class AckCommands {
     if (state.status() == DeliveryStatus.ACKED || state.status() == DeliveryStatus.DEAD) {
       return Optional.of(new NackResult(id, state.status(), null));
     }
-    Map<String, Object> detail =
-        Map.of("reason", reason, "retry", retry, "attempt", state.attempts());
-    if (retry && state.attempts() < sub.maxAttempts()) {
+    // SCHEDULED with no attempt booked: the consumer nacks copy 1, whose publish bookkeeping has
+    // not landed yet (the ack path books it the same way)
+    boolean firstCopy = state.status() == DeliveryStatus.SCHEDULED && state.attempts() == 0;
+    int attempts = firstCopy ? 1 : state.attempts();
+    Map<String, Object> detail = Map.of("reason", reason, "retry", retry, "attempt", attempts);
+    if (retry && attempts < sub.maxAttempts()) {
+      if (firstCopy) {
+        Duration delay = sub.backoff().delay(attempts, ThreadLocalRandom.current()::nextDouble);
+        return deliveries
+            .rescheduleFirstCopy(id, sub.name(), delay, reason)
+            .map(
+                next -> {
+                  events.append(id, EventType.NACK, sub.name(), actor, detail);
+                  return new NackResult(id, DeliveryStatus.SCHEDULED, next);
+                });
+      }
       if (state.status() == DeliveryStatus.SCHEDULED) {
         deliveries.recordError(id, sub.name(), reason);
         events.append(id, EventType.NACK, sub.name(), actor, detail);
@@ -162,7 +175,7 @@ public class AckCommands {
                 return new NackResult(id, DeliveryStatus.SCHEDULED, next);
               });
     }
-    if (!deliveries.markDead(id, sub.name(), state, reason)) {
+    if (!deliveries.markDead(id, sub.name(), state, attempts, reason)) {
       return Optional.empty();
     }
     events.append(id, EventType.NACK, sub.name(), actor, detail);
@@ -175,7 +188,7 @@ public class AckCommands {
             "reason",
             retry ? "attempts exhausted" : "nacked without retry",
             "attempts",
-            state.attempts(),
+            attempts,
             "lastError",
             reason));
     return Optional.of(new NackResult(id, DeliveryStatus.DEAD, null));

@@ -204,16 +204,52 @@ public class DeliveryStore {
         .findFirst();
   }
 
-  /** {@code from} → DEAD with the last error; guarded by status and attempts. */
-  boolean markDead(UUID messageId, String subscription, DeliveryState from, String error) {
+  /**
+   * A nack of the first copy while its publish is not booked yet (SCHEDULED, attempts 0: the
+   * consumer already has the copy its nack is about): books that attempt and reschedules it, so the
+   * late bookkeeping, which expects attempts 0, no longer applies. Returns the next attempt's time
+   * if this call won the compare-and-set.
+   */
+  Optional<Instant> rescheduleFirstCopy(
+      UUID messageId, String subscription, Duration delay, String error) {
+    // in one step: the late copy is booked (SCHEDULED → PUBLISHED) and nacked (→ SCHEDULED)
+    DeliveryLifecycle.check(DeliveryStatus.SCHEDULED, DeliveryStatus.PUBLISHED);
+    DeliveryLifecycle.check(DeliveryStatus.PUBLISHED, DeliveryStatus.SCHEDULED);
+    return jdbc
+        .query(
+            """
+            update delivery
+               set attempts = 1, published_at = coalesce(published_at, now()),
+                   next_attempt_at = now() + ? * interval '1 millisecond', ack_deadline = null,
+                   last_error = ?
+             where message_id = ? and subscription = ? and status = 'SCHEDULED' and attempts = 0
+            returning next_attempt_at
+            """,
+            (rs, i) -> rs.getTimestamp(1).toInstant(),
+            delay.toMillis(),
+            truncate(error),
+            messageId,
+            subscription)
+        .stream()
+        .findFirst();
+  }
+
+  /**
+   * {@code from} → DEAD with the last error, counting at least {@code attempts}; guarded by status
+   * and attempts.
+   */
+  boolean markDead(
+      UUID messageId, String subscription, DeliveryState from, int attempts, String error) {
     DeliveryLifecycle.check(from.status(), DeliveryStatus.DEAD);
     return jdbc.update(
             """
             update delivery
-               set status = 'DEAD', next_attempt_at = null, ack_deadline = null, last_error = ?
+               set status = 'DEAD', next_attempt_at = null, ack_deadline = null, last_error = ?,
+                   attempts = greatest(attempts, ?)
              where message_id = ? and subscription = ? and status = ? and attempts = ?
             """,
             truncate(error),
+            attempts,
             messageId,
             subscription,
             from.status().name(),

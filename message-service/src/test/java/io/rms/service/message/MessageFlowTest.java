@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** The lifecycle end to end over HTTP, PostgreSQL and the broker. */
 class MessageFlowTest extends IntegrationTest {
+  @Autowired DeliveryStore deliveries;
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   private Response prepare(Api api, String topic, Map<String, Object> extra) {
@@ -268,5 +270,77 @@ class MessageFlowTest extends IntegrationTest {
     var delivery = as("orders").get("/api/v1/messages/" + id).body().get("deliveries").get(0);
     assertThat(delivery.get("attempts").asInt()).isEqualTo(1);
     assertThat(as("orders").get("/api/v1/messages/" + id).text("status")).isEqualTo("DELIVERED");
+  }
+
+  /** Puts a published delivery back to where its publish bookkeeping has not landed yet. */
+  private UUID publishedButNotBooked(Api orders, int payload) {
+    UUID id =
+        orders
+            .post("/api/v1/messages/send", Map.of("topic", "order.created", "payload", payload))
+            .id();
+    Await.until(
+        WAIT, "published", () -> "PUBLISHED".equals(deliveryStatus(id, "cart.order-created")));
+    jdbc.update(
+        """
+        update delivery set status = 'SCHEDULED', attempts = 0, published_at = null,
+                            ack_deadline = null, next_attempt_at = now() + interval '30 seconds'
+         where message_id = ? and subscription = 'cart.order-created'
+        """,
+        id);
+    return id;
+  }
+
+  @Test
+  void aNackThatOvertakesThePublishBookkeepingBooksTheAttemptAndKeepsItsBackoff() {
+    Api orders = as("orders");
+    UUID id = publishedButNotBooked(orders, 4);
+
+    Response nack =
+        as("cart")
+            .post(
+                "/api/v1/subscriptions/cart.order-created/nacks",
+                Map.of("messageId", id, "reason", "stock service down", "retry", true));
+    assertThat(nack.status()).isEqualTo(200);
+    assertThat(nack.text("status")).isEqualTo("SCHEDULED");
+    // the late bookkeeping of copy 1 no longer applies
+    assertThat(
+            deliveries.markPublished(
+                List.of(
+                    new DeliveryStore.Published(
+                        id, "cart.order-created", 1, Duration.ofSeconds(60)))))
+        .isZero();
+
+    var delivery = orders.get("/api/v1/messages/" + id).body().get("deliveries").get(0);
+    assertThat(delivery.get("status").asString()).isEqualTo("SCHEDULED");
+    assertThat(delivery.get("attempts").asInt()).isEqualTo(1);
+    assertThat(delivery.get("lastError").asString()).isEqualTo("stock service down");
+    Boolean onBackoffNotAckTimeout =
+        jdbc.queryForObject(
+            """
+            select ack_deadline is null and next_attempt_at is not null from delivery
+             where message_id = ? and subscription = 'cart.order-created'
+            """,
+            Boolean.class,
+            id);
+    assertThat(onBackoffNotAckTimeout)
+        .as("due after the backoff, not after an ack timeout")
+        .isTrue();
+  }
+
+  @Test
+  void aNackWithoutRetryThatOvertakesThePublishBookkeepingBuriesTheFirstAttempt() {
+    Api orders = as("orders");
+    UUID id = publishedButNotBooked(orders, 5);
+
+    Response nack =
+        as("cart")
+            .post(
+                "/api/v1/subscriptions/cart.order-created/nacks",
+                Map.of("messageId", id, "reason", "unparseable", "retry", false));
+
+    assertThat(nack.text("status")).isEqualTo("DEAD");
+    var delivery = orders.get("/api/v1/messages/" + id).body().get("deliveries").get(0);
+    assertThat(delivery.get("status").asString()).isEqualTo("DEAD");
+    assertThat(delivery.get("attempts").asInt()).isEqualTo(1);
   }
 }
