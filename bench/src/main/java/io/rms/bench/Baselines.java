@@ -25,13 +25,7 @@ final class Baselines {
    * connections: the database's commit limit.
    */
   static Load.Run jdbcInserts(String database, int connections, double seconds) throws Exception {
-    Db.execute(
-        database,
-        """
-        create table if not exists bench_raw (
-          id uuid primary key, app_id text not null, topic text not null, status text not null,
-          payload bytea not null, created_at timestamptz not null default now())
-        """);
+    createRawTable(database, "bench_raw");
     byte[] payload = ("{\"pad\":\"" + "x".repeat(1000) + "\"}").getBytes(StandardCharsets.UTF_8);
     List<Connection> pool = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
@@ -72,13 +66,7 @@ final class Baselines {
    */
   static Histogram jdbcInsertLatency(String database, double rate, double seconds)
       throws Exception {
-    Db.execute(
-        database,
-        """
-        create table if not exists bench_raw_latency (
-          id uuid primary key, app_id text not null, topic text not null, status text not null,
-          payload bytea not null, created_at timestamptz not null default now())
-        """);
+    createRawTable(database, "bench_raw_latency");
     byte[] payload = ("{\"pad\":\"" + "x".repeat(1000) + "\"}").getBytes(StandardCharsets.UTF_8);
     BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(32);
     for (int i = 0; i < 32; i++) {
@@ -111,6 +99,18 @@ final class Baselines {
       }
       Db.execute(database, "drop table bench_raw_latency");
     }
+  }
+
+  /** A table shaped like the message table's hot columns, for the raw inserts. */
+  private static void createRawTable(String database, String table) throws Exception {
+    Db.execute(
+        database,
+        """
+        create table if not exists %s (
+          id uuid primary key, app_id text not null, topic text not null, status text not null,
+          payload bytea not null, created_at timestamptz not null default now())
+        """
+            .formatted(table));
   }
 
   /**

@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +36,18 @@ class GroupCommitTest {
     return commands.stream().map(Command::run).toList();
   }
 
+  private final CountDownLatch firstInside = new CountDownLatch(1);
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  /** Like {@link #recording}, but the first transaction holds its committer until released. */
+  private List<Outcome> blockingFirst(List<Command> commands) {
+    if (transactions.isEmpty()) {
+      firstInside.countDown();
+      await(release);
+    }
+    return recording(commands);
+  }
+
   private static Outcome outcome(boolean created) {
     return new Outcome(null, created, null, List.of());
   }
@@ -54,17 +65,7 @@ class GroupCommitTest {
   @Test
   void commandsQueuedBehindABusyCommitterShareOneTransactionAndEachGetsItsOwnOutcome()
       throws Exception {
-    CountDownLatch firstInside = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    Function<List<Command>, List<Outcome>> commit =
-        commands -> {
-          if (transactions.isEmpty()) {
-            firstInside.countDown();
-            await(release);
-          }
-          return recording(commands);
-        };
-    group = new GroupCommit(commit, 1, 64, n -> {});
+    group = new GroupCommit(this::blockingFirst, 1, 64, n -> {});
     Outcome first = outcome(true);
     Future<Outcome> blocker = callers.submit(() -> group.run(() -> first));
     assertThat(firstInside.await(5, TimeUnit.SECONDS)).isTrue();
@@ -89,20 +90,7 @@ class GroupCommitTest {
 
   @Test
   void aBatchNeverExceedsMaxBatch() throws Exception {
-    CountDownLatch firstInside = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    group =
-        new GroupCommit(
-            commands -> {
-              if (transactions.isEmpty()) {
-                firstInside.countDown();
-                await(release);
-              }
-              return recording(commands);
-            },
-            1,
-            3,
-            n -> {});
+    group = new GroupCommit(this::blockingFirst, 1, 3, n -> {});
     List<Future<Outcome>> calls = new ArrayList<>();
     calls.add(callers.submit(() -> group.run(() -> outcome(false))));
     assertThat(firstInside.await(5, TimeUnit.SECONDS)).isTrue();
@@ -121,21 +109,8 @@ class GroupCommitTest {
 
   @Test
   void whenASharedTransactionFailsEachCommandRunsAloneAndOnlyTheBadOneFails() throws Exception {
-    CountDownLatch firstInside = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
     IllegalStateException boom = new IllegalStateException("lost five races");
-    group =
-        new GroupCommit(
-            commands -> {
-              if (transactions.isEmpty()) {
-                firstInside.countDown();
-                await(release);
-              }
-              return recording(commands);
-            },
-            1,
-            64,
-            n -> {});
+    group = new GroupCommit(this::blockingFirst, 1, 64, n -> {});
     callers.submit(() -> group.run(() -> outcome(false)));
     assertThat(firstInside.await(5, TimeUnit.SECONDS)).isTrue();
     Outcome good1 = outcome(true);
