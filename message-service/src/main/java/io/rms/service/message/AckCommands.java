@@ -15,6 +15,7 @@ import io.rms.service.registry.AppInfo;
 import io.rms.service.registry.Registry;
 import io.rms.service.registry.SubscriptionInfo;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -150,30 +151,21 @@ public class AckCommands {
     int attempts = firstCopy ? 1 : state.attempts();
     Map<String, Object> detail = Map.of("reason", reason, "retry", retry, "attempt", attempts);
     if (retry && attempts < sub.maxAttempts()) {
-      if (firstCopy) {
-        Duration delay = sub.backoff().delay(attempts, ThreadLocalRandom.current()::nextDouble);
-        return deliveries
-            .rescheduleFirstCopy(id, sub.name(), delay, reason)
-            .map(
-                next -> {
-                  events.append(id, EventType.NACK, sub.name(), actor, detail);
-                  return new NackResult(id, DeliveryStatus.SCHEDULED, next);
-                });
-      }
-      if (state.status() == DeliveryStatus.SCHEDULED) {
+      if (state.status() == DeliveryStatus.SCHEDULED && !firstCopy) {
         deliveries.recordError(id, sub.name(), reason);
         events.append(id, EventType.NACK, sub.name(), actor, detail);
         return Optional.of(new NackResult(id, DeliveryStatus.SCHEDULED, state.nextAttemptAt()));
       }
-      Duration delay =
-          sub.backoff().delay(state.attempts(), ThreadLocalRandom.current()::nextDouble);
-      return deliveries
-          .reschedule(id, sub.name(), state, delay, reason)
-          .map(
-              next -> {
-                events.append(id, EventType.NACK, sub.name(), actor, detail);
-                return new NackResult(id, DeliveryStatus.SCHEDULED, next);
-              });
+      Duration delay = sub.backoff().delay(attempts, ThreadLocalRandom.current()::nextDouble);
+      Optional<Instant> rescheduled =
+          firstCopy
+              ? deliveries.rescheduleFirstCopy(id, sub.name(), delay, reason)
+              : deliveries.reschedule(id, sub.name(), state, delay, reason);
+      return rescheduled.map(
+          next -> {
+            events.append(id, EventType.NACK, sub.name(), actor, detail);
+            return new NackResult(id, DeliveryStatus.SCHEDULED, next);
+          });
     }
     if (!deliveries.markDead(id, sub.name(), state, attempts, reason)) {
       return Optional.empty();

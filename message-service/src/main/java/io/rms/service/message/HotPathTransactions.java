@@ -2,6 +2,7 @@ package io.rms.service.message;
 
 import javax.sql.DataSource;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -11,6 +12,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * these commands never touch JPA; this one costs only the connection's begin and commit. Not a bean
  * of type {@code PlatformTransactionManager}, so JPA's stays the application's default.
  */
+@Component
 public final class HotPathTransactions {
   private final TransactionTemplate template;
 
