@@ -1,6 +1,6 @@
 package io.rms.e2e.producer;
 
-import io.rms.producer.internal.AsyncCompleter;
+import io.rms.producer.internal.BatchingCompleter;
 import io.rms.producer.internal.Completer;
 import io.rms.sdk.client.ResilientRmsClient;
 import java.util.Map;
@@ -50,15 +50,15 @@ public class ProducerApp {
    */
   @Bean
   HoldableCompleter holdableCompleter(ResilientRmsClient client) {
-    return new HoldableCompleter(new AsyncCompleter(client, 4, 100_000));
+    return new HoldableCompleter(new BatchingCompleter(client, 2, 200, 100_000));
   }
 
   /** Confirms and cancels through the SDK's completer unless holding. */
   public static final class HoldableCompleter implements Completer, AutoCloseable {
-    private final AsyncCompleter delegate;
+    private final BatchingCompleter delegate;
     private final AtomicBoolean holding = new AtomicBoolean();
 
-    HoldableCompleter(AsyncCompleter delegate) {
+    HoldableCompleter(BatchingCompleter delegate) {
       this.delegate = delegate;
     }
 

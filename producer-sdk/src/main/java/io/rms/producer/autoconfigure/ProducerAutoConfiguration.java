@@ -1,14 +1,19 @@
 package io.rms.producer.autoconfigure;
 
+import io.rms.api.Limits;
 import io.rms.producer.CheckBackResolver;
 import io.rms.producer.ReliableMessenger;
 import io.rms.producer.internal.AsyncCompleter;
+import io.rms.producer.internal.BatchingCompleter;
+import io.rms.producer.internal.BatchingPreparer;
 import io.rms.producer.internal.CheckBackController;
 import io.rms.producer.internal.CheckBackSignature;
 import io.rms.producer.internal.Completer;
+import io.rms.producer.internal.DirectPreparer;
 import io.rms.producer.internal.PreparedLog;
 import io.rms.producer.internal.PreparedLogCleaner;
 import io.rms.producer.internal.PreparedLogResolver;
+import io.rms.producer.internal.Preparer;
 import io.rms.producer.internal.TransactionalMessenger;
 import io.rms.sdk.client.ResilientRmsClient;
 import io.rms.sdk.client.autoconfigure.RmsClientAutoConfiguration;
@@ -46,18 +51,39 @@ public class ProducerAutoConfiguration {
     return log;
   }
 
-  @Bean(destroyMethod = "close")
+  /** Batching or one call per message; closed (queued work sent) by the inferred close(). */
+  @Bean
   @ConditionalOnMissingBean(Completer.class)
-  AsyncCompleter rmsCompleter(ResilientRmsClient client, ProducerProperties properties) {
+  Completer rmsCompleter(ResilientRmsClient client, ProducerProperties properties) {
+    ProducerProperties.Batching batching = properties.batching();
+    if (batching.enabled()) {
+      return new BatchingCompleter(
+          client, batching.senders(), batchSize(batching), properties.completionQueueCapacity());
+    }
     return new AsyncCompleter(
         client, properties.completionThreads(), properties.completionQueueCapacity());
   }
 
   @Bean
+  @ConditionalOnMissingBean(Preparer.class)
+  Preparer rmsPreparer(ResilientRmsClient client, ProducerProperties properties) {
+    ProducerProperties.Batching batching = properties.batching();
+    if (batching.enabled()) {
+      return new BatchingPreparer(
+          client, batching.senders(), batchSize(batching), batching.prepareQueueCapacity());
+    }
+    return new DirectPreparer(client);
+  }
+
+  @Bean
   @ConditionalOnMissingBean(ReliableMessenger.class)
   TransactionalMessenger reliableMessenger(
-      ResilientRmsClient client, PreparedLog log, Completer completer) {
-    return new TransactionalMessenger(client, log, completer);
+      ResilientRmsClient client, Preparer preparer, PreparedLog log, Completer completer) {
+    return new TransactionalMessenger(client, preparer, log, completer);
+  }
+
+  private static int batchSize(ProducerProperties.Batching batching) {
+    return Math.max(1, Math.min(batching.maxSize(), Limits.MAX_BATCH));
   }
 
   @Bean

@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param completionQueueCapacity confirms/cancels waiting for a thread; beyond it check-back
  *     resolves them
  * @param checkBack the check-back endpoint
+ * @param batching how concurrent sends share calls to the service
  */
 @ConfigurationProperties("rms.producer")
 public record ProducerProperties(
@@ -26,7 +27,26 @@ public record ProducerProperties(
     @DefaultValue("1h") Duration cleanupInterval,
     @DefaultValue("2") int completionThreads,
     @DefaultValue("10000") int completionQueueCapacity,
-    @DefaultValue CheckBack checkBack) {
+    @DefaultValue CheckBack checkBack,
+    @DefaultValue Batching batching) {
+
+  /**
+   * Concurrent sends share calls: the prepares of transactions running at the same time leave in
+   * one {@code batch/prepare} call, and what committed or rolled back meanwhile in one {@code
+   * batch/confirm} / {@code batch/cancel} call. Nothing waits for a batch to fill: a lone send goes
+   * out at once, so batches grow only when calls would queue up anyway.
+   *
+   * @param enabled off: one prepare call per send and one confirm/cancel call per message (on
+   *     {@code completionThreads})
+   * @param maxSize most messages per call (at most 1,000)
+   * @param senders calls in flight at once, for prepares and for confirms/cancels each
+   * @param prepareQueueCapacity prepares waiting for a call; beyond it a send fails at once
+   */
+  public record Batching(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("200") int maxSize,
+      @DefaultValue("2") int senders,
+      @DefaultValue("10000") int prepareQueueCapacity) {}
 
   /**
    * The check-back endpoint.

@@ -1,7 +1,6 @@
 package io.rms.producer.internal;
 
 import io.rms.api.MessageStatus;
-import io.rms.api.MessageView;
 import io.rms.api.PrepareMessageRequest;
 import io.rms.producer.ReliableMessenger;
 import io.rms.producer.SendOptions;
@@ -15,11 +14,20 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  */
 public final class TransactionalMessenger implements ReliableMessenger {
   private final ResilientRmsClient client;
+  private final Preparer preparer;
   private final PreparedLog log;
   private final Completer completer;
 
+  /** Prepares with one call per message. */
   public TransactionalMessenger(ResilientRmsClient client, PreparedLog log, Completer completer) {
+    this(client, new DirectPreparer(client), log, completer);
+  }
+
+  /** Prepares through {@code preparer} (e.g. a {@link BatchingPreparer}). */
+  public TransactionalMessenger(
+      ResilientRmsClient client, Preparer preparer, PreparedLog log, Completer completer) {
     this.client = client;
+    this.preparer = preparer;
     this.log = log;
     this.completer = completer;
   }
@@ -44,7 +52,7 @@ public final class TransactionalMessenger implements ReliableMessenger {
         || !TransactionSynchronizationManager.isSynchronizationActive()) {
       return client.call(c -> c.send(request)).id();
     }
-    MessageView prepared = client.call(c -> c.prepare(request));
+    Preparer.Prepared prepared = preparer.prepare(request);
     if (prepared.status() == MessageStatus.CONFIRMED
         || prepared.status() == MessageStatus.DELIVERED) {
       return prepared.id(); // the same producerMessageId was sent and committed before
