@@ -60,6 +60,42 @@ public class DeliveryStore {
   }
 
   /**
+   * {@link #createScheduled} for several messages in one statement: one SCHEDULED delivery per
+   * (message, subscription) pair. Returns the pairs to publish now (those not delayed).
+   */
+  List<NewDelivery> createScheduledAll(List<NewDelivery> pairs, Duration grace) {
+    return jdbc.query(
+        """
+        with input as (
+          select t.message_id, t.subscription, t.deliver_after::timestamptz > now() as delayed,
+                 t.deliver_after::timestamptz as deliver_after
+            from unnest(?::uuid[], ?::text[], ?::text[])
+                   as t(message_id, subscription, deliver_after)
+        ), created as (
+          insert into delivery (message_id, subscription, status, next_attempt_at)
+          select message_id, subscription, 'SCHEDULED',
+                 case when delayed then deliver_after
+                      else now() + ? * interval '1 millisecond' end
+            from input
+          returning message_id, subscription
+        )
+        select c.message_id, c.subscription from created c
+          join input i using (message_id, subscription)
+         where i.delayed is not true
+        """,
+        (rs, i) -> new NewDelivery(rs.getObject(1, UUID.class), rs.getString(2), null),
+        pairs.stream().map(NewDelivery::messageId).toArray(UUID[]::new),
+        pairs.stream().map(NewDelivery::subscription).toArray(String[]::new),
+        pairs.stream()
+            .map(p -> p.deliverAfter() == null ? null : p.deliverAfter().toString())
+            .toArray(String[]::new),
+        grace.toMillis());
+  }
+
+  /** A delivery to create: its message, subscription and the message's deliverAfter. */
+  record NewDelivery(UUID messageId, String subscription, Instant deliverAfter) {}
+
+  /**
    * SCHEDULED → PUBLISHED for deliveries whose publish the broker confirmed, in one statement.
    * Guarded by status and by {@code attempts = attempt - 1}, so a slow confirm of an older publish
    * cannot overwrite a newer one. Returns how many rows changed.

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,13 +89,12 @@ public class MessageCommands implements DisposableBean {
 
   /** Prepare: a new PREPARED message, or the app's message with the same producerMessageId. */
   public Answer prepare(AppInfo app, PrepareMessageRequest request) {
-    NewMessage message = factory.create(app, request);
-    return answer(run(() -> prepare(message)));
+    return answer(run(new PrepareCommand(factory.create(app, request))));
   }
 
   /** Confirm (producer): PREPARED → CONFIRMED and publish; repeats are harmless. */
   public Answer confirm(AppInfo app, UUID id) {
-    return answer(run(() -> confirm(id, app.id(), app.id())));
+    return answer(run(new ConfirmCommand(id, app.id(), app.id())));
   }
 
   /** Cancel (producer): PREPARED → CANCELLED; repeats are harmless. */
@@ -113,7 +113,7 @@ public class MessageCommands implements DisposableBean {
    * message may belong to any app.
    */
   public Answer confirmAs(UUID id, String actor) {
-    return answer(run(() -> confirm(id, null, actor)));
+    return answer(run(new ConfirmCommand(id, null, actor)));
   }
 
   /** Cancel on behalf of the service or an operator. */
@@ -136,7 +136,8 @@ public class MessageCommands implements DisposableBean {
         results.add(failed(i, null, problem));
       }
     }
-    List<Outcome> outcomes = runAll(valid.stream().map(m -> (Command) () -> prepare(m)).toList());
+    List<Outcome> outcomes =
+        runAll(valid.stream().map(m -> (Command) new PrepareCommand(m)).toList());
     for (int k = 0; k < outcomes.size(); k++) {
       results.set(validIndex.get(k), item(validIndex.get(k), outcomes.get(k)));
     }
@@ -145,7 +146,7 @@ public class MessageCommands implements DisposableBean {
 
   /** Confirm up to 1,000 messages in one transaction. */
   public BatchResult batchConfirm(AppInfo app, List<UUID> ids) {
-    return batch(ids, id -> () -> confirm(id, app.id(), app.id()));
+    return batch(ids, id -> new ConfirmCommand(id, app.id(), app.id()));
   }
 
   /** Cancel up to 1,000 messages in one transaction. */
@@ -154,14 +155,6 @@ public class MessageCommands implements DisposableBean {
   }
 
   // --- inside the transaction -------------------------------------------------------------
-
-  private Outcome prepare(NewMessage m) {
-    Optional<Instant> created = messages.insertPrepared(m, checkAfter);
-    if (created.isPresent()) {
-      return Outcome.of(stored(m, MessageStatus.PREPARED, created.get()), true, List.of());
-    }
-    return sameContent(m);
-  }
 
   private Outcome send(NewMessage m) {
     List<SubscriptionInfo> subscriptions = registry.activeSubscriptions(m.topic());
@@ -262,24 +255,28 @@ public class MessageCommands implements DisposableBean {
     List<PublishRequest> toPublish = new ArrayList<>(now.size());
     for (SubscriptionInfo s : subscriptions) {
       if (now.contains(s.name())) {
-        toPublish.add(
-            new PublishRequest(
-                m.id(),
-                s.name(),
-                s.queue(),
-                1,
-                m.topic(),
-                m.app(),
-                m.businessKey(),
-                m.orderingKey(),
-                m.headers(),
-                m.contentType(),
-                m.payload(),
-                m.createdAt(),
-                s.ackTimeout()));
+        toPublish.add(publishRequest(m, s));
       }
     }
     return toPublish;
+  }
+
+  /** The first publish of a message to a subscription. */
+  private static PublishRequest publishRequest(StoredMessage m, SubscriptionInfo s) {
+    return new PublishRequest(
+        m.id(),
+        s.name(),
+        s.queue(),
+        1,
+        m.topic(),
+        m.app(),
+        m.businessKey(),
+        m.orderingKey(),
+        m.headers(),
+        m.contentType(),
+        m.payload(),
+        m.createdAt(),
+        s.ackTimeout());
   }
 
   private static StoredMessage stored(NewMessage m, MessageStatus status, Instant createdAt) {
@@ -327,16 +324,177 @@ public class MessageCommands implements DisposableBean {
     return outcomes;
   }
 
-  /** Runs the commands in one transaction; returns their outcomes in order. */
+  /**
+   * Runs the commands in one transaction; returns their outcomes in order. Prepares and confirms
+   * run as one set-based statement per kind (their order inside the transaction does not matter:
+   * they came from concurrent calls or from one batch of one kind); the rest run one by one.
+   */
   private List<Outcome> commit(List<Command> commands) {
     return tx.execute(
         status -> {
-          List<Outcome> list = new ArrayList<>(commands.size());
-          for (Command command : commands) {
-            list.add(command.run());
+          Outcome[] outcomes = new Outcome[commands.size()];
+          List<Integer> prepares = new ArrayList<>();
+          List<Integer> confirms = new ArrayList<>();
+          for (int i = 0; i < commands.size(); i++) {
+            Command command = commands.get(i);
+            if (command instanceof PrepareCommand) {
+              prepares.add(i);
+            } else if (command instanceof ConfirmCommand) {
+              confirms.add(i);
+            } else {
+              outcomes[i] = command.run();
+            }
           }
-          return list;
+          if (!prepares.isEmpty()) {
+            List<Outcome> done =
+                prepareAll(
+                    prepares.stream()
+                        .map(i -> ((PrepareCommand) commands.get(i)).message)
+                        .toList());
+            for (int k = 0; k < prepares.size(); k++) {
+              outcomes[prepares.get(k)] = done.get(k);
+            }
+          }
+          if (!confirms.isEmpty()) {
+            List<Outcome> done =
+                confirmAll(confirms.stream().map(i -> (ConfirmCommand) commands.get(i)).toList());
+            for (int k = 0; k < confirms.size(); k++) {
+              outcomes[confirms.get(k)] = done.get(k);
+            }
+          }
+          return List.of(outcomes);
         });
+  }
+
+  /** A prepare, run set-based with the other prepares of its transaction. */
+  private final class PrepareCommand implements Command {
+    private final NewMessage message;
+
+    PrepareCommand(NewMessage message) {
+      this.message = message;
+    }
+
+    @Override
+    public Outcome run() {
+      return prepareAll(List.of(message)).get(0);
+    }
+
+    @Override
+    public Command refusalAsOutcome() {
+      return this; // refusals are outcomes already
+    }
+  }
+
+  /** A confirm, run set-based with the other confirms of its transaction. */
+  private final class ConfirmCommand implements Command {
+    private final UUID id;
+    private final String app;
+    private final String actor;
+
+    ConfirmCommand(UUID id, String app, String actor) {
+      this.id = id;
+      this.app = app;
+      this.actor = actor;
+    }
+
+    @Override
+    public Outcome run() {
+      return confirmAll(List.of(this)).get(0);
+    }
+
+    @Override
+    public Command refusalAsOutcome() {
+      return this; // refusals are outcomes already
+    }
+  }
+
+  /** Inserts the messages in one statement; a taken producerMessageId is compared per message. */
+  private List<Outcome> prepareAll(List<NewMessage> ms) {
+    Map<UUID, Instant> created = messages.insertPreparedAll(ms, checkAfter);
+    List<Outcome> outcomes = new ArrayList<>(ms.size());
+    for (NewMessage m : ms) {
+      Instant at = created.get(m.id());
+      outcomes.add(
+          at != null
+              ? Outcome.of(stored(m, MessageStatus.PREPARED, at), true, List.of())
+              : sameContent(m));
+    }
+    return outcomes;
+  }
+
+  /**
+   * Compare-and-set first: confirms every message that is still confirmable in one statement and
+   * creates all their deliveries in a second; only the ids it did not change are read, to answer a
+   * repeat (unchanged), a conflict (409, recorded) or an unknown id (404).
+   */
+  private List<Outcome> confirmAll(List<ConfirmCommand> commands) {
+    Map<String, List<SubscriptionInfo>> byTopic = registry.activeSubscriptionsByTopic();
+    Map<String, Integer> pending = new HashMap<>();
+    byTopic.forEach((topic, subs) -> pending.put(topic, subs.size()));
+    List<StoredMessage> won =
+        messages.confirmAll(
+            commands.stream().map(c -> c.id).toList(),
+            commands.stream().map(c -> c.app).toList(),
+            pending);
+    Map<UUID, StoredMessage> confirmed = new HashMap<>();
+    won.forEach(m -> confirmed.put(m.id(), m));
+    Map<UUID, List<PublishRequest>> toPublish =
+        scheduleAll(won, m -> byTopic.getOrDefault(m.topic(), List.of()));
+    List<Outcome> outcomes = new ArrayList<>(commands.size());
+    for (ConfirmCommand c : commands) {
+      StoredMessage m = confirmed.remove(c.id);
+      if (m != null) {
+        outcomes.add(Outcome.of(m, false, toPublish.getOrDefault(m.id(), List.of())));
+      } else {
+        outcomes.add(refusalAsOutcome(() -> confirm(c.id, c.app, c.actor)));
+      }
+    }
+    return outcomes;
+  }
+
+  private static Outcome refusalAsOutcome(Command command) {
+    try {
+      return command.run();
+    } catch (RmsProblem problem) {
+      return new Outcome(null, false, problem, List.of());
+    }
+  }
+
+  /**
+   * Creates the deliveries of just-confirmed messages in one statement; returns, per message, those
+   * to publish now. A message whose topic has no subscription left is finished at once.
+   */
+  private Map<UUID, List<PublishRequest>> scheduleAll(
+      List<StoredMessage> confirmed,
+      java.util.function.Function<StoredMessage, List<SubscriptionInfo>> subscriptionsOf) {
+    if (confirmed.isEmpty()) {
+      return Map.of();
+    }
+    List<DeliveryStore.NewDelivery> pairs = new ArrayList<>();
+    Map<String, SubscriptionInfo> subscriptions = new HashMap<>();
+    Map<UUID, StoredMessage> byId = new HashMap<>();
+    for (StoredMessage m : confirmed) {
+      List<SubscriptionInfo> subs = subscriptionsOf.apply(m);
+      if (subs.isEmpty()) {
+        schedule(m, subs);
+        continue;
+      }
+      byId.put(m.id(), m);
+      for (SubscriptionInfo s : subs) {
+        subscriptions.put(s.name(), s);
+        pairs.add(new DeliveryStore.NewDelivery(m.id(), s.name(), m.deliverAfter()));
+      }
+    }
+    Map<UUID, List<PublishRequest>> toPublish = new HashMap<>();
+    if (pairs.isEmpty()) {
+      return toPublish;
+    }
+    for (DeliveryStore.NewDelivery now : deliveries.createScheduledAll(pairs, publishGrace)) {
+      toPublish
+          .computeIfAbsent(now.messageId(), k -> new ArrayList<>())
+          .add(publishRequest(byId.get(now.messageId()), subscriptions.get(now.subscription())));
+    }
+    return toPublish;
   }
 
   private void dispatch(List<Outcome> outcomes) {

@@ -7,7 +7,9 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -38,25 +40,50 @@ public class MessageStore {
   }
 
   /**
-   * Inserts a PREPARED message, first checked back after {@code checkAfter}. Empty when the app
-   * already has a message with the same producerMessageId.
+   * Inserts PREPARED messages in one statement, each first checked back after {@code checkAfter}.
+   * Returns the creation time of each message inserted, by id; a message whose app already has one
+   * with the same producerMessageId (in the table or earlier in this list) is left out.
    */
-  Optional<Instant> insertPrepared(NewMessage m, Duration checkAfter) {
-    List<Instant> created =
-        jdbc.query(
-            """
-            insert into message (id, app_id, producer_message_id, topic, status, content_type,
-                                 payload, content_hash, business_key, ordering_key, headers,
-                                 deliver_after, next_check_at)
-            values (?, ?, ?, ?, 'PREPARED', ?, ?, ?, ?, ?, ?::jsonb, ?,
-                    now() + ? * interval '1 millisecond')
-            on conflict (app_id, producer_message_id) where producer_message_id is not null
-            do nothing
-            returning created_at
-            """,
-            (rs, i) -> rs.getTimestamp(1).toInstant(),
-            insertArgs(m, checkAfter.toMillis()));
-    return created.stream().findFirst();
+  Map<UUID, Instant> insertPreparedAll(List<NewMessage> ms, Duration checkAfter) {
+    Map<UUID, Instant> created = new HashMap<>();
+    jdbc.query(
+        """
+        insert into message (id, app_id, producer_message_id, topic, status, content_type,
+                             payload, content_hash, business_key, ordering_key, headers,
+                             deliver_after, next_check_at)
+        select t.id, t.app_id, t.producer_message_id, t.topic, 'PREPARED', t.content_type,
+               t.payload, t.content_hash, t.business_key, t.ordering_key, t.headers::jsonb,
+               t.deliver_after::timestamptz, now() + ? * interval '1 millisecond'
+          from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[],
+                      ?::bytea[], ?::text[], ?::text[], ?::text[], ?::text[])
+            with ordinality
+            as t(id, app_id, producer_message_id, topic, content_type, payload, content_hash,
+                 business_key, ordering_key, headers, deliver_after, n)
+         order by t.n
+        on conflict (app_id, producer_message_id) where producer_message_id is not null
+        do nothing
+        returning id, created_at
+        """,
+        rs -> {
+          created.put(rs.getObject(1, UUID.class), rs.getTimestamp(2).toInstant());
+        },
+        checkAfter.toMillis(),
+        ms.stream().map(NewMessage::id).toArray(UUID[]::new),
+        ms.stream().map(NewMessage::app).toArray(String[]::new),
+        ms.stream().map(NewMessage::producerMessageId).toArray(String[]::new),
+        ms.stream().map(NewMessage::topic).toArray(String[]::new),
+        ms.stream().map(NewMessage::contentType).toArray(String[]::new),
+        ms.stream().map(NewMessage::payload).toArray(byte[][]::new),
+        ms.stream().map(NewMessage::contentHash).toArray(byte[][]::new),
+        ms.stream().map(NewMessage::businessKey).toArray(String[]::new),
+        ms.stream().map(NewMessage::orderingKey).toArray(String[]::new),
+        ms.stream()
+            .map(m -> m.headers().isEmpty() ? null : json.write(m.headers()))
+            .toArray(String[]::new),
+        ms.stream()
+            .map(m -> m.deliverAfter() == null ? null : m.deliverAfter().toString())
+            .toArray(String[]::new));
+    return created;
   }
 
   /**
@@ -136,6 +163,34 @@ public class MessageStore {
             names(MessageLifecycle.sources(MessageStatus.CONFIRMED)))
         .stream()
         .findFirst();
+  }
+
+  /**
+   * PREPARED or IN_DOUBT → CONFIRMED for each (id, app) pair in one statement (app null: any app),
+   * each expecting as many deliveries as {@code pendingByTopic} gives its topic (none if absent).
+   * Returns the rows this call won; ids it did not change are left out.
+   */
+  List<StoredMessage> confirmAll(
+      List<UUID> ids, List<String> apps, Map<String, Integer> pendingByTopic) {
+    return jdbc.query(
+        """
+        update message m
+           set status = 'CONFIRMED', confirmed_at = now(), next_check_at = null,
+               pending_deliveries = coalesce(
+                 (select p.pending from unnest(?::text[], ?::int[]) as p(topic, pending)
+                   where p.topic = m.topic), 0)
+          from unnest(?::uuid[], ?::text[]) as t(target_id, target_app)
+         where m.id = t.target_id and (t.target_app is null or m.app_id = t.target_app)
+           and m.status = any(?::text[])
+        returning
+        """
+            + COLUMNS.replace("headers::text", "m.headers::text"),
+        rowMapper,
+        pendingByTopic.keySet().toArray(String[]::new),
+        pendingByTopic.values().stream().mapToInt(Integer::intValue).toArray(),
+        ids.toArray(UUID[]::new),
+        apps.toArray(String[]::new),
+        names(MessageLifecycle.sources(MessageStatus.CONFIRMED)));
   }
 
   /** PREPARED or IN_DOUBT → CANCELLED. True if this call won the compare-and-set. */

@@ -55,6 +55,14 @@ public class Registry {
     return snapshot.byTopic.getOrDefault(topic, List.of());
   }
 
+  /**
+   * The active subscriptions of every topic that has one, as {@link #activeSubscriptions} gives
+   * them, from one snapshot.
+   */
+  public Map<String, List<SubscriptionInfo>> activeSubscriptionsByTopic() {
+    return snapshot.byTopic;
+  }
+
   /** Reloads the snapshot from the database and announces it. */
   @Scheduled(
       fixedDelayString = "${rms.registry.refresh:10s}",

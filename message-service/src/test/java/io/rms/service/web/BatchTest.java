@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rms.service.testing.Api;
 import io.rms.service.testing.Api.Response;
 import io.rms.service.testing.IntegrationTest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +84,66 @@ class BatchTest extends IntegrationTest {
     assertThat(cancelled.get(0).get("code").asString()).isEqualTo("illegal-transition");
     assertThat(cancelled.get(1).get("httpStatus").asInt()).isEqualTo(200);
     assertThat(cancelled.get(1).get("messageStatus").asString()).isEqualTo("CANCELLED");
+  }
+
+  @Test
+  void batchConfirmCreatesEachTopicsDeliveriesAndAnswersRepeatsAndStrangersPerItem() {
+    Api orders = as("orders");
+    UUID created =
+        orders.post("/api/v1/messages", Map.of("topic", "order.created", "payload", 1)).id();
+    UUID fanout =
+        orders.post("/api/v1/messages", Map.of("topic", "order.fanout", "payload", 2)).id();
+    Instant later = Instant.now().plus(Duration.ofHours(2));
+    UUID delayed =
+        orders
+            .post(
+                "/api/v1/messages",
+                Map.of("topic", "order.delayed", "payload", 3, "deliverAfter", later.toString()))
+            .id();
+    UUID billings =
+        as("billing").post("/api/v1/messages", Map.of("topic", "order.created", "payload", 4)).id();
+
+    JsonNode items =
+        orders
+            .post(
+                "/api/v1/messages/batch/confirm",
+                Map.of("messageIds", List.of(created, fanout, created, delayed, billings)))
+            .body()
+            .get("items");
+    assertThat(items.get(0).get("httpStatus").asInt()).isEqualTo(200);
+    assertThat(items.get(1).get("messageStatus").asString()).isEqualTo("CONFIRMED");
+    assertThat(items.get(2).get("httpStatus").asInt())
+        .as("a repeat in the same batch")
+        .isEqualTo(200);
+    assertThat(items.get(2).get("messageStatus").asString()).isEqualTo("CONFIRMED");
+    assertThat(items.get(3).get("messageStatus").asString()).isEqualTo("CONFIRMED");
+    assertThat(items.get(4).get("httpStatus").asInt()).as("another app's message").isEqualTo(404);
+
+    assertThat(
+            jdbc.queryForList(
+                "select subscription from delivery where message_id = ? order by 1",
+                String.class,
+                fanout))
+        .containsExactly("audit.fanout", "cart.fanout");
+    assertThat(
+            jdbc.queryForObject(
+                "select pending_deliveries from message where id = ?", Integer.class, fanout))
+        .isEqualTo(2);
+    assertThat(
+            jdbc.queryForObject(
+                "select count(*) from delivery where message_id = ?", Integer.class, created))
+        .isEqualTo(1);
+    assertThat(
+            jdbc.queryForObject(
+                "select next_attempt_at from delivery where message_id = ?",
+                java.sql.Timestamp.class,
+                delayed))
+        .as("due at its deliverAfter, not published now")
+        .isEqualTo(
+            java.sql.Timestamp.from(later.truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
+    assertThat(
+            jdbc.queryForObject("select status from message where id = ?", String.class, billings))
+        .isEqualTo("PREPARED");
   }
 
   @Test
