@@ -255,28 +255,10 @@ public class MessageCommands implements DisposableBean {
     List<PublishRequest> toPublish = new ArrayList<>(now.size());
     for (SubscriptionInfo s : subscriptions) {
       if (now.contains(s.name())) {
-        toPublish.add(publishRequest(m, s));
+        toPublish.add(PublishRequest.of(m, s, 1));
       }
     }
     return toPublish;
-  }
-
-  /** The first publish of a message to a subscription. */
-  private static PublishRequest publishRequest(StoredMessage m, SubscriptionInfo s) {
-    return new PublishRequest(
-        m.id(),
-        s.name(),
-        s.queue(),
-        1,
-        m.topic(),
-        m.app(),
-        m.businessKey(),
-        m.orderingKey(),
-        m.headers(),
-        m.contentType(),
-        m.payload(),
-        m.createdAt(),
-        s.ackTimeout());
   }
 
   private static StoredMessage stored(NewMessage m, MessageStatus status, Instant createdAt) {
@@ -492,7 +474,9 @@ public class MessageCommands implements DisposableBean {
     for (DeliveryStore.NewDelivery now : deliveries.createScheduledAll(pairs, publishGrace)) {
       toPublish
           .computeIfAbsent(now.messageId(), k -> new ArrayList<>())
-          .add(publishRequest(byId.get(now.messageId()), subscriptions.get(now.subscription())));
+          .add(
+              PublishRequest.of(
+                  byId.get(now.messageId()), subscriptions.get(now.subscription()), 1));
     }
     return toPublish;
   }

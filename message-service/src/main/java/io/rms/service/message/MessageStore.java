@@ -128,6 +128,19 @@ public class MessageStore {
         .findFirst();
   }
 
+  /** The messages with these ids that exist, by id. */
+  public Map<UUID, StoredMessage> findAll(Collection<UUID> ids) {
+    Map<UUID, StoredMessage> found = new HashMap<>();
+    jdbc.query(
+        "select " + COLUMNS + " from message where id = any(?::uuid[])",
+        rs -> {
+          StoredMessage m = rowMapper.mapRow(rs, 0);
+          found.put(m.id(), m);
+        },
+        (Object) ids.stream().distinct().toArray(UUID[]::new));
+    return found;
+  }
+
   /** The app's message with this producerMessageId. */
   Optional<StoredMessage> findByProducerMessageId(String app, String producerMessageId) {
     return jdbc

@@ -1,5 +1,6 @@
 package io.rms.service.message;
 
+import io.rms.service.registry.SubscriptionInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -24,4 +25,23 @@ public record PublishRequest(
     String contentType,
     byte[] payload,
     Instant createdAt,
-    Duration ackTimeout) {}
+    Duration ackTimeout) {
+
+  /** Attempt {@code attempt} of the message's delivery to the subscription. */
+  public static PublishRequest of(StoredMessage m, SubscriptionInfo s, int attempt) {
+    return new PublishRequest(
+        m.id(),
+        s.name(),
+        s.queue(),
+        attempt,
+        m.topic(),
+        m.app(),
+        m.businessKey(),
+        m.orderingKey(),
+        m.headers(),
+        m.contentType(),
+        m.payload(),
+        m.createdAt(),
+        s.ackTimeout());
+  }
+}

@@ -8,8 +8,10 @@ import io.rms.service.message.DeliveryDispatcher;
 import io.rms.service.message.DeliveryLifecycle;
 import io.rms.service.message.EventStore;
 import io.rms.service.message.EventType;
+import io.rms.service.message.MessageStore;
 import io.rms.service.message.PublishListener;
 import io.rms.service.message.PublishRequest;
+import io.rms.service.message.StoredMessage;
 import io.rms.service.registry.Registry;
 import io.rms.service.registry.SubscriptionInfo;
 import java.sql.ResultSet;
@@ -17,7 +19,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The redelivery port on PostgreSQL and the existing {@link DeliveryDispatcher}. Claims pick due
@@ -42,14 +41,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Repository
 class RedeliveryStore implements RedeliveryPort, PublishListener {
-  private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
-
   private final JdbcTemplate jdbc;
   private final TransactionTemplate tx;
   private final EventStore events;
   private final Registry registry;
   private final DeliveryDispatcher dispatcher;
-  private final JsonMapper json;
+  private final MessageStore messageStore;
   private final long staleAfterNanos;
   private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
 
@@ -59,14 +56,14 @@ class RedeliveryStore implements RedeliveryPort, PublishListener {
       EventStore events,
       Registry registry,
       DeliveryDispatcher dispatcher,
-      JsonMapper json,
+      MessageStore messageStore,
       RmsProperties properties) {
     this.jdbc = jdbc;
     this.tx = tx;
     this.events = events;
     this.registry = registry;
     this.dispatcher = dispatcher;
-    this.json = json;
+    this.messageStore = messageStore;
     this.staleAfterNanos = properties.recovery().lease().toNanos();
   }
 
@@ -262,29 +259,16 @@ class RedeliveryStore implements RedeliveryPort, PublishListener {
     if (due.isEmpty()) {
       return;
     }
-    Map<UUID, MessageRow> messages = load(due.stream().map(DeliveryKey::messageId).toList());
+    Map<UUID, StoredMessage> messages =
+        messageStore.findAll(due.stream().map(DeliveryKey::messageId).toList());
     List<PublishRequest> requests = new ArrayList<>(due.size());
     for (DeliveryKey d : due) {
-      MessageRow m = messages.get(d.messageId());
+      StoredMessage m = messages.get(d.messageId());
       Optional<SubscriptionInfo> s = registry.subscription(d.subscription());
       if (m == null || s.isEmpty()) {
         continue; // the lease expires; nothing to publish to now
       }
-      PublishRequest request =
-          new PublishRequest(
-              m.id(),
-              d.subscription(),
-              s.get().queue(),
-              d.nextAttempt(),
-              m.topic(),
-              m.app(),
-              m.businessKey(),
-              m.orderingKey(),
-              m.headers(),
-              m.contentType(),
-              m.payload(),
-              m.createdAt(),
-              s.get().ackTimeout());
+      PublishRequest request = PublishRequest.of(m, s.get(), d.nextAttempt());
       inFlight.put(trackingKey(request), System.nanoTime());
       requests.add(request);
     }
@@ -307,44 +291,6 @@ class RedeliveryStore implements RedeliveryPort, PublishListener {
 
   private static String trackingKey(PublishRequest r) {
     return r.messageId() + "/" + r.subscription() + "/" + r.attempt();
-  }
-
-  private record MessageRow(
-      UUID id,
-      String app,
-      String topic,
-      String businessKey,
-      String orderingKey,
-      Map<String, String> headers,
-      String contentType,
-      byte[] payload,
-      Instant createdAt) {}
-
-  private Map<UUID, MessageRow> load(List<UUID> ids) {
-    Map<UUID, MessageRow> rows = new HashMap<>();
-    jdbc.query(
-        """
-        select id, app_id, topic, business_key, ordering_key, headers::text as headers,
-               content_type, payload, created_at
-          from message where id = any(?::uuid[])
-        """,
-        rs -> {
-          String headers = rs.getString("headers");
-          MessageRow row =
-              new MessageRow(
-                  rs.getObject("id", UUID.class),
-                  rs.getString("app_id"),
-                  rs.getString("topic"),
-                  rs.getString("business_key"),
-                  rs.getString("ordering_key"),
-                  headers == null ? Map.of() : json.readValue(headers, STRINGS),
-                  rs.getString("content_type"),
-                  rs.getBytes("payload"),
-                  rs.getTimestamp("created_at").toInstant());
-          rows.put(row.id(), row);
-        },
-        (Object) ids.stream().distinct().toArray(UUID[]::new));
-    return rows;
   }
 
   private int inTx(java.util.function.IntSupplier work) {
