@@ -6,8 +6,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The injected clock. Deadlines are computed by the database ({@code now()}); the clock serves ids
- * and computations that need no agreement between replicas.
+ * The injected clock and backoff jitter. Deadlines are computed by the database ({@code now()});
+ * the clock serves ids and computations that need no agreement between replicas.
  */
 @Configuration(proxyBeanMethods = false)
 class ClockConfig {
@@ -16,5 +16,11 @@ class ClockConfig {
   @ConditionalOnMissingBean
   Clock clock() {
     return Clock.systemUTC();
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  Jitter jitter() {
+    return Jitter.random();
   }
 }

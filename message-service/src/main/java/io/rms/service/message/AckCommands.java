@@ -8,6 +8,7 @@ import io.rms.api.ErrorCode;
 import io.rms.api.Limits;
 import io.rms.api.NackRequest;
 import io.rms.api.NackResult;
+import io.rms.service.config.Jitter;
 import io.rms.service.message.DeliveryStore.DeliveryState;
 import io.rms.service.metrics.DeliveryMetrics;
 import io.rms.service.problem.RmsProblem;
@@ -25,7 +26,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -44,6 +44,7 @@ public class AckCommands {
   private final EventStore events;
   private final TransactionTemplate tx;
   private final DeliveryMetrics metrics;
+  private final Jitter jitter;
 
   AckCommands(
       Registry registry,
@@ -51,13 +52,15 @@ public class AckCommands {
       MessageStore messages,
       EventStore events,
       HotPathTransactions transactions,
-      DeliveryMetrics metrics) {
+      DeliveryMetrics metrics,
+      Jitter jitter) {
     this.registry = registry;
     this.deliveries = deliveries;
     this.messages = messages;
     this.events = events;
     this.tx = transactions.template();
     this.metrics = metrics;
+    this.jitter = jitter;
   }
 
   /** Acknowledges the subscription's deliveries of these messages; acking twice is fine. */
@@ -156,7 +159,7 @@ public class AckCommands {
         events.append(id, EventType.NACK, sub.name(), actor, detail);
         return Optional.of(new NackResult(id, DeliveryStatus.SCHEDULED, state.nextAttemptAt()));
       }
-      Duration delay = sub.backoff().delay(attempts, ThreadLocalRandom.current()::nextDouble);
+      Duration delay = sub.backoff().delay(attempts, jitter);
       Optional<Instant> rescheduled =
           firstCopy
               ? deliveries.rescheduleFirstCopy(id, sub.name(), delay, reason)

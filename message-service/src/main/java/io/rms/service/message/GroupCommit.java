@@ -76,6 +76,11 @@ final class GroupCommit implements AutoCloseable {
     }
   }
 
+  /** Commands waiting for a committer. */
+  int queued() {
+    return queue.size();
+  }
+
   private void loop() {
     List<Pending> batch = new ArrayList<>(maxBatch);
     while (!closed || !queue.isEmpty()) {

@@ -18,12 +18,12 @@ import io.rms.recovery.RedeliverySweep;
 import io.rms.recovery.RetentionPort;
 import io.rms.recovery.RetentionSweep;
 import io.rms.recovery.SweepMeter;
+import io.rms.service.config.Jitter;
 import io.rms.service.config.RmsProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -94,6 +94,7 @@ class RecoveryConfig {
       ExecutorService checkBackCallers,
       SweepMeter meter,
       RmsProperties properties,
+      Jitter jitter,
       Clock clock) {
     RmsProperties.CheckBack config = properties.checkBack();
     RmsProperties.Recovery recovery = properties.recovery();
@@ -102,7 +103,7 @@ class RecoveryConfig {
             config.backoff().initial(),
             config.backoff().multiplier(),
             config.backoff().max(),
-            () -> ThreadLocalRandom.current().nextDouble());
+            jitter);
     return new CheckBackSweep(
         port,
         client,

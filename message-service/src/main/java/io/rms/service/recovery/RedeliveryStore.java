@@ -3,6 +3,7 @@ package io.rms.service.recovery;
 import io.rms.api.DeliveryStatus;
 import io.rms.recovery.DeliveryKey;
 import io.rms.recovery.RedeliveryPort;
+import io.rms.service.config.Jitter;
 import io.rms.service.config.RmsProperties;
 import io.rms.service.message.DeliveryDispatcher;
 import io.rms.service.message.DeliveryLifecycle;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -47,6 +47,7 @@ class RedeliveryStore implements RedeliveryPort, PublishListener {
   private final Registry registry;
   private final DeliveryDispatcher dispatcher;
   private final MessageStore messageStore;
+  private final Jitter jitter;
   private final long staleAfterNanos;
   private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
 
@@ -57,6 +58,7 @@ class RedeliveryStore implements RedeliveryPort, PublishListener {
       Registry registry,
       DeliveryDispatcher dispatcher,
       MessageStore messageStore,
+      Jitter jitter,
       RmsProperties properties) {
     this.jdbc = jdbc;
     this.tx = tx;
@@ -64,6 +66,7 @@ class RedeliveryStore implements RedeliveryPort, PublishListener {
     this.registry = registry;
     this.dispatcher = dispatcher;
     this.messageStore = messageStore;
+    this.jitter = jitter;
     this.staleAfterNanos = properties.recovery().lease().toNanos();
   }
 
@@ -114,9 +117,7 @@ class RedeliveryStore implements RedeliveryPort, PublishListener {
         .map(
             s ->
                 new DeliveryPolicy(
-                    s.maxAttempts(),
-                    failures ->
-                        s.backoff().delay(failures, ThreadLocalRandom.current()::nextDouble)));
+                    s.maxAttempts(), failures -> s.backoff().delay(failures, jitter)));
   }
 
   @Override

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.rms.api.ErrorCode;
 import io.rms.service.message.GroupCommit.Command;
 import io.rms.service.problem.RmsProblem;
+import io.rms.service.testing.Await;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -52,6 +54,10 @@ class GroupCommitTest {
     return new Outcome(null, created, null, List.of());
   }
 
+  private void awaitQueued(int n) {
+    Await.until(Duration.ofSeconds(5), n + " commands queued", () -> group.queued() == n);
+  }
+
   @Test
   void aLoneCommandRunsInATransactionOfItsOwn() {
     group = new GroupCommit(this::recording, 2, 64, n -> {});
@@ -77,7 +83,7 @@ class GroupCommitTest {
       expected.add(mine);
       queued.add(callers.submit(() -> group.run(() -> mine)));
     }
-    Thread.sleep(200); // let the five calls queue up behind the busy committer
+    awaitQueued(5); // the five calls queue up behind the busy committer
     release.countDown();
 
     assertThat(blocker.get(5, TimeUnit.SECONDS)).isSameAs(first);
@@ -97,7 +103,7 @@ class GroupCommitTest {
     for (int i = 0; i < 7; i++) {
       calls.add(callers.submit(() -> group.run(() -> outcome(false))));
     }
-    Thread.sleep(200);
+    awaitQueued(7);
     release.countDown();
     for (Future<Outcome> call : calls) {
       call.get(5, TimeUnit.SECONDS);
@@ -124,7 +130,7 @@ class GroupCommitTest {
                       throw boom;
                     }));
     Future<Outcome> b = callers.submit(() -> group.run(() -> good2));
-    Thread.sleep(200);
+    awaitQueued(3);
     release.countDown();
 
     assertThat(a.get(5, TimeUnit.SECONDS)).isSameAs(good1);
