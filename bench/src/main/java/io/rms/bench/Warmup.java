@@ -1,0 +1,63 @@
+package io.rms.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Warm-up until the rate is steady: windows of load back to back until two consecutive windows'
+ * rates differ by less than {@code tolerance}, or {@code maxSeconds} have passed. A fresh JVM
+ * compiles its hot paths for minutes; a fixed warm-up measured some runs half compiled.
+ */
+final class Warmup {
+  /** One window of load of {@code seconds}; returns its rate. */
+  @FunctionalInterface
+  interface Window {
+    double run(double seconds) throws Exception;
+  }
+
+  private final double windowSeconds;
+  private final double maxSeconds;
+  private final double tolerance;
+
+  Warmup(double windowSeconds, double maxSeconds, double tolerance) {
+    this.windowSeconds = windowSeconds;
+    this.maxSeconds = maxSeconds;
+    this.tolerance = tolerance;
+  }
+
+  /** Runs windows until steady; what happened, for the report. */
+  Map<String, Object> untilSteady(String what, Window window) throws Exception {
+    List<Double> rates = new ArrayList<>();
+    long start = System.nanoTime();
+    boolean converged = false;
+    while (true) {
+      rates.add(window.run(windowSeconds));
+      int n = rates.size();
+      if (n >= 2) {
+        double last = rates.get(n - 1);
+        double previous = rates.get(n - 2);
+        if (Math.abs(last - previous) < tolerance * Math.max(last, previous)) {
+          converged = true;
+          break;
+        }
+      }
+      if ((System.nanoTime() - start) / 1e9 + windowSeconds > maxSeconds) {
+        break;
+      }
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("what", what);
+    result.put("seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
+    result.put("converged", converged);
+    result.put("window_rates_per_s", rates.stream().map(r -> (double) Math.round(r)).toList());
+    Bench.log(
+        "  warm-up %s: %s after %s s (window rates %s)",
+        what,
+        converged ? "steady" : "NOT steady",
+        result.get("seconds"),
+        result.get("window_rates_per_s"));
+    return result;
+  }
+}
