@@ -145,8 +145,8 @@ public final class Bench {
           scenario(s, " [" + lever.label() + "]");
         }
       }
-      apply(Lever.NONE);
       if (growthRows > 0 && !mainScenarios().isEmpty()) {
+        apply(Lever.NONE);
         log("seeding %d finished messages and %d due deliveries", growthRows, backlog);
         long t0 = System.nanoTime();
         Growth.seed(serviceDb, growthRows, backlog);
@@ -297,9 +297,10 @@ public final class Bench {
             label,
             secs -> {
               long from = Sdk.now();
-              Load.closed(16, secs, sdk.op());
+              Load.Run run = Load.closed(16, secs, sdk.op());
               long to = Sdk.now();
-              return sdk.handledBetween(from, to) / ((to - from) / 1e6);
+              return new Warmup.Sample(
+                  sdk.handledBetween(from, to) / ((to - from) / 1e6), run.errors());
             });
     sdk.drain(30);
     sdk.clear();
@@ -345,7 +346,7 @@ public final class Bench {
               long ackedBefore = consumer.acked.get();
               Load.Run run = Load.closed(16, secs, op(name));
               double acked = (consumer.acked.get() - ackedBefore) / run.seconds();
-              return lifecycle ? acked : run.rate();
+              return new Warmup.Sample(lifecycle ? acked : run.rate(), run.errors());
             });
     drain();
     cancelLeftPrepared();

@@ -186,7 +186,8 @@ final class Report {
   @SuppressWarnings("unchecked")
   private void warmups(StringBuilder md) {
     md.append("\nWarm-up until steady (windows back to back until two differ by < 5%):\n\n")
-        .append("| scenario | seconds | steady | window rates/s |\n|---|---|---|---|\n");
+        .append(
+            "| scenario | seconds | steady | window rates/s | errors |\n|---|---|---|---|---|\n");
     for (Map<String, Object> s : scenarios) {
       Map<String, Object> w = (Map<String, Object>) s.get("warmup");
       if (w != null) {
@@ -198,6 +199,8 @@ final class Report {
             .append(Boolean.TRUE.equals(w.get("converged")) ? "yes" : "**no**")
             .append(" | ")
             .append(w.get("window_rates_per_s"))
+            .append(" | ")
+            .append(w.get("errors"))
             .append(" |\n");
       }
     }

@@ -11,11 +11,14 @@ import java.util.Map;
  * compiles its hot paths for minutes; a fixed warm-up measured some runs half compiled.
  */
 final class Warmup {
-  /** One window of load of {@code seconds}; returns its rate. */
+  /** One window of load of {@code seconds}; returns its rate and failed operations. */
   @FunctionalInterface
   interface Window {
-    double run(double seconds) throws Exception;
+    Sample run(double seconds) throws Exception;
   }
+
+  /** What one window gave. */
+  record Sample(double rate, long errors) {}
 
   private final double windowSeconds;
   private final double maxSeconds;
@@ -30,10 +33,13 @@ final class Warmup {
   /** Runs windows until steady; what happened, for the report. */
   Map<String, Object> untilSteady(String what, Window window) throws Exception {
     List<Double> rates = new ArrayList<>();
+    long errors = 0;
     long start = System.nanoTime();
     boolean converged = false;
     while (true) {
-      rates.add(window.run(windowSeconds));
+      Sample sample = window.run(windowSeconds);
+      rates.add(sample.rate());
+      errors += sample.errors();
       int n = rates.size();
       if (n >= 2) {
         double last = rates.get(n - 1);
@@ -52,12 +58,14 @@ final class Warmup {
     result.put("seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
     result.put("converged", converged);
     result.put("window_rates_per_s", rates.stream().map(r -> (double) Math.round(r)).toList());
+    result.put("errors", errors);
     Bench.log(
-        "  warm-up %s: %s after %s s (window rates %s)",
+        "  warm-up %s: %s after %s s (window rates %s, %d errors)",
         what,
         converged ? "steady" : "NOT steady",
         result.get("seconds"),
-        result.get("window_rates_per_s"));
+        result.get("window_rates_per_s"),
+        errors);
     return result;
   }
 }
