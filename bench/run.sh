@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
-# Builds the service and the harness, then runs the benchmark against the local PostgreSQL and
-# RabbitMQ (127.0.0.1:5432 / :5672) with the service started as a separate process.
-# Results: a table on stdout, bench/results/<timestamp>.{json,md} and bench/results/latest.md.
-# Knobs (environment): BENCH_SECONDS (per measured run, default 10), BENCH_CONCURRENCY
-# (closed-loop sweep, default 4,8,16,32,64), BENCH_GROWTH_ROWS (default 1000000),
-# BENCH_BACKLOG (default 100000), BENCH_SCENARIOS (default prepare,prepare-confirm,lifecycle,send).
+# Builds the service and the harness (package, in the reactor: nothing is installed), then runs the
+# benchmark: the service as a separate process, three PostgreSQL instances of the harness's own
+# (the service's, the producer app's, the consumer app's; production-like settings, deleted at the
+# end) and the machine's RabbitMQ (127.0.0.1:5672; queues under the run's prefix, deleted at the
+# end). Results: a table on stdout, bench/results/<timestamp>.{json,md} and bench/results/latest.md.
+# Knobs (environment):
+#   BENCH_SECONDS        per measured run (default 10)
+#   BENCH_CONCURRENCY    closed-loop sweep (default 4,8,16,32,64)
+#   BENCH_SCENARIOS      default sdk,lifecycle,prepare,send (also: prepare-confirm)
+#   BENCH_LEVERS         default no-group-commit,no-producer-batching,java25
+#                        (also: java25-virtual-threads; none)
+#   BENCH_GROWTH_ROWS    finished messages seeded for the growth row (default 1000000; 0: no row)
+#   BENCH_BACKLOG        due deliveries seeded with them (default 100000)
+#   BENCH_WARMUP_WINDOW  seconds per warm-up window (default 5)
+#   BENCH_WARMUP_MAX     longest warm-up per scenario in seconds (default 120)
+#   BENCH_PROFILE=0      no JFR profile of the lifecycle
+#   BENCH_RAW_LATENCY_RATE, BENCH_SERVICE_JVM_ARGS, BENCH_JAVA25, BENCH_PG_BIN, BENCH_KEEP_LOGS=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -q -B -Pbench -DskipTests -Dspotless.check.skip=true install
+./mvnw -q -B -ntp -Pbench -pl bench,message-service -am package -DskipTests \
+  -Dspotless.check.skip=true
 exec java -Xmx2g -cp "bench/target/bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" io.rms.bench.Bench \
   message-service/target/message-service-0.1.0-SNAPSHOT-exec.jar bench/results

@@ -24,9 +24,9 @@ final class Api {
 
   private final String metrics;
 
-  Api(int port) {
-    this.base = "http://127.0.0.1:" + port + "/api/v1";
-    this.metrics = "http://127.0.0.1:" + port + "/actuator/prometheus";
+  Api(ServiceProcess service) {
+    this.base = "http://127.0.0.1:" + service.port + "/api/v1";
+    this.metrics = service.actuator("prometheus");
   }
 
   /**

@@ -9,12 +9,12 @@ import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /** The raw limits of the same PostgreSQL and RabbitMQ, measured in the same run. */
 final class Baselines {
@@ -24,12 +24,12 @@ final class Baselines {
    * Baseline A: single-row inserts of a ~1 KiB message-shaped row, one commit each, from 32
    * connections: the database's commit limit.
    */
-  static Load.Run jdbcInserts(String database, int connections, double seconds) throws Exception {
+  static Load.Run jdbcInserts(Db database, int connections, double seconds) throws Exception {
     createRawTable(database, "bench_raw");
     byte[] payload = ("{\"pad\":\"" + "x".repeat(1000) + "\"}").getBytes(StandardCharsets.UTF_8);
     List<Connection> pool = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
-      Connection c = Db.connect(database);
+      Connection c = database.connect();
       c.setAutoCommit(true);
       pool.add(c);
     }
@@ -56,21 +56,21 @@ final class Baselines {
       for (Connection c : pool) {
         c.close();
       }
-      Db.execute(database, "drop table bench_raw");
+      database.execute("drop table bench_raw");
     }
   }
 
   /**
-   * The latency floor of a commit: the same single-row inserts at a constant {@code rate} per second
-   * (open loop, 32 connections), each timed from its intended start, as the scenarios' calls are.
+   * The latency floor of a commit: the same single-row inserts at a constant {@code rate} per
+   * second (open loop, 32 connections), each timed from its intended start, as the scenarios' calls
+   * are.
    */
-  static Histogram jdbcInsertLatency(String database, double rate, double seconds)
-      throws Exception {
+  static Histogram jdbcInsertLatency(Db database, double rate, double seconds) throws Exception {
     createRawTable(database, "bench_raw_latency");
     byte[] payload = ("{\"pad\":\"" + "x".repeat(1000) + "\"}").getBytes(StandardCharsets.UTF_8);
     BlockingQueue<Connection> pool = new ArrayBlockingQueue<>(32);
     for (int i = 0; i < 32; i++) {
-      pool.add(Db.connect(database));
+      pool.add(database.connect());
     }
     Recorder latency = new Recorder(3);
     try {
@@ -97,14 +97,13 @@ final class Baselines {
       for (Connection c : pool) {
         c.close();
       }
-      Db.execute(database, "drop table bench_raw_latency");
+      database.execute("drop table bench_raw_latency");
     }
   }
 
   /** A table shaped like the message table's hot columns, for the raw inserts. */
-  private static void createRawTable(String database, String table) throws Exception {
-    Db.execute(
-        database,
+  private static void createRawTable(Db database, String table) throws Exception {
+    database.execute(
         """
         create table if not exists %s (
           id uuid primary key, app_id text not null, topic text not null, status text not null,

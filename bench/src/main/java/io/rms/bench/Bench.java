@@ -3,73 +3,79 @@ package io.rms.bench;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * The benchmark: baselines A (PostgreSQL commits) and B (RabbitMQ confirmed publishes), then each
- * scenario as a closed-loop concurrency sweep and an open-loop run at half its maximum, then the
- * lifecycle again with a million finished messages and a due backlog in the tables.
+ * The benchmark, on three PostgreSQL instances of its own (the service's, the producer
+ * application's, the consumer application's) and the machine's RabbitMQ: baselines A (PostgreSQL
+ * commits, on the service's instance) and B (RabbitMQ confirmed publishes); then each scenario,
+ * warmed up until its rate is steady, as a closed-loop concurrency sweep and an open-loop run at
+ * half its maximum; then the {@code sdk} and {@code lifecycle} scenarios again under each lever and
+ * with a million finished messages and a due backlog in the service's tables.
  */
 public final class Bench {
   static final String PRODUCER_KEY = "bench-producer-key";
   static final String CONSUMER_KEY = "bench-consumer-key";
+  static final String SDK_TOPIC = io.rms.bench.producer.Orders.TOPIC;
+  static final String SDK_SUBSCRIPTION = io.rms.bench.consumer.BenchConsumerApp.SUBSCRIPTION;
   private static final String TOPIC = "bench.topic";
   private static final String SUBSCRIPTION = "bench.sub";
+  private static final String BACKLOG_SUBSCRIPTION = "bench.backlog";
+
+  /** The scenarios levers and the growth row apply to. */
+  private static final List<String> MAIN_SCENARIOS = List.of("sdk", "lifecycle");
 
   private final double seconds = Double.parseDouble(env("BENCH_SECONDS", "10"));
   private final int[] concurrency =
       Arrays.stream(env("BENCH_CONCURRENCY", "4,8,16,32,64").split(","))
-          .mapToInt(Integer::parseInt)
+          .mapToInt(s -> Integer.parseInt(s.trim()))
           .toArray();
   private final List<String> scenarioNames =
-      List.of(env("BENCH_SCENARIOS", "prepare,prepare-confirm,lifecycle,send").split(","));
+      List.of(env("BENCH_SCENARIOS", "sdk,lifecycle,prepare,send").split(","));
   private final long growthRows = Long.parseLong(env("BENCH_GROWTH_ROWS", "1000000"));
   private final long backlog = Long.parseLong(env("BENCH_BACKLOG", "100000"));
   private final List<String> leverNames =
-      List.of(env("BENCH_LEVERS", "no-group-commit,java25,java25-virtual-threads").split(","));
+      List.of(env("BENCH_LEVERS", "no-group-commit,no-producer-batching,java25").split(","));
   private final Path java25 = Path.of(env("BENCH_JAVA25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+  private final Warmup warmup =
+      new Warmup(
+          Double.parseDouble(env("BENCH_WARMUP_WINDOW", "5")),
+          Double.parseDouble(env("BENCH_WARMUP_MAX", "120")),
+          0.05);
   private final Report report = new Report();
   private final Map<UUID, Long> confirmStarted = new ConcurrentHashMap<>();
+
   /** Messages the prepare-only scenario left PREPARED; cancelled after it (not measured). */
-  private final java.util.Queue<UUID> leftPrepared = new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private String database;
-  private String queue;
-  private ServiceProcess service;
-  private Api api;
-  private Path jar;
+  private final java.util.Queue<UUID> leftPrepared =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final List<Postgres> instances = new ArrayList<>();
+  private Path work;
+  private Db serviceDb;
   private String prefix;
+  private Path jar;
   private int port;
-
-  /**
-   * One configuration of the service measured against the default: a name for the table, the JVM
-   * it runs on (null: the harness's own) and its extra arguments.
-   */
-  private record Lever(String label, Path javaHome, List<String> args) {}
-
-  private Lever lever(String name) {
-    return switch (name) {
-      case "no-group-commit" ->
-          new Lever("no group commit", null, List.of("--rms.group-commit.enabled=false"));
-      case "java25" ->
-          new Lever(
-              "Java 25, platform threads",
-              java25,
-              List.of("--spring.threads.virtual.enabled=false"));
-      case "java25-virtual-threads" ->
-          new Lever(
-              "Java 25, virtual threads", java25, List.of("--spring.threads.virtual.enabled=true"));
-      default -> throw new IllegalArgumentException("unknown lever " + name);
-    };
-  }
+  private int managementPort;
+  private ServiceProcess service;
+  private Lever serviceLever;
+  private Api api;
+  private Consumer consumer;
+  private ConsumerProcess consumerApp;
+  private Sdk sdk;
+  private CpuMeter meter;
 
   public static void main(String[] args) throws Exception {
     new Bench().run(Path.of(args[0]), Path.of(args[1]));
@@ -79,59 +85,74 @@ public final class Bench {
     String stamp =
         LocalDateTime.now(java.time.ZoneOffset.UTC)
             .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    database = "rms_bench_" + stamp.replace("-", "_");
     this.jar = jar;
     prefix = "bench-" + stamp + ".rms.sub.";
-    queue = prefix + SUBSCRIPTION;
-    Db.execute("postgres", "create database " + database);
-    machine();
+    work = Files.createTempDirectory("rms-bench-");
+    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Thread cleanup = new Thread(this::closeAll, "bench-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
     try {
-      log("baseline A: raw JDBC inserts, 32 connections, %.0f s", seconds);
-      Load.Run a = Baselines.jdbcInserts(database, 32, seconds);
-      report.baselines.put("A_jdbc_inserts_per_s", a.rate());
-      log("  %.0f commits/s", a.rate());
-      double rawRate = Double.parseDouble(env("BENCH_RAW_LATENCY_RATE", "1000"));
-      log("baseline A latency: raw inserts at %.0f/s (open loop), %.0f s", rawRate, seconds);
-      Map<String, Object> rawLatency =
-          Report.latency(Baselines.jdbcInsertLatency(database, rawRate, seconds));
-      rawLatency.put("rate_per_s", rawRate);
-      report.baselines.put("A_insert_latency", rawLatency);
-      log("  %s", rawLatency);
-      log("baseline B: raw RabbitMQ persistent 1 KiB publishes, async confirms, %.0f s", seconds);
-      Load.Run b = Baselines.rabbitPublishes("bench-" + stamp + ".raw", seconds);
-      report.baselines.put("B_rabbit_publishes_per_s", b.rate());
-      log("  %.0f publishes/s", b.rate());
+      Postgres servicePg = instance("service");
+      Postgres producerPg = instance("producer");
+      Postgres consumerPg = instance("consumer");
+      serviceDb = servicePg.createDatabase("rms");
+      Db producerDb = producerPg.createDatabase("producer");
+      Db consumerDb = consumerPg.createDatabase("consumer");
+      Map<String, Postgres> byParty = new LinkedHashMap<>();
+      byParty.put("service PostgreSQL", servicePg);
+      byParty.put("producer PostgreSQL", producerPg);
+      byParty.put("consumer PostgreSQL", consumerPg);
+      meter =
+          new CpuMeter(
+              () -> service == null ? -1 : service.pid(),
+              byParty,
+              () -> consumerApp == null ? -1 : consumerApp.pid());
+      report.postgres.put("version", servicePg.db("postgres").queryString("show server_version"));
+      report.postgres.put(
+          "instances", "3 (service, producer app, consumer app), each with these settings");
+      report.postgres.put("settings", servicePg.effectiveSettings());
+      machine();
+
+      baselines(stamp);
 
       port = freePort();
-      startService(null, List.of());
-      try (Consumer consumer = new Consumer(queue, SUBSCRIPTION, api, confirmStarted, 4)) {
-        warmUp(consumer);
-        for (String name : scenarioNames) {
-          scenario(name, consumer, "");
+      managementPort = freePort();
+      startService(Lever.NONE);
+      consumerApp = ConsumerProcess.start(consumerDb.url(), port, prefix, work);
+      log("consumer app pid %d (log %s)", consumerApp.pid(), consumerApp.log);
+      int maxConcurrency = Arrays.stream(concurrency).max().orElse(16);
+      sdk = new Sdk(producerDb, consumerDb, port, Math.min(250, maxConcurrency + 16));
+      sdk.producerWith(Map.of());
+      consumer = new Consumer(prefix + SUBSCRIPTION, SUBSCRIPTION, api, confirmStarted, 4);
+
+      for (String name : scenarioNames) {
+        scenario(name.trim(), "");
+      }
+      if (scenarioNames.contains("lifecycle") && !env("BENCH_PROFILE", "1").equals("0")) {
+        profile();
+      }
+      for (String name : leverNames) {
+        if (name.isBlank() || name.equals("none")) {
+          continue;
         }
-        if (!env("BENCH_PROFILE", "1").equals("0")) {
-          profile(consumer);
+        Lever lever = Lever.named(name.trim(), java25);
+        if (lever.javaHome() != null && !Files.isExecutable(lever.javaHome().resolve("bin/java"))) {
+          log("lever %s skipped: no JVM at %s", lever.label(), lever.javaHome());
+          continue;
         }
-        for (String name : leverNames) {
-          if (name.isBlank() || name.equals("none")) {
-            continue;
-          }
-          Lever lever = lever(name.trim());
-          if (lever.javaHome() != null && !Files.isExecutable(lever.javaHome().resolve("bin/java"))) {
-            log("lever %s skipped: no JVM at %s", lever.label(), lever.javaHome());
-            continue;
-          }
-          service.close();
-          startService(lever.javaHome(), lever.args());
-          warmUp(consumer);
-          scenario("lifecycle", consumer, " [" + lever.label() + "]");
+        apply(lever);
+        for (String s : mainScenarios()) {
+          scenario(s, " [" + lever.label() + "]");
         }
-        if (scenarioNames.contains("lifecycle") && growthRows > 0) {
-          service.close();
-          startService(null, List.of());
-          warmUp(consumer);
-          seedGrowth();
-          scenario("lifecycle", consumer, " (+" + growthRows + " finished, " + backlog + " due)");
+      }
+      if (growthRows > 0 && !mainScenarios().isEmpty()) {
+        apply(Lever.NONE);
+        log("seeding %d finished messages and %d due deliveries", growthRows, backlog);
+        long t0 = System.nanoTime();
+        Growth.seed(serviceDb, growthRows, backlog);
+        log("  seeded in %.0f s", (System.nanoTime() - t0) / 1e9);
+        for (String s : mainScenarios()) {
+          scenario(s, " (+" + growthRows + " finished, " + backlog + " due)");
         }
       }
       System.out.println();
@@ -139,19 +160,265 @@ public final class Bench {
       report.write(resultsDir, stamp);
       log("written %s/%s.{json,md} and latest.md", resultsDir, stamp);
     } finally {
-      if (service != null) {
-        service.close();
+      closeAll();
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs (and finds everything closed)
       }
-      Db.execute("postgres", "drop database if exists " + database + " with (force)");
     }
+  }
+
+  private List<String> mainScenarios() {
+    return MAIN_SCENARIOS.stream().filter(scenarioNames::contains).toList();
+  }
+
+  private Postgres instance(String name) throws Exception {
+    Postgres pg = Postgres.start(name, work);
+    instances.add(pg);
+    log("PostgreSQL %s on port %d (postmaster pid %d)", name, pg.port, pg.postmasterPid());
+    return pg;
+  }
+
+  private void baselines(String stamp) throws Exception {
+    log("baseline A: raw JDBC inserts, 32 connections, %.0f s", seconds);
+    Load.Run a = Baselines.jdbcInserts(serviceDb, 32, seconds);
+    report.baselines.put("A_jdbc_inserts_per_s", a.rate());
+    log("  %.0f commits/s", a.rate());
+    double rawRate = Double.parseDouble(env("BENCH_RAW_LATENCY_RATE", "1000"));
+    log("baseline A latency: raw inserts at %.0f/s (open loop), %.0f s", rawRate, seconds);
+    Map<String, Object> rawLatency =
+        Report.latency(Baselines.jdbcInsertLatency(serviceDb, rawRate, seconds));
+    rawLatency.put("rate_per_s", rawRate);
+    report.baselines.put("A_insert_latency", rawLatency);
+    log("  %s", rawLatency);
+    log("baseline B: raw RabbitMQ persistent 1 KiB publishes, async confirms, %.0f s", seconds);
+    Load.Run b = Baselines.rabbitPublishes("bench-" + stamp + ".raw", seconds);
+    report.baselines.put("B_rabbit_publishes_per_s", b.rate());
+    log("  %.0f publishes/s", b.rate());
+  }
+
+  /** Restarts what the lever changes (the service, the producer app) and nothing else. */
+  private void apply(Lever lever) throws Exception {
+    if (!lever.sameService(serviceLever)) {
+      service.close();
+      startService(lever);
+    }
+    sdk.producerWith(lever.producerProperties());
+  }
+
+  /** (Re)starts the service on the same ports, so the consumers' acks keep reaching it. */
+  private void startService(Lever lever) throws Exception {
+    Path serviceLog = Files.createTempFile(work, "service", ".log");
+    service =
+        ServiceProcess.start(
+            jar,
+            serviceDb.url(),
+            port,
+            managementPort,
+            prefix,
+            serviceLog,
+            lever.javaHome(),
+            lever.serviceArgs());
+    serviceLever = lever;
+    api = new Api(service);
+    log(
+        "service pid %d on port %d %s%s (log %s)",
+        service.pid(),
+        service.port,
+        lever.javaHome() == null ? "" : lever.javaHome() + " ",
+        lever.serviceArgs(),
+        serviceLog);
+  }
+
+  private void scenario(String name, String variant) throws Exception {
+    if (name.equals("sdk")) {
+      sdkScenario(variant);
+    } else {
+      apiScenario(name, variant);
+    }
+  }
+
+  /** What one closed-loop window gave: its rate, the messages it cost, its errors. */
+  private record Window(double rate, long messages, long errors) {}
+
+  /** A closed-loop window at concurrency {@code c}, ending once its messages are through. */
+  @FunctionalInterface
+  private interface ClosedRun {
+    Window run(int c) throws Exception;
+  }
+
+  /** The sweep's best window and its costs. */
+  private record Sweep(
+      double best,
+      int bestConcurrency,
+      Db.Counters costs,
+      Map<String, Double> cpuPerMsg,
+      double callsPerTx) {}
+
+  private Sweep sweep(ClosedRun closedRun) throws Exception {
+    double best = 0;
+    int bestConcurrency = 0;
+    Db.Counters costs = null;
+    Map<String, Double> cpuPerMsg = Map.of();
+    double[] groupBefore = api.commitCalls();
+    for (int c : concurrency) {
+      Db.Counters before = serviceDb.counters();
+      Map<String, Double> cpuBefore = meter.read();
+      Window w = closedRun.run(c);
+      Thread.sleep(1500); // let PostgreSQL flush its statistics
+      Db.Counters delta = serviceDb.counters().minus(before);
+      Map<String, Double> cpuAfter = meter.read();
+      log("  c=%-3d %8.0f/s  errors=%d  messages=%d", c, w.rate(), w.errors(), w.messages());
+      if (w.rate() > best || costs == null) {
+        best = w.rate();
+        bestConcurrency = c;
+        costs = perMessage(delta, w.messages());
+        cpuPerMsg = CpuMeter.perMessage(cpuBefore, cpuAfter, w.messages());
+      }
+    }
+    double[] groupAfter = api.commitCalls();
+    double transactions = groupAfter[0] - groupBefore[0];
+    double callsPerTx = transactions > 0 ? (groupAfter[1] - groupBefore[1]) / transactions : 1;
+    return new Sweep(best, bestConcurrency, costs, cpuPerMsg, callsPerTx);
+  }
+
+  /**
+   * The users' path: business transactions of the producer app (order row + SDK send, ~1% rolled
+   * back after the send) consumed by the consumer app; the rate is what the consumer handled.
+   */
+  private void sdkScenario(String variant) throws Exception {
+    String label = "sdk" + variant;
+    log("scenario %s: warm-up, then closed-loop sweep %s", label, Arrays.toString(concurrency));
+    sdk.drain(30);
+    sdk.clear();
+    Map<String, Object> warm =
+        warmup.untilSteady(
+            label,
+            secs -> {
+              long from = Sdk.now();
+              Load.Run run = Load.closed(16, secs, sdk.op());
+              long to = Sdk.now();
+              return new Warmup.Sample(
+                  sdk.handledBetween(from, to) / ((to - from) / 1e6), run.errors());
+            });
+    sdk.drain(30);
+    sdk.clear();
+    Sweep sweep =
+        sweep(
+            c -> {
+              long handledBefore = sdk.handled();
+              long from = Sdk.now();
+              Load.Run run = Load.closed(c, seconds, sdk.op());
+              long to = Sdk.now();
+              double rate = sdk.handledBetween(from, to) / ((to - from) / 1e6);
+              sdk.drain(30);
+              return new Window(rate, sdk.handled() - handledBefore, run.errors());
+            });
+    double target = sweep.best() / 2;
+    log("  open loop at %.0f/s for %.0f s", target, seconds);
+    Recorder tx = new Recorder(3);
+    Load.open(target, seconds, 512, sdk.timed(tx), total -> {});
+    sdk.drain(30);
+    Map<String, Object> latency = new LinkedHashMap<>();
+    for (Map.Entry<String, Histogram> e : sdk.latencies().entrySet()) {
+      latency.put(e.getKey(), Report.latency(e.getValue()));
+    }
+    latency.put("start->commit", Report.latency(tx.getIntervalHistogram()));
+    Map<String, Object> invariants = sdk.invariants();
+    Map<String, Object> s = result(label, sweep, target, latency, warm);
+    s.put("invariants", invariants);
+    report.scenarios.add(s);
+    log("  latency %s", latency);
+    log("  invariants %s", invariants);
+    sdk.clear();
+  }
+
+  /** A bare-API scenario: one HTTP call per step, the harness's own consumer acking in batches. */
+  private void apiScenario(String name, String variant) throws Exception {
+    boolean lifecycle = name.equals("lifecycle");
+    String label = name + variant;
+    log("scenario %s: warm-up, then closed-loop sweep %s", label, Arrays.toString(concurrency));
+    Map<String, Object> warm =
+        warmup.untilSteady(
+            label,
+            secs -> {
+              long ackedBefore = consumer.acked.get();
+              Load.Run run = Load.closed(16, secs, op(name));
+              double acked = (consumer.acked.get() - ackedBefore) / run.seconds();
+              return new Warmup.Sample(lifecycle ? acked : run.rate(), run.errors());
+            });
+    drain();
+    cancelLeftPrepared();
+    purge();
+    Sweep sweep =
+        sweep(
+            c -> {
+              drain();
+              long ackedBefore = consumer.acked.get();
+              Load.Run run = Load.closed(c, seconds, op(name));
+              double rate = run.rate();
+              long messages = run.operations();
+              if (lifecycle) {
+                // the whole lifecycle's rate = what the consumer acknowledged in the window
+                drain();
+                messages = consumer.acked.get() - ackedBefore;
+                rate = Math.min(rate, messages / run.seconds());
+              }
+              return new Window(rate, messages, run.errors());
+            });
+    double target = sweep.best() / 2;
+    log("  open loop at %.0f/s for %.0f s", target, seconds);
+    drain();
+    consumer.endToEnd.reset();
+    Map<String, Recorder> recorders = new LinkedHashMap<>();
+    for (String call : calls(name)) {
+      recorders.put(call, new Recorder(3));
+    }
+    Load.open(target, seconds, 512, timed(name, recorders), total -> {});
+    drain();
+    Map<String, Object> latency = new LinkedHashMap<>();
+    for (var e : recorders.entrySet()) {
+      latency.put(e.getKey(), Report.latency(e.getValue().getIntervalHistogram()));
+    }
+    if (lifecycle) {
+      latency.put("confirm->receive", Report.latency(consumer.endToEnd.getIntervalHistogram()));
+    }
+    report.scenarios.add(result(label, sweep, target, latency, warm));
+    log("  latency %s", latency);
+    cancelLeftPrepared();
+    purge();
+  }
+
+  private Map<String, Object> result(
+      String label,
+      Sweep sweep,
+      double target,
+      Map<String, Object> latency,
+      Map<String, Object> warm) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("name", label);
+    s.put("max_per_s", sweep.best());
+    s.put("best_concurrency", sweep.bestConcurrency());
+    s.put("ratio_to_A", sweep.best() / report.baselineA());
+    s.put("ratio_to_B", sweep.best() / report.baselineB());
+    s.put("open_loop_rate", target);
+    s.put("latency", latency);
+    s.put("commits_per_msg", (double) sweep.costs().commits() / 1000.0);
+    s.put("wal_bytes_per_msg", (double) sweep.costs().walBytes() / 1000.0);
+    s.put("publishes_per_msg", (double) sweep.costs().publishes() / 1000.0);
+    s.put("cpu_ms_per_msg_by_party", sweep.cpuPerMsg());
+    s.put("calls_per_tx", sweep.callsPerTx());
+    s.put("warmup", warm);
+    return s;
   }
 
   /**
    * Records the service with JDK Flight Recorder during one closed-loop lifecycle run (32 callers)
    * and adds the CPU split by layer to the report.
    */
-  private void profile(Consumer consumer) throws Exception {
-    Path jfr = Files.createTempFile("rms-bench-service", ".jfr");
+  private void profile() throws Exception {
+    Path jfr = Files.createTempFile(work, "service", ".jfr");
     log("profile: lifecycle closed loop, 32 callers, %.0f s, JFR to %s", seconds, jfr);
     jcmd("JFR.start", "name=bench", "settings=profile");
     double cpuBefore = service.cpuSeconds();
@@ -160,7 +427,7 @@ public final class Bench {
     double cpu = service.cpuSeconds() - cpuBefore;
     jcmd("JFR.dump", "name=bench", "filename=" + jfr);
     jcmd("JFR.stop", "name=bench");
-    drain(consumer);
+    drain();
     Map<String, Object> split = Profile.breakdown(jfr);
     split.put("lifecycles_per_s", (consumer.acked.get() - ackedBefore) / run.seconds());
     split.put("service_cpu_cores", cpu / run.seconds());
@@ -170,7 +437,7 @@ public final class Bench {
   }
 
   private void jcmd(String... command) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>();
+    List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
     cmd.add(String.valueOf(service.pid()));
     cmd.addAll(List.of(command));
@@ -179,31 +446,6 @@ public final class Bench {
     if (p.waitFor() != 0) {
       throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + out);
     }
-  }
-
-  /** (Re)starts the service on the same port, so the consumer's acks keep reaching it. */
-  private void startService(Path javaHome, List<String> args) throws Exception {
-    Path serviceLog = Files.createTempFile("rms-bench-service", ".log");
-    service =
-        ServiceProcess.start(
-            jar, Db.BASE + database, port, prefix, serviceLog, javaHome, args);
-    api = new Api(service.port);
-    log(
-        "service pid %d on port %d %s%s (log %s)",
-        service.pid(),
-        service.port,
-        javaHome == null ? "" : javaHome + " ",
-        args,
-        serviceLog);
-  }
-
-  private void warmUp(Consumer consumer) throws Exception {
-    double warmup = Double.parseDouble(env("BENCH_WARMUP", "10"));
-    log("warm-up (JIT, connection pools, key cache): %.0f s, not measured", warmup);
-    Load.closed(16, warmup, op("lifecycle"));
-    Load.closed(16, warmup / 2, op("send"));
-    drain(consumer);
-    purge();
   }
 
   private Load.Op op(String name) {
@@ -220,82 +462,6 @@ public final class Bench {
       case "send" -> intended -> api.send(TOPIC);
       default -> throw new IllegalArgumentException("unknown scenario " + name);
     };
-  }
-
-  private void scenario(String name, Consumer consumer, String variant) throws Exception {
-    boolean lifecycle = name.equals("lifecycle");
-    log("scenario %s%s: closed-loop sweep %s", name, variant, Arrays.toString(concurrency));
-    double best = 0;
-    int bestConcurrency = 0;
-    Db.Counters costs = null;
-    Map<String, Double> cpuPerMsg = Map.of();
-    double[] groupBefore = api.commitCalls();
-    for (int c : concurrency) {
-      drain(consumer);
-      Db.Counters before = Db.counters(database);
-      Map<String, Double> cpuBefore = CpuMeter.read(service.pid());
-      long ackedBefore = consumer.acked.get();
-      Load.Run run = Load.closed(c, seconds, op(name));
-      double rate = run.rate();
-      long messages = run.operations();
-      if (lifecycle) {
-        // throughput of the whole lifecycle = what consumers acknowledged in the window
-        drain(consumer);
-        messages = consumer.acked.get() - ackedBefore;
-        rate = Math.min(rate, messages / run.seconds());
-      }
-      Thread.sleep(1500); // let PostgreSQL flush its statistics
-      Db.Counters delta = Db.counters(database).minus(before);
-      Map<String, Double> cpuAfter = CpuMeter.read(service.pid());
-      log(
-          "  c=%-3d %8.0f ops/s  errors=%d  (consumer received %d, acked %d)",
-          c, rate, run.errors(), consumer.receivedCount.get(), consumer.acked.get());
-      if (rate > best || costs == null) {
-        best = rate;
-        bestConcurrency = c;
-        costs = perMessage(delta, messages);
-        cpuPerMsg = CpuMeter.perMessage(cpuBefore, cpuAfter, messages);
-      }
-    }
-    double[] groupAfter = api.commitCalls();
-    double transactions = groupAfter[0] - groupBefore[0];
-    double callsPerTx = transactions > 0 ? (groupAfter[1] - groupBefore[1]) / transactions : 1;
-    double target = best / 2;
-    log("  open loop at %.0f/s for %.0f s", target, seconds);
-    drain(consumer);
-    consumer.endToEnd.reset();
-    Map<String, Recorder> recorders = new LinkedHashMap<>();
-    for (String call : calls(name)) {
-      recorders.put(call, new Recorder(3));
-    }
-    Load.open(target, seconds, 512, timed(name, recorders), total -> {});
-    drain(consumer);
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("name", name + variant);
-    s.put("max_per_s", best);
-    s.put("best_concurrency", bestConcurrency);
-    s.put("ratio_to_A", best / report.baselineA());
-    s.put("ratio_to_B", best / report.baselineB());
-    s.put("open_loop_rate", target);
-    Map<String, Object> latency = new LinkedHashMap<>();
-    for (var e : recorders.entrySet()) {
-      latency.put(e.getKey(), Report.latency(e.getValue().getIntervalHistogram()));
-    }
-    if (lifecycle) {
-      Histogram e2e = consumer.endToEnd.getIntervalHistogram();
-      latency.put("confirm->receive", Report.latency(e2e));
-    }
-    s.put("latency", latency);
-    s.put("commits_per_msg", (double) costs.commits() / 1000.0);
-    s.put("wal_bytes_per_msg", (double) costs.walBytes() / 1000.0);
-    s.put("publishes_per_msg", (double) costs.publishes() / 1000.0);
-    s.put("cpu_ms_per_msg", cpuPerMsg.get(CpuMeter.SERVICE));
-    s.put("cpu_ms_per_msg_by_party", cpuPerMsg);
-    s.put("calls_per_tx", callsPerTx);
-    report.scenarios.add(s);
-    log("  latency %s", latency);
-    cancelLeftPrepared();
-    purge();
   }
 
   /** Costs scaled to "per 1,000 messages" (divided again by 1,000 in the report). */
@@ -338,8 +504,8 @@ public final class Bench {
     };
   }
 
-  /** Waits until the consumer has acknowledged everything in flight (or 30 s pass). */
-  private void drain(Consumer consumer) throws Exception {
+  /** Waits until the bare-API consumer has acknowledged everything in flight (or 30 s pass). */
+  private void drain() throws Exception {
     long deadline = System.nanoTime() + 30_000_000_000L;
     long last = -1;
     int still = 0;
@@ -352,11 +518,11 @@ public final class Bench {
   }
 
   /**
-   * Cancels what the prepare-only scenario left PREPARED, so check-backs of it never run during
-   * the later scenarios.
+   * Cancels what the prepare-only scenario left PREPARED, so check-backs of it never run during the
+   * later scenarios.
    */
   private void cancelLeftPrepared() {
-    List<UUID> chunk = new java.util.ArrayList<>(1000);
+    List<UUID> chunk = new ArrayList<>(1000);
     UUID id;
     while ((id = leftPrepared.poll()) != null) {
       chunk.add(id);
@@ -371,66 +537,91 @@ public final class Bench {
   }
 
   private void purge() throws Exception {
+    rabbit(ch -> ch.queuePurge(prefix + SUBSCRIPTION));
+    confirmStarted.clear();
+  }
+
+  @FunctionalInterface
+  private interface ChannelWork {
+    void run(com.rabbitmq.client.Channel channel) throws Exception;
+  }
+
+  private static void rabbit(ChannelWork work) throws Exception {
     com.rabbitmq.client.ConnectionFactory f = new com.rabbitmq.client.ConnectionFactory();
     f.setHost("127.0.0.1");
     try (var c = f.newConnection();
         var ch = c.createChannel()) {
-      ch.queuePurge(queue);
+      work.run(ch);
     }
-    confirmStarted.clear();
   }
 
   /**
-   * A million finished messages (UUIDv7-ordered in the past) with their acked deliveries, and a
-   * backlog of deliveries due for redelivery on a second subscription, written straight into the
-   * service's tables.
+   * Stops everything the run started (once; also from the shutdown hook when the run is
+   * interrupted): the apps, the service, the run's queues, the PostgreSQL instances and the work
+   * directory.
    */
-  private void seedGrowth() throws Exception {
-    log("seeding %d finished messages and %d due deliveries", growthRows, backlog);
-    long t0 = System.nanoTime();
-    Db.execute(
-        database,
-        """
-        insert into message (id, app_id, topic, status, content_type, payload, content_hash,
-                             created_at, confirmed_at, finished_at)
-        select (lpad(to_hex((extract(epoch from now() - interval '2 days') * 1000)::bigint + i), 12, '0')
-                || '7' || substr(md5(i::text), 1, 3) || '8' || substr(md5(i::text), 4, 15))::uuid,
-               'bench-producer', 'bench.topic', 'DELIVERED', 'application/json',
-               convert_to(repeat('x', 256), 'UTF8'), '\\x00',
-               now() - interval '2 days', now() - interval '2 days', now() - interval '2 days'
-          from generate_series(1, %d) as i
-        """
-            .formatted(growthRows));
-    Db.execute(
-        database,
-        """
-        insert into delivery (message_id, subscription, status, attempts, acked_at, created_at)
-        select id, 'bench.sub', 'ACKED', 1, finished_at, created_at from message
-         where status = 'DELIVERED' and app_id = 'bench-producer'
-           and created_at < now() - interval '1 day'
-        """);
-    Db.execute(
-        database,
-        """
-        insert into message (id, app_id, topic, status, content_type, payload, content_hash,
-                             created_at, confirmed_at, pending_deliveries)
-        select (lpad(to_hex((extract(epoch from now() - interval '1 day') * 1000)::bigint + i), 12, '0')
-                || '7' || substr(md5(i::text), 1, 3) || '9' || substr(md5(i::text), 4, 15))::uuid,
-               'bench-producer', 'bench.backlog', 'CONFIRMED', 'application/json',
-               convert_to('{"n":1}', 'UTF8'), '\\x00', now() - interval '1 day', now() - interval '1 day', 1
-          from generate_series(1, %d) as i
-        """
-            .formatted(backlog));
-    Db.execute(
-        database,
-        """
-        insert into delivery (message_id, subscription, status, attempts, next_attempt_at, created_at)
-        select id, 'bench.backlog', 'SCHEDULED', 0, now(), created_at from message
-         where topic = 'bench.backlog' and status = 'CONFIRMED'
-        """);
-    Db.execute(database, "vacuum analyze message");
-    Db.execute(database, "vacuum analyze delivery");
-    log("  seeded in %.0f s", (System.nanoTime() - t0) / 1e9);
+  private void closeAll() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    quietly(
+        "consumer",
+        () -> {
+          if (consumer != null) {
+            consumer.close();
+          }
+        });
+    quietly(
+        "producer app",
+        () -> {
+          if (sdk != null) {
+            sdk.close();
+          }
+        });
+    quietly(
+        "consumer app",
+        () -> {
+          if (consumerApp != null) {
+            consumerApp.close();
+          }
+        });
+    quietly(
+        "service",
+        () -> {
+          if (service != null) {
+            service.close();
+          }
+        });
+    if (prefix != null) {
+      quietly(
+          "queues",
+          () ->
+              rabbit(
+                  ch -> {
+                    for (String s : List.of(SUBSCRIPTION, BACKLOG_SUBSCRIPTION, SDK_SUBSCRIPTION)) {
+                      ch.queueDeleteNoWait(prefix + s, false, false);
+                    }
+                  }));
+    }
+    for (Postgres pg : instances) {
+      quietly("PostgreSQL " + pg.name, pg::close);
+    }
+    if (work != null && !env("BENCH_KEEP_LOGS", "0").equals("1")) {
+      Postgres.deleteRecursively(work);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private static void quietly(String what, Step step) {
+    try {
+      step.run();
+    } catch (Exception e) {
+      log("closing %s failed: %s", what, e);
+    }
   }
 
   private void machine() throws Exception {
@@ -443,17 +634,27 @@ public final class Bench {
                     .getTotalMemorySize()
                 / (1024.0 * 1024 * 1024)));
     report.machine.put("java", System.getProperty("java.version"));
-    report.machine.put("postgresql", Db.queryString("postgres", "show server_version"));
+    report.machine.put("postgresql", report.postgres.get("version"));
+    report.machine.put("load_average_at_start", loadAverage());
     report.machine.put("seconds_per_run", seconds);
+    report.machine.put("concurrency", Arrays.toString(concurrency));
   }
 
-  private static int freePort() throws Exception {
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "?";
+    }
+  }
+
+  static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
   }
 
-  private static String env(String name, String fallback) {
+  static String env(String name, String fallback) {
     String v = System.getenv(name);
     return v == null || v.isBlank() ? fallback : v;
   }

@@ -8,37 +8,62 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * CPU seconds used so far by each party sharing the machine (Linux {@code /proc}): the service, the
- * PostgreSQL server listening on 5432 (its postmaster and every child), the RabbitMQ node listening
- * on 5672 and this load generator. The difference of two readings divided by the messages in
- * between is each party's CPU cost per message. Other servers of the same kind on other ports are
- * left out.
+ * CPU seconds used so far by each party sharing the machine (Linux {@code /proc}): the service,
+ * each of the bench's PostgreSQL instances (its postmaster, every child of it and the children it
+ * has already reaped, so backends that came and went count), the RabbitMQ node listening on 5672,
+ * the harness's own JVM (the load generator, the bare-API consumer and the producer application)
+ * and the consumer application's JVM. The difference of two readings divided by the messages in
+ * between is each party's CPU cost per message.
  */
 final class CpuMeter {
   static final String SERVICE = "service";
-  static final String POSTGRES = "postgresql";
-  static final String RABBIT = "rabbitmq";
-  static final String GENERATOR = "generator";
+  static final String RABBIT = "RabbitMQ";
+  static final String HARNESS = "producer app + generator";
+  static final String CONSUMER_APP = "consumer app";
 
-  private CpuMeter() {}
+  private final Map<String, java.util.function.LongSupplier> parties = new LinkedHashMap<>();
 
-  /** CPU seconds per party; the service is the process {@code servicePid}. */
-  static Map<String, Double> read(long servicePid) {
-    long postmaster = listening(5432);
-    long rabbit = listening(5672);
+  /**
+   * The parties: the service (whose pid changes when a lever restarts it), the PostgreSQL instances
+   * by name, and the consumer application.
+   */
+  CpuMeter(
+      java.util.function.LongSupplier servicePid,
+      Map<String, Postgres> instances,
+      java.util.function.LongSupplier consumerAppPid) {
+    parties.put(SERVICE, servicePid);
+    instances.forEach((name, pg) -> parties.put(name, pg::postmasterPid));
+    parties.put(RABBIT, () -> listening(5672));
+    parties.put(HARNESS, () -> ProcessHandle.current().pid());
+    parties.put(CONSUMER_APP, consumerAppPid);
+  }
+
+  /** CPU seconds per party so far. */
+  Map<String, Double> read() {
     Map<String, Double> cpu = new LinkedHashMap<>();
-    cpu.put(SERVICE, seconds(servicePid));
-    cpu.put(POSTGRES, seconds(postmaster));
-    cpu.put(RABBIT, seconds(rabbit));
-    cpu.put(GENERATOR, seconds(ProcessHandle.current().pid()));
-    if (postmaster > 0) {
-      ProcessHandle.of(postmaster)
-          .ifPresent(
-              pm ->
-                  pm.children()
-                      .forEach(child -> cpu.merge(POSTGRES, seconds(child.pid()), Double::sum)));
-    }
+    parties.forEach((party, pid) -> cpu.put(party, treeSeconds(pid.getAsLong())));
     return cpu;
+  }
+
+  /**
+   * The process's CPU, its reaped children's and its live children's (a JVM has none; a postmaster
+   * has its backends).
+   */
+  private static double treeSeconds(long pid) {
+    if (pid <= 0) {
+      return 0;
+    }
+    double total = seconds(Path.of("/proc", String.valueOf(pid)), true);
+    total +=
+        ProcessHandle.of(pid)
+            .map(
+                p ->
+                    p.children()
+                        .mapToDouble(
+                            child -> seconds(Path.of("/proc", String.valueOf(child.pid())), true))
+                        .sum())
+            .orElse(0.0);
+    return total;
   }
 
   /** The process listening on this local TCP port (IPv4 or IPv6), or -1. */
@@ -99,14 +124,19 @@ final class CpuMeter {
 
   /** User + system CPU seconds the process has used so far (0 when it is gone). */
   static double seconds(long pid) {
-    return pid <= 0 ? 0 : seconds(Path.of("/proc", String.valueOf(pid)));
+    return pid <= 0 ? 0 : seconds(Path.of("/proc", String.valueOf(pid)), false);
   }
 
-  private static double seconds(Path proc) {
+  /** utime + stime, plus cutime + cstime (its reaped children's) when {@code reaped}. */
+  private static double seconds(Path proc, boolean reaped) {
     try {
       String stat = Files.readString(proc.resolve("stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      if (reaped) {
+        ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+      }
+      return ticks / 100.0;
     } catch (IOException | RuntimeException gone) {
       return 0;
     }

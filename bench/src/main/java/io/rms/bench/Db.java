@@ -1,30 +1,30 @@
 package io.rms.bench;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** Database administration and the counters the cost figures come from. */
-final class Db {
-  static final String BASE = "jdbc:postgresql://127.0.0.1:5432/";
+/** One database of one of the bench's PostgreSQL instances, and its cost counters. */
+record Db(Postgres instance, String name) {
 
-  private Db() {}
-
-  static Connection connect(String database) throws SQLException {
-    return DriverManager.getConnection(BASE + database, "postgres", "");
+  String url() {
+    return instance.url(name);
   }
 
-  static void execute(String database, String sql) throws SQLException {
-    try (Connection c = connect(database);
+  Connection connect() throws SQLException {
+    return instance.connect(name);
+  }
+
+  void execute(String sql) throws SQLException {
+    try (Connection c = connect();
         Statement s = c.createStatement()) {
       s.execute(sql);
     }
   }
 
-  static long queryLong(String database, String sql) throws SQLException {
-    try (Connection c = connect(database);
+  long queryLong(String sql) throws SQLException {
+    try (Connection c = connect();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       rs.next();
@@ -32,8 +32,8 @@ final class Db {
     }
   }
 
-  static String queryString(String database, String sql) throws SQLException {
-    try (Connection c = connect(database);
+  String queryString(String sql) throws SQLException {
+    try (Connection c = connect();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       rs.next();
@@ -49,12 +49,11 @@ final class Db {
     }
   }
 
-  static Counters counters(String database) throws SQLException {
+  /** The service database's counters (its instance's WAL; {@code delivery}'s attempts). */
+  Counters counters() throws SQLException {
     return new Counters(
-        queryLong(
-            database,
-            "select xact_commit from pg_stat_database where datname = current_database()"),
-        queryLong(database, "select wal_bytes::bigint from pg_stat_wal"),
-        queryLong(database, "select coalesce(sum(attempts), 0) from delivery"));
+        queryLong("select xact_commit from pg_stat_database where datname = current_database()"),
+        queryLong("select wal_bytes::bigint from pg_stat_wal"),
+        queryLong("select coalesce(sum(attempts), 0) from delivery"));
   }
 }

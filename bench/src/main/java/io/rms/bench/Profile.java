@@ -13,8 +13,8 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Where the service's CPU goes: a JDK Flight Recorder recording of the service taken during one
  * closed-loop run, its execution samples split by layer. A sample counts for the layer of its
- * innermost frame outside the JDK, so time in {@code java.*} belongs to whoever called it; plus
- * the total of garbage-collection pauses.
+ * innermost frame outside the JDK, so time in {@code java.*} belongs to whoever called it; plus the
+ * total of garbage-collection pauses.
  */
 final class Profile {
   private Profile() {}
@@ -23,18 +23,23 @@ final class Profile {
   private static final Map<String, List<String>> LAYERS = new LinkedHashMap<>();
 
   static {
-    LAYERS.put("HTTP server (Tomcat)", List.of("org.apache.catalina.", "org.apache.coyote.",
-        "org.apache.tomcat."));
+    LAYERS.put(
+        "HTTP server (Tomcat)",
+        List.of("org.apache.catalina.", "org.apache.coyote.", "org.apache.tomcat."));
     LAYERS.put("Spring Security", List.of("org.springframework.security."));
-    LAYERS.put("Spring MVC + HTTP observation", List.of("org.springframework.web.",
-        "org.springframework.http.", "io.micrometer."));
+    LAYERS.put(
+        "Spring MVC + HTTP observation",
+        List.of("org.springframework.web.", "org.springframework.http.", "io.micrometer."));
     LAYERS.put("JSON (Jackson)", List.of("tools.jackson.", "com.fasterxml.jackson."));
-    LAYERS.put("transactions (Spring tx, JPA)", List.of("org.springframework.transaction.",
-        "org.springframework.orm.", "org.hibernate."));
-    LAYERS.put("JDBC (Spring JDBC, Hikari, pgjdbc)", List.of("org.springframework.jdbc.",
-        "com.zaxxer.hikari.", "org.postgresql."));
-    LAYERS.put("AMQP (Spring AMQP, RabbitMQ client)", List.of("org.springframework.amqp.",
-        "com.rabbitmq."));
+    LAYERS.put(
+        "transactions (Spring tx, JPA)",
+        List.of("org.springframework.transaction.", "org.springframework.orm.", "org.hibernate."));
+    LAYERS.put(
+        "JDBC (Spring JDBC, Hikari, pgjdbc)",
+        List.of("org.springframework.jdbc.", "com.zaxxer.hikari.", "org.postgresql."));
+    LAYERS.put(
+        "AMQP (Spring AMQP, RabbitMQ client)",
+        List.of("org.springframework.amqp.", "com.rabbitmq."));
     LAYERS.put("service code (io.rms)", List.of("io.rms."));
     LAYERS.put("other Spring", List.of("org.springframework."));
   }

@@ -18,6 +18,7 @@ final class Report {
   final Map<String, Object> baselines = new LinkedHashMap<>();
   final List<Map<String, Object>> scenarios = new ArrayList<>();
   final Map<String, Object> profile = new LinkedHashMap<>();
+  final Map<String, Object> postgres = new LinkedHashMap<>();
 
   double baselineA() {
     return (double) baselines.get("A_jdbc_inserts_per_s");
@@ -39,9 +40,11 @@ final class Report {
 
   String markdown() {
     StringBuilder md = new StringBuilder();
+    List<String> parties = parties();
     md.append(
-        "| scenario | max ops/s (concurrency) | / baseline A | / baseline B | latency at 50% of max (p50 / p99 / p99.9 ms) | commits/msg | WAL bytes/msg | CPU ms/msg: service / PostgreSQL / RabbitMQ / generator | publishes/msg | calls/tx |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+            "| scenario | max/s (concurrency) | × A | at half load, p50 / p99 ms | CPU ms per message: ")
+        .append(String.join(" / ", parties))
+        .append(" |\n|---|---|---|---|---|\n");
     for (Map<String, Object> s : scenarios) {
       double max = (double) s.get("max_per_s");
       md.append("| ")
@@ -50,31 +53,44 @@ final class Report {
           .append(fmt(max))
           .append(" (")
           .append(s.get("best_concurrency"))
-          .append(")")
-          .append(" | ")
+          .append(") | ")
           .append(fmt2(max / baselineA()))
           .append(" | ")
-          .append(fmt2(max / baselineB()))
-          .append(" | ")
           .append(latencies(s))
+          .append(" | ")
+          .append(cpu(s, parties))
+          .append(" |\n");
+    }
+    md.append(
+        "\nRates: `sdk` = messages the consumer app handled per second, `lifecycle` = messages"
+            + " the harness's consumer acknowledged per second, others = calls per second; best of"
+            + " the closed-loop sweep. Latencies from an open-loop run at half that rate, timed from"
+            + " each operation's intended start (`start->`), so queueing shows (no coordinated"
+            + " omission).\n");
+    invariants(md);
+    md.append("\n| scenario | commits/msg | WAL bytes/msg | publishes/msg | calls/tx |\n")
+        .append("|---|---|---|---|---|\n");
+    for (Map<String, Object> s : scenarios) {
+      md.append("| ")
+          .append(s.get("name"))
           .append(" | ")
           .append(fmt2((double) s.get("commits_per_msg")))
           .append(" | ")
           .append(fmt((double) s.get("wal_bytes_per_msg")))
-          .append(" | ")
-          .append(cpu(s))
           .append(" | ")
           .append(fmt2((double) s.get("publishes_per_msg")))
           .append(" | ")
           .append(fmt2((double) s.get("calls_per_tx")))
           .append(" |\n");
     }
+    md.append("\n(The service's database only: its commits, its instance's WAL, its publishes.)\n");
     if (!profile.isEmpty()) {
       md.append("\nWhere the service's CPU goes (JFR execution samples by layer, lifecycle closed")
           .append(" loop with 32 callers):\n\n| layer | share of samples |\n|---|---|\n");
       profile.forEach(
           (k, v) -> {
-            if (v instanceof Double share && !k.equals("lifecycles_per_s")
+            if (v instanceof Double share
+                && !k.equals("lifecycles_per_s")
                 && !k.equals("service_cpu_cores")) {
               md.append("| ").append(k).append(" | ").append(share).append(" % |\n");
             }
@@ -89,26 +105,115 @@ final class Report {
           .append(fmt2((double) profile.get("service_cpu_cores")))
           .append(" cores of service CPU.\n");
     }
-    md.append("\nBaseline A (raw single-row insert commits, 32 connections): ")
+    md.append("\nBaseline A (raw single-row insert commits, 32 connections, on the service's")
+        .append(" PostgreSQL instance): ")
         .append(fmt(baselineA()))
         .append("/s. Baseline B (raw persistent 1 KiB publishes, async confirms): ")
         .append(fmt(baselineB()))
         .append("/s.")
         .append(rawLatency())
-        .append("\n\nMachine: ")
+        .append('\n');
+    warmups(md);
+    md.append("\nPostgreSQL ")
+        .append(postgres.get("version"))
+        .append(", ")
+        .append(postgres.get("instances"))
+        .append(": ")
+        .append(settings())
+        .append(".\n\nMachine: ")
         .append(machine)
         .append('\n');
     return md.toString();
   }
 
   @SuppressWarnings("unchecked")
-  private static String cpu(Map<String, Object> s) {
-    Map<String, Double> parties = (Map<String, Double>) s.get("cpu_ms_per_msg_by_party");
-    if (parties == null) {
-      return fmt2((double) s.get("cpu_ms_per_msg"));
-    }
+  private String settings() {
     List<String> parts = new ArrayList<>();
-    parties.values().forEach(ms -> parts.add(fmt2(ms)));
+    ((Map<String, String>) postgres.get("settings")).forEach((k, v) -> parts.add(k + "=" + v));
+    return String.join(", ", parts);
+  }
+
+  /** The CPU parties, in the order of the first scenario's figures. */
+  @SuppressWarnings("unchecked")
+  private List<String> parties() {
+    for (Map<String, Object> s : scenarios) {
+      Map<String, Double> p = (Map<String, Double>) s.get("cpu_ms_per_msg_by_party");
+      if (p != null && !p.isEmpty()) {
+        return new ArrayList<>(p.keySet());
+      }
+    }
+    return List.of();
+  }
+
+  @SuppressWarnings("unchecked")
+  private void invariants(StringBuilder md) {
+    List<String> lines = new ArrayList<>();
+    for (Map<String, Object> s : scenarios) {
+      Map<String, Object> inv = (Map<String, Object>) s.get("invariants");
+      if (inv != null) {
+        lines.add(
+            "- "
+                + s.get("name")
+                + ": "
+                + (Boolean.TRUE.equals(inv.get("ok")) ? "OK" : "**VIOLATED**")
+                + " — "
+                + inv.get("committed")
+                + " committed orders, "
+                + inv.get("rolled_back")
+                + " rolled back after send, "
+                + inv.get("failed")
+                + " failed; "
+                + inv.get("handled")
+                + " handled: lost "
+                + inv.get("lost")
+                + ", duplicated "
+                + inv.get("duplicated")
+                + ", phantom "
+                + inv.get("phantom")
+                + " (of rolled-back transactions "
+                + inv.get("phantom_of_rolled_back")
+                + ")");
+      }
+    }
+    if (!lines.isEmpty()) {
+      md.append("\nInvariants of the `sdk` runs (every committed order's message handled exactly")
+          .append(" once, none of a rolled-back transaction):\n\n")
+          .append(String.join("\n", lines))
+          .append('\n');
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void warmups(StringBuilder md) {
+    md.append("\nWarm-up until steady (windows back to back until two differ by < 5%):\n\n")
+        .append(
+            "| scenario | seconds | steady | window rates/s | errors |\n|---|---|---|---|---|\n");
+    for (Map<String, Object> s : scenarios) {
+      Map<String, Object> w = (Map<String, Object>) s.get("warmup");
+      if (w != null) {
+        md.append("| ")
+            .append(s.get("name"))
+            .append(" | ")
+            .append(w.get("seconds"))
+            .append(" | ")
+            .append(Boolean.TRUE.equals(w.get("converged")) ? "yes" : "**no**")
+            .append(" | ")
+            .append(w.get("window_rates_per_s"))
+            .append(" | ")
+            .append(w.get("errors"))
+            .append(" |\n");
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String cpu(Map<String, Object> s, List<String> parties) {
+    Map<String, Double> byParty = (Map<String, Double>) s.get("cpu_ms_per_msg_by_party");
+    List<String> parts = new ArrayList<>();
+    for (String party : parties) {
+      Double ms = byParty == null ? null : byParty.get(party);
+      parts.add(ms == null ? "-" : fmt2(ms));
+    }
     return String.join(" / ", parts);
   }
 
@@ -135,10 +240,13 @@ final class Report {
     Map<String, Map<String, Object>> lat = (Map<String, Map<String, Object>>) s.get("latency");
     List<String> parts = new ArrayList<>();
     lat.forEach(
-        (call, m) ->
-            parts.add(
-                call + " " + m.get("p50_ms") + " / " + m.get("p99_ms") + " / " + m.get("p999_ms")));
+        (call, m) -> parts.add(call + " " + ms(m.get("p50_ms")) + " / " + ms(m.get("p99_ms"))));
     return String.join("; ", parts);
+  }
+
+  private static String ms(Object v) {
+    double d = ((Number) v).doubleValue();
+    return String.format(Locale.ROOT, d < 10 ? "%.1f" : "%.0f", d);
   }
 
   static String fmt(double v) {
@@ -153,6 +261,7 @@ final class Report {
     Files.createDirectories(dir);
     Map<String, Object> all = new LinkedHashMap<>();
     all.put("machine", machine);
+    all.put("postgresql", postgres);
     all.put("baselines", baselines);
     all.put("scenarios", scenarios);
     all.put("profile", profile);

@@ -15,12 +15,22 @@ import java.util.List;
 final class ServiceProcess implements AutoCloseable {
   private final Process process;
   final int port;
+  final int managementPort;
   final Path log;
 
-  private ServiceProcess(Process process, int port, Path log) {
+  private ServiceProcess(Process process, int port, int managementPort, Path log) {
     this.process = process;
     this.port = port;
+    this.managementPort = managementPort;
     this.log = log;
+  }
+
+  /**
+   * An actuator endpoint of the service ({@code health}, {@code prometheus}): the one place that
+   * knows where the actuator is served (its own port, {@code management.server.port}).
+   */
+  String actuator(String endpoint) {
+    return "http://127.0.0.1:" + managementPort + "/actuator/" + endpoint;
   }
 
   /**
@@ -31,6 +41,7 @@ final class ServiceProcess implements AutoCloseable {
       Path jar,
       String jdbcUrl,
       int port,
+      int managementPort,
       String queuePrefix,
       Path log,
       Path javaHome,
@@ -47,6 +58,7 @@ final class ServiceProcess implements AutoCloseable {
     cmd.add("-jar");
     cmd.add(jar.toString());
     cmd.add("--server.port=" + port);
+    cmd.add("--management.server.port=" + managementPort);
     cmd.add("--spring.datasource.url=" + jdbcUrl);
     cmd.add("--spring.datasource.username=postgres");
     cmd.add("--spring.rabbitmq.host=127.0.0.1");
@@ -56,6 +68,7 @@ final class ServiceProcess implements AutoCloseable {
     cmd.add("--rms.apps[0].api-keys[0]=" + Bench.PRODUCER_KEY);
     cmd.add("--rms.apps[0].produces[0]=bench.topic");
     cmd.add("--rms.apps[0].produces[1]=bench.backlog");
+    cmd.add("--rms.apps[0].produces[2]=" + Bench.SDK_TOPIC);
     cmd.add("--rms.apps[1].id=bench-consumer");
     cmd.add("--rms.apps[1].api-keys[0]=" + Bench.CONSUMER_KEY);
     cmd.add("--rms.subscriptions[0].name=bench.sub");
@@ -64,11 +77,14 @@ final class ServiceProcess implements AutoCloseable {
     cmd.add("--rms.subscriptions[1].name=bench.backlog");
     cmd.add("--rms.subscriptions[1].topic=bench.backlog");
     cmd.add("--rms.subscriptions[1].app=bench-consumer");
+    cmd.add("--rms.subscriptions[2].name=" + Bench.SDK_SUBSCRIPTION);
+    cmd.add("--rms.subscriptions[2].topic=" + Bench.SDK_TOPIC);
+    cmd.add("--rms.subscriptions[2].app=bench-consumer");
     cmd.add("--logging.level.root=WARN");
     cmd.addAll(extraArgs);
     Process p =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    ServiceProcess service = new ServiceProcess(p, port, log);
+    ServiceProcess service = new ServiceProcess(p, port, managementPort, log);
     service.awaitHealthy(Duration.ofMinutes(3));
     return service;
   }
@@ -84,8 +100,7 @@ final class ServiceProcess implements AutoCloseable {
       try {
         HttpResponse<String> r =
             http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
-                    .build(),
+                HttpRequest.newBuilder(URI.create(actuator("health"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200 && r.body().contains("UP")) {
           return;

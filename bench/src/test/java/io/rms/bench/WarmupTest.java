@@ -1,0 +1,69 @@
+package io.rms.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WarmupTest {
+
+  /** Windows that "take" no time and report the given rates in turn. */
+  private static Warmup.Window rates(Double... rates) {
+    Iterator<Double> next = List.of(rates).iterator();
+    return seconds -> new Warmup.Sample(next.next(), 0);
+  }
+
+  @Test
+  void stopsOnceTwoConsecutiveWindowsDifferByLessThanFivePercent() throws Exception {
+    Map<String, Object> result =
+        new Warmup(0.01, 60, 0.05).untilSteady("x", rates(100.0, 300.0, 500.0, 520.0, 9.0));
+
+    assertThat(result.get("converged")).isEqualTo(true);
+    assertThat(result.get("window_rates_per_s")).isEqualTo(List.of(100.0, 300.0, 500.0, 520.0));
+  }
+
+  @Test
+  void aDifferenceOfExactlyFivePercentIsNotYetSteady() throws Exception {
+    Map<String, Object> result =
+        new Warmup(0.01, 60, 0.05).untilSteady("x", rates(100.0, 95.0, 95.5));
+
+    assertThat(result.get("window_rates_per_s")).isEqualTo(List.of(100.0, 95.0, 96.0));
+    assertThat(result.get("converged")).isEqualTo(true);
+  }
+
+  @Test
+  void windowsThatNeverMoveAreNotCalledSteadyWhenNothingFlows() throws Exception {
+    Warmup.Window idle =
+        seconds -> {
+          Thread.sleep(20);
+          return new Warmup.Sample(0, 1);
+        };
+
+    Map<String, Object> result = new Warmup(0.02, 0.1, 0.05).untilSteady("x", idle);
+
+    assertThat(result.get("converged")).isEqualTo(false);
+    assertThat((long) result.get("errors")).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void givesUpAtTheCapWhileTheRateStillClimbs() throws Exception {
+    Warmup.Window climbing =
+        new Warmup.Window() {
+          double rate = 100;
+
+          @Override
+          public Warmup.Sample run(double seconds) throws Exception {
+            Thread.sleep(20);
+            rate *= 1.5;
+            return new Warmup.Sample(rate, 0);
+          }
+        };
+
+    Map<String, Object> result = new Warmup(0.02, 0.15, 0.05).untilSteady("x", climbing);
+
+    assertThat(result.get("converged")).isEqualTo(false);
+    assertThat((double) result.get("seconds")).isLessThan(1.0);
+  }
+}
