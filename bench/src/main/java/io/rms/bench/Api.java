@@ -26,7 +26,7 @@ final class Api {
 
   Api(int port) {
     this.base = "http://127.0.0.1:" + port + "/api/v1";
-    this.metrics = "http://127.0.0.1:" + port + "/actuator/prometheus";
+    this.metrics = "http://127.0.0.1:" + (port + 1) + "/actuator/prometheus";
   }
 
   /**

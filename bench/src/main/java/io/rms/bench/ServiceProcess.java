@@ -47,6 +47,7 @@ final class ServiceProcess implements AutoCloseable {
     cmd.add("-jar");
     cmd.add(jar.toString());
     cmd.add("--server.port=" + port);
+    cmd.add("--management.server.port=" + (port + 1)); // actuator: the next port
     cmd.add("--spring.datasource.url=" + jdbcUrl);
     cmd.add("--spring.datasource.username=postgres");
     cmd.add("--spring.rabbitmq.host=127.0.0.1");
@@ -84,7 +85,8 @@ final class ServiceProcess implements AutoCloseable {
       try {
         HttpResponse<String> r =
             http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + (port + 1) + "/actuator/health"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200 && r.body().contains("UP")) {
