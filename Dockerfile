@@ -29,5 +29,5 @@ COPY --from=build /layers/application/ ./
 # distroless "nonroot" user; the chart runs with readOnlyRootFilesystem and an emptyDir on /tmp
 USER 65532:65532
 EXPOSE 8080
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError"
 ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]

@@ -119,6 +119,8 @@ True ("true") when the chart must create its Secret: anything secret given in cl
 {{- if and (not .Values.externalDatabase.existingSecret) .Values.externalDatabase.password }}{{ $need = true }}{{ end }}
 {{- if and (not .Values.externalRabbitmq.existingSecret) .Values.externalRabbitmq.password }}{{ $need = true }}{{ end }}
 {{- if and .Values.admin.enabled (not .Values.admin.existingSecret) }}{{ $need = true }}{{ end }}
+{{- if and .Values.dashboard.admin.username (not .Values.dashboard.admin.existingSecret) .Values.dashboard.admin.password }}{{ $need = true }}{{ end }}
+{{- if and .Values.dashboard.oidc.enabled (not .Values.dashboard.oidc.existingSecret) .Values.dashboard.oidc.clientSecret }}{{ $need = true }}{{ end }}
 {{- range .Values.apps }}
 {{- if and (not .existingSecret) (or .apiKeys .checkBackSecret) }}{{ $need = true }}{{ end }}
 {{- end }}
@@ -162,6 +164,24 @@ SECRET_ADMIN_API_KEY, referenced as placeholders from the ConfigMap's applicatio
       name: {{ default $secret .Values.admin.existingSecret }}
       key: {{ ternary .Values.admin.existingSecretKey "admin-api-key" (not (empty .Values.admin.existingSecret)) }}
 {{- end }}
+{{- with .Values.dashboard.admin }}
+{{- if and .username (or .existingSecret .password) }}
+- name: SECRET_DASHBOARD_ADMIN_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ default $secret .existingSecret }}
+      key: {{ ternary .existingSecretPasswordKey "dashboard-admin-password" (not (empty .existingSecret)) }}
+{{- end }}
+{{- end }}
+{{- with .Values.dashboard.oidc }}
+{{- if and .enabled (or .existingSecret .clientSecret) }}
+- name: SECRET_OIDC_CLIENT_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ default $secret .existingSecret }}
+      key: {{ ternary .existingSecretKey "oidc-client-secret" (not (empty .existingSecret)) }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -193,14 +213,35 @@ The application.yaml the ConfigMap carries: rms.* from values, then `config` mer
 {{- $rms := dict
   "apps" $apps
   "subscriptions" $subs
-  "check-back" (dict "after" .Values.rms.checkBack.after "max-checks" .Values.rms.checkBack.maxChecks "allowed-hosts" .Values.rms.checkBack.allowedHosts)
+  "check-back" (dict "after" .Values.rms.checkBack.after "max-checks" .Values.rms.checkBack.maxChecks "allowed-hosts" .Values.rms.checkBack.allowedHosts "block-private-addresses" .Values.rms.checkBack.blockPrivateAddresses)
+  "group-commit" (dict "enabled" .Values.rms.groupCommit.enabled "committers" .Values.rms.groupCommit.committers "max-batch" .Values.rms.groupCommit.maxBatch)
   "recovery" (dict "interval" .Values.rms.recovery.interval "batch-size" .Values.rms.recovery.batchSize)
   "retention" .Values.rms.retention
   "payload-max-bytes" .Values.rms.payloadMaxBytes
   "broker" (dict "queue-type" .Values.externalRabbitmq.queueType)
   "metrics" (dict "refresh" .Values.metrics.refresh)
   "demo" (dict "enabled" false) }}
+{{- with .Values.dashboard.admin }}
+{{- if and .username (or .existingSecret .password) }}
+{{- $_ := set $rms "dashboard" (dict "admin" (dict "username" .username "password" "${SECRET_DASHBOARD_ADMIN_PASSWORD}")) }}
+{{- end }}
+{{- end }}
 {{- $generated := dict "rms" $rms }}
+{{- with .Values.dashboard.oidc }}
+{{- if .enabled }}
+{{- $id := required "dashboard.oidc.enabled needs dashboard.oidc.registrationId" .registrationId }}
+{{- $registration := dict
+  "client-id" (required "dashboard.oidc.enabled needs dashboard.oidc.clientId" .clientId)
+  "client-name" .clientName
+  "scope" .scopes
+  "authorization-grant-type" "authorization_code"
+  "redirect-uri" "{baseUrl}/dashboard/login/oauth2/code/{registrationId}" }}
+{{- if or .existingSecret .clientSecret }}{{ $_ := set $registration "client-secret" "${SECRET_OIDC_CLIENT_SECRET}" }}{{ end }}
+{{- $provider := dict "issuer-uri" (required "dashboard.oidc.enabled needs dashboard.oidc.issuerUri" .issuerUri) }}
+{{- $client := dict "registration" (dict $id $registration) "provider" (dict $id $provider) }}
+{{- $_ := set $generated "spring" (dict "security" (dict "oauth2" (dict "client" $client))) }}
+{{- end }}
+{{- end }}
 {{- $merged := mergeOverwrite $generated (deepCopy .Values.config) }}
 {{- toYaml $merged }}
 {{- end }}
@@ -250,9 +291,19 @@ spec:
         - name: http
           containerPort: 8080
           protocol: TCP
+        - name: management
+          containerPort: {{ $v.service.managementPort }}
+          protocol: TCP
       env:
         - name: RMS_ROLE
           value: {{ .role }}
+        - name: MANAGEMENT_SERVER_PORT
+          value: {{ $v.service.managementPort | quote }}
+        {{- if $v.migrations.job.enabled }}
+        # the migration Job (pre-install/pre-upgrade hook) has applied them
+        - name: SPRING_FLYWAY_ENABLED
+          value: "false"
+        {{- end }}
         - name: RMS_METRICS_BACKLOG
           value: {{ ne .role "api" | quote }}
         - name: SPRING_CONFIG_ADDITIONAL_LOCATION
@@ -312,21 +363,21 @@ spec:
       startupProbe:
         httpGet:
           path: /actuator/health/liveness
-          port: http
+          port: management
         periodSeconds: {{ $v.probes.startup.periodSeconds }}
         failureThreshold: {{ $v.probes.startup.failureThreshold }}
         timeoutSeconds: {{ $v.probes.startup.timeoutSeconds }}
       livenessProbe:
         httpGet:
           path: /actuator/health/liveness
-          port: http
+          port: management
         periodSeconds: {{ $v.probes.liveness.periodSeconds }}
         failureThreshold: {{ $v.probes.liveness.failureThreshold }}
         timeoutSeconds: {{ $v.probes.liveness.timeoutSeconds }}
       readinessProbe:
         httpGet:
           path: /actuator/health/readiness
-          port: http
+          port: management
         periodSeconds: {{ $v.probes.readiness.periodSeconds }}
         failureThreshold: {{ $v.probes.readiness.failureThreshold }}
         timeoutSeconds: {{ $v.probes.readiness.timeoutSeconds }}
@@ -344,6 +395,9 @@ spec:
           readOnly: true
         - name: tmp
           mountPath: /tmp
+        {{- with $v.extraVolumeMounts }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
   volumes:
     - name: config
       configMap:
@@ -351,6 +405,9 @@ spec:
     - name: tmp
       emptyDir:
         sizeLimit: {{ $v.tmpSizeLimit }}
+    {{- with $v.extraVolumes }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
   {{- with $v.nodeSelector }}
   nodeSelector:
     {{- toYaml . | nindent 4 }}
@@ -359,13 +416,33 @@ spec:
   tolerations:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-  {{- with $v.affinity }}
+  {{- $spread := and (ne .component "jobs") $v.api.defaultSpread }}
+  {{- $podLabels := include "reliable-message-service.componentSelectorLabels" (dict "ctx" $ "component" .component) }}
+  {{- if $v.affinity }}
   affinity:
-    {{- toYaml . | nindent 4 }}
+    {{- toYaml $v.affinity | nindent 4 }}
+  {{- else if $spread }}
+  affinity:
+    podAntiAffinity:
+      preferredDuringSchedulingIgnoredDuringExecution:
+        - weight: 100
+          podAffinityTerm:
+            topologyKey: kubernetes.io/hostname
+            labelSelector:
+              matchLabels:
+                {{- $podLabels | nindent 16 }}
   {{- end }}
-  {{- with $v.topologySpreadConstraints }}
+  {{- if $v.topologySpreadConstraints }}
   topologySpreadConstraints:
-    {{- toYaml . | nindent 4 }}
+    {{- toYaml $v.topologySpreadConstraints | nindent 4 }}
+  {{- else if $spread }}
+  topologySpreadConstraints:
+    - maxSkew: 1
+      topologyKey: topology.kubernetes.io/zone
+      whenUnsatisfiable: ScheduleAnyway
+      labelSelector:
+        matchLabels:
+          {{- $podLabels | nindent 10 }}
   {{- end }}
 {{- end }}
 

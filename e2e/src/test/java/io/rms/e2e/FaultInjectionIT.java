@@ -394,7 +394,7 @@ class FaultInjectionIT {
       Instant stopped = Instant.now();
       h.services[1].pause();
       String stalls;
-      try (StallWatch watch = new StallWatch(h.servicePorts[0], h.servicePorts[2])) {
+      try (StallWatch watch = new StallWatch(h.managementPorts[0], h.managementPorts[2])) {
         sleep(10_000); // two ack timeouts
         h.consumer.resume();
         sleep(10_000); // service-2 stays stopped past its claims' lease (15 s)
@@ -445,7 +445,7 @@ class FaultInjectionIT {
     SweepSampler.Drain republish;
     Figures pub;
     Instant released = Instant.now();
-    try (SweepSampler sampler = new SweepSampler(h.servicePorts[0], "redelivery")) {
+    try (SweepSampler sampler = new SweepSampler(h.managementPorts[0], "redelivery")) {
       sleep(1500);
       released = Instant.now();
       h.mqProxy.heal();
@@ -466,7 +466,7 @@ class FaultInjectionIT {
     SweepSampler.Drain checking;
     Figures checks;
     Instant released2;
-    try (SweepSampler sampler = new SweepSampler(h.servicePorts[0], "check-back")) {
+    try (SweepSampler sampler = new SweepSampler(h.managementPorts[0], "check-back")) {
       sleep(1500);
       released2 = Instant.now();
       h.checkBackProxy.heal();
@@ -557,8 +557,8 @@ class FaultInjectionIT {
       if (i == skip || !h.services[i].alive()) {
         continue;
       }
-      SweepSampler.Sample redelivery = SweepSampler.once(h.servicePorts[i], "redelivery");
-      SweepSampler.Sample checkBack = SweepSampler.once(h.servicePorts[i], "check-back");
+      SweepSampler.Sample redelivery = SweepSampler.once(h.managementPorts[i], "redelivery");
+      SweepSampler.Sample checkBack = SweepSampler.once(h.managementPorts[i], "check-back");
       work.add(
           String.format(
               Locale.ROOT,

@@ -80,6 +80,10 @@ final class Harness implements AutoCloseable {
   final TcpProxy consumerApiProxy;
   final TcpProxy checkBackProxy;
   final int[] servicePorts = new int[3];
+
+  /** Actuator's port of each instance (probes and {@code /actuator/prometheus}). */
+  final int[] managementPorts = new int[3];
+
   final JavaApp[] services = new JavaApp[3];
   final int producerPort;
   final JavaApp producer;
@@ -128,6 +132,7 @@ final class Harness implements AutoCloseable {
     mqProxy = new TcpProxy("mq", "127.0.0.1", rabbit.port);
     for (int i = 0; i < 3; i++) {
       servicePorts[i] = freePort();
+      managementPorts[i] = freePort();
     }
     apiProxy = new TcpProxy("api", "127.0.0.1", servicePorts[0]);
     consumerApiProxy = new TcpProxy("consumer-api", "127.0.0.1", servicePorts[0]);
@@ -195,6 +200,7 @@ final class Harness implements AutoCloseable {
     args.add("-jar");
     args.add(jar.toString());
     args.add("--server.port=" + port);
+    args.add("--management.server.port=" + managementPorts[i]);
     args.add("--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + pgProxy.port() + "/rms");
     args.add("--spring.datasource.username=postgres");
     args.add("--spring.datasource.hikari.connection-timeout=3000");
@@ -227,7 +233,7 @@ final class Harness implements AutoCloseable {
         List.of("-Xmx640m", "-XX:+UseSerialGC"),
         args,
         logs.resolve("service-" + (i + 1) + ".log"),
-        "http://127.0.0.1:" + port + "/actuator/health/readiness",
+        "http://127.0.0.1:" + managementPorts[i] + "/actuator/health/readiness",
         null);
   }
 

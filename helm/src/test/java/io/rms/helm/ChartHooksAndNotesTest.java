@@ -52,7 +52,7 @@ class ChartHooksAndNotesTest {
     assertThat(curl.getArgs())
         .contains("--fail")
         .last()
-        .isEqualTo("http://rms-reliable-message-service:8080/actuator/health/readiness");
+        .isEqualTo("http://rms-reliable-message-service:8091/actuator/health/readiness");
     assertThat(curl.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
 
     Map<String, String> labels = pod.getMetadata().getLabels();
@@ -113,7 +113,7 @@ class ChartHooksAndNotesTest {
         .contains("get secret rms-admin -o jsonpath='{.data.token}'");
   }
 
-  private static void copy(Path from, Path to) throws IOException {
+  static void copy(Path from, Path to) throws IOException {
     try (Stream<Path> files = Files.walk(from)) {
       for (Path source : files.sorted(Comparator.naturalOrder()).toList()) {
         Path target = to.resolve(from.relativize(source).toString());

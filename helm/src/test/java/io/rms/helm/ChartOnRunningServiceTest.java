@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.rms.service.RmsApplication;
+import io.rms.service.config.RmsProperties;
 import io.rms.service.testing.Api;
 import io.rms.service.testing.TestInfra;
 import java.io.IOException;
@@ -50,6 +51,7 @@ class ChartOnRunningServiceTest {
   private static Deployment api;
   private static ConfigurableApplicationContext service;
   private static int port;
+  private static int managementPort;
 
   @BeforeAll
   static void startServiceWithTheChartsConfiguration() throws IOException {
@@ -90,6 +92,7 @@ class ChartOnRunningServiceTest {
     service =
         app.run(
             "--server.port=0",
+            "--management.server.port=0",
             "--spring.datasource.url=" + infra.jdbcUrl,
             "--spring.datasource.username=postgres",
             "--spring.datasource.password=",
@@ -101,6 +104,8 @@ class ChartOnRunningServiceTest {
             "--management.endpoint.health.group.readiness.show-components=always",
             "--management.endpoint.health.group.liveness.show-components=always");
     port = service.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+    managementPort =
+        service.getEnvironment().getRequiredProperty("local.management.port", Integer.class);
   }
 
   @AfterAll
@@ -122,8 +127,9 @@ class ChartOnRunningServiceTest {
     return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
   }
 
+  /** A GET on the management port (the pod's {@code management} port). */
   private static Api.Response get(String path) {
-    return new Api(port, null).get(path);
+    return new Api(managementPort, null).get(path);
   }
 
   @Test
@@ -133,13 +139,17 @@ class ChartOnRunningServiceTest {
       Container c = Rendered.container(d);
       for (Probe probe :
           List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())) {
-        assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");
-        assertThat(c.getPorts())
-            .anySatisfy(
-                p -> {
-                  assertThat(p.getName()).isEqualTo("http");
-                  assertThat(p.getContainerPort()).isEqualTo(8080);
-                });
+        assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management");
+        int containerPort =
+            c.getPorts().stream()
+                .filter(p -> p.getName().equals("management"))
+                .findFirst()
+                .orElseThrow()
+                .getContainerPort();
+        assertThat(containerPort).isNotEqualTo(8080);
+        assertThat(Rendered.env(d).get("MANAGEMENT_SERVER_PORT").getValue())
+            .as("the service listens where the probes knock")
+            .isEqualTo(String.valueOf(containerPort));
         paths.add(probe.getHttpGet().getPath());
       }
     }
@@ -152,10 +162,11 @@ class ChartOnRunningServiceTest {
   }
 
   @Test
-  void readinessWaitsForDatabaseAndBrokerWhileLivenessDoesNot() {
+  void readinessWaitsForTheDatabaseOnlyAndLivenessForNothingExternal() {
     String readiness = readinessPath();
     assertThat(components(get(readiness).body()))
-        .containsExactlyInAnyOrder("readinessState", "db", "rabbit");
+        .as("a broker outage must not take the API pods out of the Service")
+        .containsExactlyInAnyOrder("readinessState", "db");
     String liveness = Rendered.container(api).getLivenessProbe().getHttpGet().getPath();
     assertThat(components(get(liveness).body())).containsExactly("livenessState");
   }
@@ -163,7 +174,10 @@ class ChartOnRunningServiceTest {
   @Test
   void serviceMonitorPathServesPrometheusTextWithoutCredentials() {
     ServiceMonitor monitor = rendered.get(ServiceMonitor.class, FULL);
-    Api.Response r = get(monitor.getSpec().getEndpoints().get(0).getPath());
+    assertThat(monitor.getSpec().getEndpoints().get(0).getPort()).isEqualTo("management");
+    String path = monitor.getSpec().getEndpoints().get(0).getPath();
+    assertThat(new Api(port, null).get(path).status()).as("not on the API port").isEqualTo(404);
+    Api.Response r = get(path);
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.raw()).contains("jvm_memory_used_bytes", "rms_publish_confirm_latency_seconds");
     assertThat(r.raw())
@@ -192,6 +206,23 @@ class ChartOnRunningServiceTest {
                 "select array_to_string(roles, ',') from app where id = 'admin'", String.class))
         .isEqualTo("ADMIN");
     assertThat(service.getEnvironment().getProperty("rms.role")).isEqualTo("api");
+  }
+
+  @Test
+  void namedValuesAndTheDashboardAdminSecretReachTheService() {
+    RmsProperties properties = service.getBean(RmsProperties.class);
+    assertThat(properties.groupCommit().committers()).isEqualTo(3);
+    assertThat(properties.groupCommit().maxBatch()).isEqualTo(32);
+    assertThat(properties.checkBack().blockPrivateAddresses()).isTrue();
+    assertThat(service.getEnvironment().getProperty("rms.dashboard.admin.password"))
+        .as("resolved from the Secret through SECRET_DASHBOARD_ADMIN_PASSWORD")
+        .isEqualTo("chart-admin-password");
+    JdbcTemplate jdbc = service.getBean(JdbcTemplate.class);
+    assertThat(
+            jdbc.queryForObject(
+                "select count(*) from dashboard_user where username = 'chart-admin'",
+                Integer.class))
+        .isEqualTo(1);
   }
 
   private static String readinessPath() {

@@ -31,7 +31,11 @@ class ChartSchemaTest {
             "metrics.prometheusRule.checkBackFailureRatio",
             2,
             "checkBackFailureRatio"),
-        Arguments.of("admin without a key", "admin.enabled", true, "admin"));
+        Arguments.of("admin without a key", "admin.enabled", true, "admin"),
+        Arguments.of("management on the API port", "service.managementPort", 8080, "service"),
+        Arguments.of("no committer", "rms.groupCommit.committers", 0, "committers"),
+        Arguments.of("OIDC without a provider", "dashboard.oidc.enabled", true, "oidc"),
+        Arguments.of("volume mount without path", "extraVolumeMounts[0].name", "ca", "mountPath"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -63,6 +67,26 @@ class ChartSchemaTest {
           case "metrics.prometheusRule.checkBackFailureRatio" ->
               Map.of("metrics.prometheusRule.checkBackFailureRatio", 1);
           case "admin.enabled" -> Map.of("admin.enabled", true, "admin.apiKey", "k-123456789");
+          case "service.managementPort" -> Map.of("service.managementPort", 9090);
+          case "rms.groupCommit.committers" -> Map.of("rms.groupCommit.committers", 1);
+          case "dashboard.oidc.enabled" ->
+              Map.of(
+                  "dashboard.oidc.enabled",
+                  true,
+                  "dashboard.oidc.issuerUri",
+                  "https://login.example.com",
+                  "dashboard.oidc.clientId",
+                  "rms");
+          case "extraVolumeMounts[0].name" ->
+              Map.of(
+                  "extraVolumeMounts[0].name",
+                  "ca",
+                  "extraVolumeMounts[0].mountPath",
+                  "/etc/ca",
+                  "extraVolumes[0].name",
+                  "ca",
+                  "extraVolumes[0].emptyDir.medium",
+                  "Memory");
           default -> throw new IllegalArgumentException(key);
         };
     assertThat(ChartRenderer.template(right).objects).isNotEmpty();

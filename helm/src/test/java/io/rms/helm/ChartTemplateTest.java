@@ -164,6 +164,16 @@ class ChartTemplateTest {
     assertThat(service.getSpec().getSelector()).containsEntry("app.kubernetes.io/component", "api");
     assertThat(service.getSpec().getPorts().get(0).getPort()).isEqualTo(8080);
     assertThat(service.getSpec().getPorts().get(0).getTargetPort().getStrVal()).isEqualTo("http");
+    assertThat(service.getSpec().getPorts().get(1).getPort()).isEqualTo(8091);
+    assertThat(service.getSpec().getPorts().get(1).getTargetPort().getStrVal())
+        .isEqualTo("management");
+    for (Deployment d : List.of(api, jobs)) {
+      assertThat(container(d).getPorts())
+          .extracting(p -> p.getName() + ":" + p.getContainerPort())
+          .containsExactly("http:8080", "management:8091");
+      assertThat(env(d).get("MANAGEMENT_SERVER_PORT").getValue()).isEqualTo("8091");
+      assertThat(env(d)).as("Flyway runs in the pods").doesNotContainKey("SPRING_FLYWAY_ENABLED");
+    }
 
     PodDisruptionBudget pdb = r.get(PodDisruptionBudget.class, JOBS);
     assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
@@ -314,13 +324,17 @@ class ChartTemplateTest {
                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))
         .hasSize(3);
     assertThat(monitor.getSpec().getEndpoints().get(0).getPath()).isEqualTo("/actuator/prometheus");
-    assertThat(monitor.getSpec().getEndpoints().get(0).getPort()).isEqualTo("http");
+    assertThat(monitor.getSpec().getEndpoints().get(0).getPort()).isEqualTo("management");
+    assertThat(metrics.getSpec().getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getTargetPort().getStrVal()).isEqualTo("management"));
     assertThat(monitor.getSpec().getJobLabel()).isEqualTo("app.kubernetes.io/instance");
 
     Map<String, Rule> rules = rules(r.get(PrometheusRule.class, FULL));
     assertThat(rules)
         .containsOnlyKeys(
             "RmsOldestPreparedMessage",
+            "RmsInDoubtMessages",
             "RmsDeadDeliveries",
             "RmsCheckBackFailureRate",
             "RmsCheckBackCircuitOpen",
@@ -329,6 +343,11 @@ class ChartTemplateTest {
     String sel = "{namespace=\"messaging\",job=\"rms\"}";
     assertThat(expr(rules, "RmsOldestPreparedMessage"))
         .isEqualTo("max(rms_messages_oldest_prepared_age_seconds" + sel + ") > 900");
+    assertThat(expr(rules, "RmsInDoubtMessages"))
+        .isEqualTo(
+            "max(rms_messages{namespace=\"messaging\",job=\"rms\",status=\"IN_DOUBT\"}) > 0");
+    assertThat(rules.get("RmsInDoubtMessages").getAnnotations().get("description"))
+        .contains("/api/v1/admin/messages/{id}/resolve");
     assertThat(expr(rules, "RmsDeadDeliveries"))
         .isEqualTo("max by (subscription) (rms_deliveries_dead" + sel + ") > 0");
     assertThat(expr(rules, "RmsCheckBackFailureRate"))
@@ -415,7 +434,7 @@ class ChartTemplateTest {
   private static void assertProbe(Probe probe, String path) {
     assertThat(probe).isNotNull();
     assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
-    assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");
+    assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management");
   }
 
   private static void assertSecretRef(EnvVar env, String secret, String key) {

@@ -1,6 +1,7 @@
 package io.rms.service;
 
 import io.rms.service.embedded.EmbeddedInfrastructure;
+import io.rms.service.migration.Migration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -11,6 +12,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class RmsApplication {
 
   public static void main(String[] args) {
+    if (Migration.requested(args, System.getenv())) {
+      System.exit(Migration.run(args));
+    }
     application().run(args);
   }
 

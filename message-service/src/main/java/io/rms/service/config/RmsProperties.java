@@ -43,16 +43,18 @@ public record RmsProperties(
     /** API and dashboard only. */
     API,
     /** Recovery jobs only. */
-    JOBS;
+    JOBS,
+    /** Applies the Flyway migrations and exits (io.rms.service.migration; no service starts). */
+    MIGRATE;
 
     /** True when this role serves the REST API. */
     public boolean servesApi() {
-      return this != JOBS;
+      return this == ALL || this == API;
     }
 
     /** True when this role runs the recovery jobs. */
     public boolean runsJobs() {
-      return this != API;
+      return this == ALL || this == JOBS;
     }
   }
 

@@ -44,6 +44,7 @@ class EmbeddedModeTest {
         RmsApplication.application()
             .run(
                 "--server.port=0",
+                "--management.server.port=0",
                 "--rms.embedded.data-dir=" + dataDir,
                 "--rms.embedded.postgres-port=0",
                 "--rms.embedded.amqp-port=0",

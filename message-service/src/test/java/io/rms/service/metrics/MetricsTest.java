@@ -29,7 +29,7 @@ class MetricsTest extends IntegrationTest {
   @Autowired BacklogMetrics backlog;
 
   private PrometheusScrape scrape() {
-    Response r = new Api(port, null).get("/actuator/prometheus");
+    Response r = new Api(managementPort, null).get("/actuator/prometheus");
     assertThat(r.status()).as("prometheus endpoint open without credentials").isEqualTo(200);
     return PrometheusScrape.parse(r.raw());
   }

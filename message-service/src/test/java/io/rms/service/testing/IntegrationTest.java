@@ -3,6 +3,7 @@ package io.rms.service.testing;
 import io.rms.service.RmsApplication;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
@@ -10,8 +11,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Base of the integration tests: the whole service on a random port against {@link TestInfra} (real
- * PostgreSQL and RabbitMQ in CI), with the apps and subscriptions of {@code
+ * Base of the integration tests: the whole service on random ports (API and management) against
+ * {@link TestInfra} (real PostgreSQL and RabbitMQ in CI), with the apps and subscriptions of {@code
  * application-itest.yaml}. All subclasses share one application context.
  *
  * <p>Apps (key = id + "-key"): {@code orders} and {@code billing} produce; {@code cart} and {@code
@@ -25,6 +26,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @ActiveProfiles("itest")
 public abstract class IntegrationTest {
   @LocalServerPort protected int port;
+  @LocalManagementPort protected int managementPort;
   @Autowired protected JdbcTemplate jdbc;
 
   @DynamicPropertySource

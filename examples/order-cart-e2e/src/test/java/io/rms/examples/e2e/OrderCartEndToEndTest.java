@@ -144,6 +144,7 @@ class OrderCartEndToEndTest {
         RmsApplication.application()
             .run(
                 "--server.port=" + servicePort,
+                "--management.server.port=0",
                 "--spring.datasource.url=" + infra.jdbcUrl,
                 "--spring.datasource.username=postgres",
                 "--spring.datasource.password=",
@@ -181,6 +182,7 @@ class OrderCartEndToEndTest {
     ConfigurableApplicationContext orders =
         orderApp.run(
             "--server.port=" + orderPort,
+            "--management.server.port=0",
             "--spring.datasource.url=" + infra.newDatabase("e2e_orders"),
             "--spring.datasource.hikari.maximum-pool-size=12",
             "--example.create-database=false",
@@ -201,6 +203,7 @@ class OrderCartEndToEndTest {
     ConfigurableApplicationContext cart =
         cartApp.run(
             "--server.port=0",
+            "--management.server.port=0",
             "--spring.datasource.url=" + infra.newDatabase("e2e_cart"),
             "--example.create-database=false",
             "--spring.rabbitmq.host=" + infra.amqpHost,
