@@ -44,6 +44,7 @@ class GracefulShutdownTest {
             .run(
                 "--spring.profiles.active=itest",
                 "--server.port=0",
+                "--management.server.port=0",
                 "--spring.datasource.url=" + infra.jdbcUrl,
                 "--spring.datasource.username=postgres",
                 "--spring.datasource.password=",
