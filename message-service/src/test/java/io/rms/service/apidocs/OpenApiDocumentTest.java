@@ -117,6 +117,18 @@ class OpenApiDocumentTest extends IntegrationTest {
     }
   }
 
+  @Test
+  void swaggerUiIsServedWithoutAKeyAndReadsTheDocument() {
+    Api anonymous = new Api(port, null);
+    Api.Response page = anonymous.get("/swagger-ui/index.html");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.raw()).contains("swagger-ui");
+    Api.Response config = anonymous.get("/v3/api-docs/swagger-config");
+    assertThat(config.status()).isEqualTo(200);
+    assertThat(config.text("url")).isEqualTo("/v3/api-docs");
+    assertThat(config.body().path("persistAuthorization").asBoolean()).isTrue();
+  }
+
   private String projectVersion() {
     return build.getVersion();
   }
