@@ -1,0 +1,27 @@
+package io.rms.service.apidocs;
+
+import io.rms.api.ErrorCode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the document says about one operation beyond what the code shows.
+ *
+ * @param operationId the stable id generated clients name their method after
+ * @param tag the group (admin operations have their own tags)
+ * @param summary one line
+ * @param description its idempotency and state rules
+ * @param successes each success status with what it means; the first is the usual one
+ * @param problems the stable codes it can answer (401 and 503 are added for every operation)
+ * @param requestExample a JSON request body, or null
+ * @param responseExample a JSON body of the first success status, or null
+ */
+record OperationDoc(
+    String operationId,
+    String tag,
+    String summary,
+    String description,
+    Map<Integer, String> successes,
+    List<ErrorCode> problems,
+    String requestExample,
+    String responseExample) {}

@@ -1,0 +1,2 @@
+/** Registers {@code RmsFeignClient} when Spring Cloud OpenFeign is on the class path. */
+package io.rms.cloud.autoconfigure;
