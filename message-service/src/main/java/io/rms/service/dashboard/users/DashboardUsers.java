@@ -77,6 +77,50 @@ public class DashboardUsers implements UserDetailsService {
     return list().stream().filter(u -> u.username().equals(username)).findFirst();
   }
 
+  /** The user linked to this identity-provider account. */
+  public Optional<DashboardUser> findByOidc(String issuer, String subject) {
+    return jdbc
+        .query(
+            """
+            select username, role, active, created_at from dashboard_user
+             where oidc_issuer = ? and oidc_subject = ?
+            """,
+            DashboardUsers::user,
+            issuer,
+            subject)
+        .stream()
+        .findFirst();
+  }
+
+  /**
+   * Links the user named {@code email} to this identity-provider account, if that user is linked to
+   * none yet (compare-and-set), and answers it; empty when there is no such user or it is already
+   * linked to another account.
+   */
+  public Optional<DashboardUser> linkOidc(String email, String issuer, String subject) {
+    return jdbc
+        .query(
+            """
+            update dashboard_user set oidc_issuer = ?, oidc_subject = ?, updated_at = now()
+             where username = ? and oidc_issuer is null
+            returning username, role, active, created_at
+            """,
+            DashboardUsers::user,
+            issuer,
+            subject,
+            email)
+        .stream()
+        .findFirst();
+  }
+
+  private static DashboardUser user(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+    return new DashboardUser(
+        rs.getString("username"),
+        Role.valueOf(rs.getString("role")),
+        rs.getBoolean("active"),
+        rs.getTimestamp("created_at").toInstant());
+  }
+
   /** True when at least one active admin exists. */
   public boolean hasActiveAdmin() {
     return Boolean.TRUE.equals(
