@@ -39,6 +39,18 @@ class ApiKeysTest {
   }
 
   @Test
+  void theShellRecipeOfTheDeployGuideGivesTheStoredForm() {
+    // docs/deploy.md: newkey / stored with openssl and sha256sum
+    String key = "rms_60c9c507b4042e0d_QD_oBI8pVTNyuPxJ7CT6ms43eTyOmMoyM2hAT2tewtM";
+    String stored =
+        "{rms-sha256}60c9c507b4042e0d:"
+            + "22326bfb308dcc97c8483bcf60fef7de2676c1afb2ababa8156771163c829a66";
+    assertThat(apiKeys.hash(key)).isEqualTo(stored);
+    assertThat(apiKeys.storedForm(stored)).isEqualTo(stored);
+    assertThat(apiKeys.matches(key, stored)).isTrue();
+  }
+
+  @Test
   void aKeyWithoutAKeyIdIsStoredAsABcryptHash() {
     String stored = apiKeys.hash("orders-key");
     assertThat(stored).startsWith("{bcrypt}$2").doesNotContain("orders-key");
