@@ -33,6 +33,8 @@ public enum ErrorCode {
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415),
   /** 422: the topic has no active subscription, so nobody would receive the message. */
   NO_SUBSCRIPTION("no-subscription", 422),
+  /** 429: this client address made too many failed authentications; retry later. */
+  TOO_MANY_FAILED_AUTH("too-many-failed-auth", 429),
   /** 503: a dependency (database) is unavailable; retry later. */
   UNAVAILABLE("unavailable", 503),
   /** 500: an unexpected error; the response never carries internals. */

@@ -3,6 +3,7 @@ package io.rms.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.rms.api.Decision;
@@ -86,6 +87,27 @@ class CheckBackSignatureTest {
         .andExpect(status().isOk())
         .andExpect(content().json("{\"decision\":\"COMMIT\"}"));
     assertThat(resolved).hasValue(1);
+  }
+
+  @Test
+  void theAnswerIsSignedOverMessageIdDecisionAndTimestamp() throws Exception {
+    String ts = String.valueOf(NOW.getEpochSecond());
+    String answerTs = String.valueOf(NOW.getEpochSecond());
+    call(ts, sign(SECRET, ts, BODY), BODY)
+        .andExpect(status().isOk())
+        .andExpect(header().string("X-RMS-Timestamp", answerTs))
+        .andExpect(
+            header()
+                .string(
+                    "X-RMS-Signature",
+                    sign(SECRET, answerTs, "0193a0b0-0000-7000-8000-000000000001.COMMIT")));
+  }
+
+  @Test
+  void refusedCallsCarryNoAnswerSignature() throws Exception {
+    call(null, null, BODY)
+        .andExpect(status().isUnauthorized())
+        .andExpect(header().doesNotExist("X-RMS-Signature"));
   }
 
   @Test

@@ -102,7 +102,7 @@ class RegistryAdmin {
           }
           App app = new App(form.id());
           apply(app, form, url);
-          app.setApiKeyHashes(new String[] {apiKeys.hashIfPlain(key)});
+          app.setApiKeyHashes(new String[] {apiKeys.hash(key)});
           apps.save(app);
         });
     registry.refresh();
@@ -141,7 +141,7 @@ class RegistryAdmin {
     tx.executeWithoutResult(
         s -> {
           App app = apps.findById(id).orElseThrow(() -> RmsProblem.notFound(id));
-          app.setApiKeyHashes(new String[] {apiKeys.hashIfPlain(key)});
+          app.setApiKeyHashes(new String[] {apiKeys.hash(key)});
           apps.save(app);
         });
     registry.refresh();

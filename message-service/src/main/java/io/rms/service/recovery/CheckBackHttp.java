@@ -31,8 +31,11 @@ final class CheckBackHttp {
   private static final int MAX_LINE = 8192;
   private static final int MAX_HEADERS = 100;
 
-  /** A status and, for 200, the body ({@code null} when it is larger than the cap). */
-  record Answer(int status, byte[] body) {}
+  /**
+   * A status, for 200 the body ({@code null} when it is larger than the cap), and the header fields
+   * (names in lower case).
+   */
+  record Answer(int status, byte[] body, Map<String, String> headers) {}
 
   private final int connectTimeoutMillis;
   private final long readTimeoutNanos;
@@ -63,9 +66,9 @@ final class CheckBackHttp {
         responseHeaders = headers(in);
       } while (status >= 100 && status < 200);
       if (status != 200) {
-        return new Answer(status, null);
+        return new Answer(status, null, responseHeaders);
       }
-      return new Answer(status, body(in, responseHeaders));
+      return new Answer(status, body(in, responseHeaders), responseHeaders);
     }
   }
 
@@ -122,7 +125,7 @@ final class CheckBackHttp {
     }
   }
 
-  /** The header fields (names lower case); only the ones framing the body matter here. */
+  /** The header fields (names lower case): those framing the body and the answer's signature. */
   private static Map<String, String> headers(InputStream in) throws IOException {
     Map<String, String> headers = new java.util.HashMap<>();
     for (int n = 0; ; n++) {

@@ -152,7 +152,19 @@ class HttpCheckBackClient implements CheckBackClient {
       if (answer.body() == null) {
         return CheckAnswer.error("answer larger than " + maxResponseBytes + " bytes");
       }
-      return decision(answer.body());
+      CheckAnswer decided = decision(answer.body());
+      if (decided.verdict() == Verdict.ERROR) {
+        return decided;
+      }
+      String refusal =
+          CheckBackSigner.answerRefusal(
+              secret,
+              answer.headers().get("x-rms-timestamp"),
+              answer.headers().get("x-rms-signature"),
+              message.id().toString(),
+              decided.verdict().name(),
+              clock.instant());
+      return refusal == null ? decided : CheckAnswer.error(refusal);
     } catch (RuntimeException | IOException e) {
       return CheckAnswer.error(e.getClass().getSimpleName() + ": " + e.getMessage());
     }

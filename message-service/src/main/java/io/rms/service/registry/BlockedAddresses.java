@@ -7,12 +7,13 @@ import java.util.Arrays;
 import java.util.Set;
 
 /**
- * Addresses a check-back call must not reach. Cloud metadata endpoints are always refused (no
- * producer lives there, and they hand out credentials). With {@code
+ * Addresses a check-back call must not reach. Cloud metadata endpoints and link-local addresses
+ * (169.254.0.0/16, fe80::/10, where metadata services and other host-local endpoints live) are
+ * always refused (no producer lives there, and they hand out credentials). With {@code
  * rms.check-back.block-private-addresses} also everything that is not a public unicast address:
- * any-local, loopback, link-local, private (site-local, RFC 1918), carrier-grade NAT, unique-local
- * IPv6, multicast and reserved ranges. IPv6 forms that embed an IPv4 address (IPv4-compatible,
- * NAT64 {@code 64:ff9b::/96}, 6to4 {@code 2002::/16}) are judged by that IPv4 address.
+ * any-local, loopback, private (site-local, RFC 1918), carrier-grade NAT, unique-local IPv6,
+ * multicast and reserved ranges. IPv6 forms that embed an IPv4 address (IPv4-compatible, NAT64
+ * {@code 64:ff9b::/96}, 6to4 {@code 2002::/16}) are judged by that IPv4 address.
  */
 final class BlockedAddresses {
   /** AWS/GCP/Azure/Oracle, AWS ECS task metadata, Alibaba, AWS IMDS over IPv6. */
@@ -31,6 +32,9 @@ final class BlockedAddresses {
     if (METADATA.contains(judged) || METADATA.contains(address)) {
       return "a cloud metadata address";
     }
+    if (judged.isLinkLocalAddress() || address.isLinkLocalAddress()) {
+      return "a link-local address";
+    }
     if (!blockPrivate) {
       return null;
     }
@@ -39,9 +43,6 @@ final class BlockedAddresses {
     }
     if (judged.isLoopbackAddress()) {
       return "a loopback address";
-    }
-    if (judged.isLinkLocalAddress()) {
-      return "a link-local address";
     }
     if (judged.isSiteLocalAddress()) {
       return "a private (site-local) address";

@@ -45,6 +45,27 @@ public class Registry {
     return Optional.ofNullable(snapshot.subscriptions.get(name));
   }
 
+  /**
+   * The app holding the key with this key id (active or not) and the key's stored SHA-256 digest
+   * (see {@link ApiKeys}).
+   */
+  public Optional<KeyHolder> keyHolder(String keyId) {
+    return Optional.ofNullable(snapshot.keyHolders.get(keyId));
+  }
+
+  /** The apps holding keys stored as bcrypt hashes (keys without a key id). */
+  public List<AppInfo> appsWithBcryptKeys() {
+    return snapshot.bcryptHolders;
+  }
+
+  /** An app and the SHA-256 digest of one of its keys' secrets. */
+  public record KeyHolder(AppInfo app, String digest) {
+    @Override
+    public String toString() {
+      return "KeyHolder[app=" + app.id() + "]";
+    }
+  }
+
   /** Every subscription. */
   public Collection<SubscriptionInfo> subscriptions() {
     return snapshot.subscriptions.values();
@@ -91,7 +112,9 @@ public class Registry {
   private record Snapshot(
       Map<String, AppInfo> apps,
       Map<String, SubscriptionInfo> subscriptions,
-      Map<String, List<SubscriptionInfo>> byTopic) {
+      Map<String, List<SubscriptionInfo>> byTopic,
+      Map<String, KeyHolder> keyHolders,
+      List<AppInfo> bcryptHolders) {
 
     Snapshot(Map<String, AppInfo> apps, Map<String, SubscriptionInfo> subscriptions) {
       this(
@@ -102,7 +125,24 @@ public class Registry {
               .filter(s -> apps.containsKey(s.app()) && apps.get(s.app()).active())
               .sorted(java.util.Comparator.comparing(SubscriptionInfo::name))
               .collect(
-                  Collectors.groupingBy(SubscriptionInfo::topic, Collectors.toUnmodifiableList())));
+                  Collectors.groupingBy(SubscriptionInfo::topic, Collectors.toUnmodifiableList())),
+          keyHolders(apps.values()),
+          apps.values().stream()
+              .filter(a -> a.apiKeyHashes().stream().anyMatch(h -> h.startsWith(ApiKeys.BCRYPT)))
+              .sorted(java.util.Comparator.comparing(AppInfo::id))
+              .toList());
+    }
+
+    private static Map<String, KeyHolder> keyHolders(Collection<AppInfo> apps) {
+      Map<String, KeyHolder> holders = new java.util.HashMap<>();
+      for (AppInfo app : apps) {
+        for (String hash : app.apiKeyHashes()) {
+          ApiKeys.keyIdOf(hash)
+              .ifPresent(
+                  id -> holders.put(id, new KeyHolder(app, ApiKeys.digestOf(hash).orElseThrow())));
+        }
+      }
+      return Map.copyOf(holders);
     }
   }
 }

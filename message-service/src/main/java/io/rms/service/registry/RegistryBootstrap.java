@@ -86,7 +86,15 @@ public class RegistryBootstrap implements InitializingBean {
     App app = apps.findById(config.id()).orElseGet(() -> new App(config.id()));
     List<String> hashes = new ArrayList<>();
     for (String key : config.apiKeys()) {
-      hashes.add(apiKeys.hashIfPlain(key));
+      try {
+        hashes.add(apiKeys.storedForm(key));
+      } catch (IllegalArgumentException refused) {
+        throw new IllegalStateException(
+            "invalid api-keys entry of app "
+                + config.id()
+                + " in configuration: "
+                + refused.getMessage());
+      }
     }
     app.setApiKeyHashes(hashes.toArray(String[]::new));
     app.setProduces(config.produces().toArray(String[]::new));

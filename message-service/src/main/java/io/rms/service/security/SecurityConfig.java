@@ -30,7 +30,8 @@ class SecurityConfig {
 
   @Bean
   @Order(1)
-  SecurityFilterChain apiChain(HttpSecurity http, ApiKeyAuthenticator authenticator)
+  SecurityFilterChain apiChain(
+      HttpSecurity http, ApiKeyAuthenticator authenticator, FailedAuthLimiter limiter)
       throws Exception {
     ProblemResponses problems = new ProblemResponses();
     return http.securityMatcher("/api/**")
@@ -43,7 +44,8 @@ class SecurityConfig {
         // no anonymous user and no servlet API wrapper: every API call carries a key or gets 401
         .anonymous(a -> a.disable())
         .servletApi(s -> s.disable())
-        .addFilterBefore(new ApiKeyFilter(authenticator), AnonymousAuthenticationFilter.class)
+        .addFilterBefore(
+            new ApiKeyFilter(authenticator, limiter), AnonymousAuthenticationFilter.class)
         .authorizeHttpRequests(
             a ->
                 a.requestMatchers("/api/v1/admin/apps", "/api/v1/admin/apps/**")

@@ -17,10 +17,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses API request bodies over {@code rms.request-max-bytes} (default: 1,000 payloads of the
- * maximum size would be too much, so 4 × the payload limit + 1 MiB) with 413, by Content-Length up
- * front or by counting bytes of chunked bodies. The payload itself is checked against {@code
- * rms.payload-max-bytes} after parsing.
+ * Refuses request bodies over {@code rms.request-max-bytes} (default: 1,000 payloads of the maximum
+ * size would be too much, so 4 × the payload limit + 1 MiB) with 413, by Content-Length up front or
+ * by counting bytes of chunked bodies. It guards every path, however it is spelled: choosing by the
+ * raw request URI let {@code /%61pi/...} (which the servlet container decodes to {@code /api/...})
+ * through, and no endpoint of this service takes a larger body. The payload itself is checked
+ * against {@code rms.payload-max-bytes} after parsing.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -34,9 +36,9 @@ class RequestSizeLimit extends OncePerRequestFilter {
     this.limit = configured > 0 ? configured : properties.payloadMaxBytes() * 4 + (1 << 20);
   }
 
-  @Override
-  protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !request.getRequestURI().startsWith("/api/");
+  /** The largest request body accepted, in bytes. */
+  long limit() {
+    return limit;
   }
 
   @Override

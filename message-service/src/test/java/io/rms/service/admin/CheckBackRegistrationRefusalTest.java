@@ -199,6 +199,60 @@ class CheckBackRegistrationRefusalTest extends IntegrationTest {
   }
 
   @Test
+  void linkLocalAddressesAreRefusedEvenWithPrivateAddressesAllowed() {
+    Map<String, List<String>> dns =
+        Map.of(
+            "link-local.test", List.of("169.254.10.10"),
+            "link-local6.test", List.of("fe80::1"),
+            "mixed-link-local.test", List.of("10.0.0.5", "169.254.1.1"),
+            "mapped-link-local.test", List.of("::ffff:169.254.3.4"),
+            "private.test", List.of("10.20.30.40"));
+    CheckBackTargets allowing =
+        new CheckBackTargets(
+            List.of("*"),
+            false,
+            host -> {
+              if (!dns.containsKey(host)) {
+                throw new UnknownHostException(host);
+              }
+              List<InetAddress> addresses = new java.util.ArrayList<>();
+              for (String a : dns.get(host)) {
+                addresses.add(InetAddress.getByName(a));
+              }
+              return addresses;
+            });
+    AppRegistrations registrations = new AppRegistrations(apps, registry, allowing, events, tx);
+    AppInfo root = registry.app("root").orElseThrow();
+    for (String url :
+        List.of(
+            "http://link-local.test/x",
+            "http://link-local6.test/x",
+            "http://mixed-link-local.test/x",
+            "http://mapped-link-local.test/x",
+            "http://169.254.10.10:8080/x",
+            "http://[fe80::1]:8080/x",
+            "http://[febf::1]:8080/x")) {
+      refusals.attempt(
+          WHAT,
+          "link-local (always): " + url,
+          state(),
+          () ->
+              assertThatThrownBy(
+                      () ->
+                          registrations.registerCheckBack(
+                              root, "shop", new CheckBackRegistration(url, "a-secret-0123456789")))
+                  .isInstanceOf(RmsProblem.class)
+                  .hasMessageContaining("link-local"));
+    }
+    assertThat(
+            registrations
+                .registerCheckBack(
+                    root, "shop", new CheckBackRegistration("http://private.test/x", null))
+                .checkBackUrl())
+        .isEqualTo("http://private.test/x");
+  }
+
+  @Test
   void withPrivateAddressesBlockedEveryResolvedAddressMustBePublic() {
     Map<String, List<String>> dns =
         Map.of(

@@ -9,6 +9,7 @@ import io.rms.service.testing.DashboardClient;
 import io.rms.service.testing.DashboardClient.Page;
 import io.rms.service.testing.FakeOidcProvider;
 import io.rms.service.testing.IntegrationTest;
+import io.rms.service.testing.Refusals;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,12 +17,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The optional OIDC login against a fake provider: the whole authorization-code flow with a signed
- * ID token, and the roles it gives.
+ * ID token, and the roles it gives: only a link by (issuer, subject), made once from a verified
+ * email, gives a dashboard user's role; everyone else is refused (default role NONE).
  */
 class DashboardOidcLoginTest extends IntegrationTest {
   private static final HttpClient PROVIDER =
@@ -29,9 +32,23 @@ class DashboardOidcLoginTest extends IntegrationTest {
 
   @Autowired DashboardUsers users;
 
+  private static final String REFUSED = "OIDC logins without a linked or verified account";
+  private static final Refusals refusals = new Refusals();
+
+  @AfterAll
+  static void tally() {
+    refusals.report();
+  }
+
   /** Runs the browser's part of the flow and answers the dashboard's last redirect. */
   private Page oidcLogin(DashboardClient client, String username) throws Exception {
-    FakeOidcProvider.nextUser = username;
+    return oidcLogin(client, username, null, null, null);
+  }
+
+  private Page oidcLogin(
+      DashboardClient client, String username, String subject, String email, Boolean verified)
+      throws Exception {
+    FakeOidcProvider.nextLogin(username, subject, email, verified);
     Page start = client.get("/dashboard/oauth2/authorization/fake");
     assertThat(start.status()).isEqualTo(302);
     assertThat(start.location()).startsWith(FakeOidcProvider.get().url() + "/authorize?");
@@ -41,6 +58,26 @@ class DashboardOidcLoginTest extends IntegrationTest {
     URI callback = URI.create(back);
     assertThat(callback.getPath()).isEqualTo("/dashboard/login/oauth2/code/fake");
     return client.get(callback.getRawPath() + "?" + callback.getRawQuery());
+  }
+
+  /** The login is refused and leaves the client without a session; no link is made. */
+  private void refusedLogin(String what, String user, String subject, String email, Boolean ok) {
+    refusals.attempt(
+        REFUSED,
+        what,
+        () ->
+            jdbc.queryForList(
+                "select username, oidc_issuer, oidc_subject from dashboard_user order by 1"),
+        () -> {
+          DashboardClient client = new DashboardClient(port);
+          try {
+            Page refused = oidcLogin(client, user, subject, email, ok);
+            assertThat(refused.location()).endsWith("/dashboard/login?error");
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+          assertThat(client.get("/dashboard").status()).isEqualTo(302);
+        });
   }
 
   private static HttpResponse<String> provider(String url)
@@ -59,24 +96,47 @@ class DashboardOidcLoginTest extends IntegrationTest {
   }
 
   @Test
-  void unknownOidcUserGetsTheDefaultViewerRole() throws Exception {
-    String name = "oidc-" + UUID.randomUUID().toString().substring(0, 8);
+  void anIdentityProviderAccountNamedLikeADashboardUserGetsNothing() {
+    String name = "oidc-adm-" + UUID.randomUUID().toString().substring(0, 8);
+    users.create(name, "unused-password-1", Role.ADMIN);
+    refusedLogin("preferred_username of an admin", "admin", null, null, null);
+    refusedLogin("preferred_username of a new admin", name, null, null, null);
+    refusedLogin("an admin's name as unverified email", "x", null, name, false);
+    refusedLogin("an admin's name as email without email_verified", "x", null, name, null);
+    refusedLogin("an admin's name as subject", "x", name, null, null);
+    refusedLogin("an unknown account (default role NONE)", "nobody", null, null, null);
+  }
+
+  @Test
+  void aVerifiedEmailLinksTheAccountOnceAndTheLinkGivesTheRoleAfterwards() throws Exception {
+    String email = "op-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    String subject = "sub-" + UUID.randomUUID();
+    users.create(email, "unused-password-1", Role.OPERATOR);
     DashboardClient client = new DashboardClient(port);
-    Page done = oidcLogin(client, name);
-    assertThat(done.status()).isEqualTo(302);
-    assertThat(done.location()).endsWith("/dashboard");
-    Page overview = client.get("/dashboard");
-    assertThat(overview.status()).isEqualTo(200);
-    assertThat(overview.body()).contains(name).contains("· viewer");
-    assertThat(client.get("/dashboard/admin/apps").status()).isEqualTo(403);
+    assertThat(oidcLogin(client, "anything", subject, email, true).location())
+        .endsWith("/dashboard");
+    assertThat(client.get("/dashboard").body()).contains(email).contains("· operator");
+    assertThat(
+            jdbc.queryForObject(
+                "select oidc_subject from dashboard_user where username = ?", String.class, email))
+        .isEqualTo(subject);
+
+    // linked: the subject alone gives the role, whatever the other claims say
+    DashboardClient again = new DashboardClient(port);
+    assertThat(oidcLogin(again, "someone-else", subject, null, null).location())
+        .endsWith("/dashboard");
+    assertThat(again.get("/dashboard").body()).contains(email).contains("· operator");
+
+    // another account with the same verified email cannot take the link over
+    refusedLogin("a second account with a linked user's verified email", "x", "other", email, true);
   }
 
   @Test
   void oidcUserWithADashboardAccountGetsItsRoleAndIsAuditedByName() throws Exception {
-    String name = "oidc-op-" + UUID.randomUUID().toString().substring(0, 8);
+    String name = "oidc-op-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
     users.create(name, "unused-password-1", Role.OPERATOR);
     DashboardClient client = new DashboardClient(port);
-    assertThat(oidcLogin(client, name).location()).endsWith("/dashboard");
+    assertThat(oidcLogin(client, "op", null, name, true).location()).endsWith("/dashboard");
 
     Api.Response r =
         as("orders")
@@ -100,11 +160,11 @@ class DashboardOidcLoginTest extends IntegrationTest {
 
   @Test
   void deactivatedDashboardUserCannotLogInThroughOidc() throws Exception {
-    String name = "oidc-gone-" + UUID.randomUUID().toString().substring(0, 8);
+    String name = "oidc-gone-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
     users.create(name, "unused-password-1", Role.ADMIN);
     users.update(name, Role.ADMIN, false);
     DashboardClient client = new DashboardClient(port);
-    Page refused = oidcLogin(client, name);
+    Page refused = oidcLogin(client, "gone", null, name, true);
     assertThat(refused.location()).endsWith("/dashboard/login?error");
     assertThat(client.get("/dashboard").status()).isEqualTo(302);
   }

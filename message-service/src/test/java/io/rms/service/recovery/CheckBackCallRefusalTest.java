@@ -47,9 +47,14 @@ class CheckBackCallRefusalTest extends IntegrationTest {
   static final String CALLS = "check-back calls to refused targets";
 
   private static final Refusals refusals = new Refusals();
-  private static final ProducerStub registered = new ProducerStub("127.0.0.1");
-  private static final ProducerStub otherHost = new ProducerStub("127.0.0.2");
-  private static final ProducerStub unlisted = new ProducerStub("127.0.0.3");
+  private static final ProducerStub registered =
+      new ProducerStub("127.0.0.1")
+          .signing("/shop", "shop-secret")
+          .signing("/pinned", "shop-secret");
+  private static final ProducerStub otherHost =
+      new ProducerStub("127.0.0.2").signing("/commit", "shop-secret");
+  private static final ProducerStub unlisted =
+      new ProducerStub("127.0.0.3").signing("/shop", "shop-secret");
 
   @Autowired CheckBackSweep sweep;
   @Autowired AppRepository apps;

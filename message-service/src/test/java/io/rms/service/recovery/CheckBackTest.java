@@ -36,7 +36,8 @@ import tools.jackson.databind.JsonNode;
 /** Check-back of PREPARED messages against a real HTTP producer stub. */
 class CheckBackTest extends IntegrationTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final ProducerStub stub = new ProducerStub();
+  private static final ProducerStub stub =
+      new ProducerStub().signing("/shop", "shop-secret").signing("/slowshop", "slowshop-secret");
 
   @Autowired CheckBackSweep sweep;
   @Autowired AppRepository apps;

@@ -92,6 +92,22 @@ class CheckBackTargetsTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"169.254.1.1", "169.254.0.1", "fe80::1", "febf::ffff", "::ffff:169.254.9.9"})
+  void linkLocalAddressesAreRefusedWithOrWithoutBlockingPrivateAddresses(String address) {
+    answers("producer.example", address);
+    for (boolean blockPrivate : new boolean[] {false, true}) {
+      assertThatThrownBy(() -> open(blockPrivate).register("http://producer.example/x"))
+          .isInstanceOf(Refused.class)
+          .hasMessageContaining("link-local")
+          .hasMessageNotContaining("rms.check-back.block-private-addresses");
+      assertThatThrownBy(() -> open(blockPrivate).resolve("http://producer.example/x"))
+          .isInstanceOf(Refused.class)
+          .hasMessageContaining("link-local");
+    }
+  }
+
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
     "127.0.0.1, loopback",
@@ -102,8 +118,6 @@ class CheckBackTargetsTest {
     "10.1.2.3, private",
     "172.16.0.1, private",
     "192.168.1.1, private",
-    "169.254.1.1, link-local",
-    "fe80::1, link-local",
     "fc00::1, unique-local",
     "fd12:3456::1, unique-local",
     "224.0.0.1, multicast",

@@ -175,7 +175,7 @@ class ApiAccessRefusalTest extends IntegrationTest {
     String key = "gone-app-key";
     if (apps.findById("gone-app").isEmpty()) {
       App app = new App("gone-app");
-      app.setApiKeyHashes(new String[] {apiKeys.hashIfPlain(key)});
+      app.setApiKeyHashes(new String[] {apiKeys.hash(key)});
       app.setProduces(new String[] {"order.created"});
       app.setRoles(new String[] {"ADMIN"});
       app.setActive(false);

@@ -26,12 +26,22 @@ public final class DashboardClient {
   private final HttpClient http;
 
   public DashboardClient(int port) {
-    this.port = port;
-    this.http =
+    this(
+        port,
         HttpClient.newBuilder()
             .cookieHandler(new CookieManager())
             .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+            .build());
+  }
+
+  private DashboardClient(int port, HttpClient http) {
+    this.port = port;
+    this.http = http;
+  }
+
+  /** The same browser (same cookies) talking to another instance of the service. */
+  public DashboardClient at(int otherPort) {
+    return new DashboardClient(otherPort, http);
   }
 
   /** A status, the body and the redirect target, if any. */

@@ -33,6 +33,23 @@ public final class FakeOidcProvider {
   /** The {@code preferred_username} of the next login. */
   public static volatile String nextUser = "oidc-user";
 
+  /** The {@code sub} of the next login; null: {@code sub-<nextUser>}. */
+  public static volatile String nextSubject;
+
+  /** The {@code email} of the next login; null: none. */
+  public static volatile String nextEmail;
+
+  /** The {@code email_verified} of the next login; null: none. */
+  public static volatile Boolean nextEmailVerified;
+
+  /** Sets the next login's claims: preferred_username, sub, email and email_verified. */
+  public static void nextLogin(String user, String subject, String email, Boolean verified) {
+    nextUser = user;
+    nextSubject = subject;
+    nextEmail = email;
+    nextEmailVerified = verified;
+  }
+
   private final HttpServer server;
   private final RSAKey key;
   private final Map<String, String[]> codes = new ConcurrentHashMap<>();
@@ -66,7 +83,16 @@ public final class FakeOidcProvider {
   private void authorize(HttpExchange exchange) throws IOException {
     Map<String, String> q = query(exchange.getRequestURI().getRawQuery());
     String code = UUID.randomUUID().toString();
-    codes.put(code, new String[] {nextUser, q.get("nonce"), q.get("client_id")});
+    codes.put(
+        code,
+        new String[] {
+          nextUser,
+          q.get("nonce"),
+          q.get("client_id"),
+          nextSubject,
+          nextEmail,
+          nextEmailVerified == null ? null : nextEmailVerified.toString()
+        });
     String location =
         q.get("redirect_uri")
             + "?code="
@@ -91,13 +117,19 @@ public final class FakeOidcProvider {
       JWTClaimsSet.Builder claims =
           new JWTClaimsSet.Builder()
               .issuer(url())
-              .subject("sub-" + login[0])
+              .subject(login[3] != null ? login[3] : "sub-" + login[0])
               .audience(login[2])
               .issueTime(now)
               .expirationTime(new Date(now.getTime() + 300_000))
               .claim("preferred_username", login[0]);
       if (login[1] != null) {
         claims.claim("nonce", login[1]);
+      }
+      if (login[4] != null) {
+        claims.claim("email", login[4]);
+      }
+      if (login[5] != null) {
+        claims.claim("email_verified", Boolean.parseBoolean(login[5]));
       }
       SignedJWT jwt =
           new SignedJWT(

@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +17,10 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A producer's check-back endpoint on a free local port (JDK HTTP server): each path answers what
@@ -27,10 +34,20 @@ public final class ProducerStub implements AutoCloseable {
   private final Map<String, Reply> defaults = new ConcurrentHashMap<>();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
 
-  /** An answer: status, body, extra headers, and how long to wait before sending it. */
-  public record Reply(int status, byte[] body, Map<String, String> headers, Duration delay) {
+  /**
+   * An answer: status, body, extra headers, how long to wait before sending it, and the decision
+   * the stub signs as the producer SDK does (with the path's secret, see {@link #signing}; null:
+   * not signed).
+   */
+  public record Reply(
+      int status, byte[] body, Map<String, String> headers, Duration delay, String signs) {
+    public Reply(int status, byte[] body, Map<String, String> headers, Duration delay) {
+      this(status, body, headers, delay, null);
+    }
+
+    /** A decision, signed by the stub when its path has a secret. */
     public static Reply decision(String decision) {
-      return json(200, "{\"decision\":\"" + decision + "\"}");
+      return json(200, "{\"decision\":\"" + decision + "\"}").signing(decision);
     }
 
     public static Reply json(int status, String body) {
@@ -38,7 +55,51 @@ public final class ProducerStub implements AutoCloseable {
     }
 
     public Reply after(Duration wait) {
-      return new Reply(status, body, headers, wait);
+      return new Reply(status, body, headers, wait, signs);
+    }
+
+    /**
+     * This reply with the answer signature of {@code decision} (which may differ from its body).
+     */
+    public Reply signing(String decision) {
+      return new Reply(status, body, headers, delay, decision);
+    }
+
+    /** This reply with these extra headers. */
+    public Reply withHeaders(Map<String, String> extra) {
+      return new Reply(status, body, extra, delay, signs);
+    }
+
+    /** This reply without an answer signature. */
+    public Reply unsigned() {
+      return new Reply(status, body, headers, delay, null);
+    }
+  }
+
+  private static final Pattern MESSAGE_ID = Pattern.compile("\"messageId\":\"([^\"]+)\"");
+  private final Map<String, String> secrets = new ConcurrentHashMap<>();
+
+  /** Signs the decisions answered on {@code path} with this check-back secret. */
+  public ProducerStub signing(String path, String secret) {
+    secrets.put(path, secret);
+    return this;
+  }
+
+  /**
+   * The answer signature of the producer SDK: {@code sha256=} hex HMAC-SHA256 of {@code timestamp +
+   * "." + messageId + "." + decision}.
+   */
+  public static String answerSignature(
+      String secret, String timestamp, String messageId, String decision) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      byte[] digest =
+          mac.doFinal(
+              (timestamp + "." + messageId + "." + decision).getBytes(StandardCharsets.UTF_8));
+      return "sha256=" + HexFormat.of().formatHex(digest);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -112,6 +173,17 @@ public final class ProducerStub implements AutoCloseable {
         Thread.sleep(reply.delay().toMillis());
       }
       reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+      String secret = secrets.get(path);
+      Matcher messageId = MESSAGE_ID.matcher(new String(body, StandardCharsets.UTF_8));
+      if (reply.signs() != null && secret != null && messageId.find()) {
+        String timestamp = Long.toString(Instant.now().getEpochSecond());
+        exchange.getResponseHeaders().add("X-RMS-Timestamp", timestamp);
+        exchange
+            .getResponseHeaders()
+            .add(
+                "X-RMS-Signature",
+                answerSignature(secret, timestamp, messageId.group(1), reply.signs()));
+      }
       exchange.getResponseHeaders().add("Content-Type", "application/json");
       exchange.sendResponseHeaders(
           reply.status(), reply.body().length == 0 ? -1 : reply.body().length);

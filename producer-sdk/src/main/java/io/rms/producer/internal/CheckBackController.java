@@ -18,7 +18,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The check-back endpoint (DESIGN §6): verify the signed call, then ask the resolver. The body is
+ * The check-back endpoint: verify the signed call, ask the resolver, sign the answer. The body is
  * read up to {@link #MAX_BODY_BYTES} before anything else, so an unauthenticated caller cannot make
  * the producer buffer a large body.
  */
@@ -76,6 +76,11 @@ public class CheckBackController {
       log.warn("check-back of {} could not be resolved", request.messageId(), e);
       decision = Decision.UNKNOWN;
     }
-    return ResponseEntity.ok(Map.of("decision", decision.name()));
+    CheckBackSignature.AnswerSignature signed =
+        signature.signAnswer(request.messageId().toString(), decision.name());
+    return ResponseEntity.ok()
+        .header("X-RMS-Timestamp", signed.timestamp())
+        .header("X-RMS-Signature", signed.signature())
+        .body(Map.of("decision", decision.name()));
   }
 }

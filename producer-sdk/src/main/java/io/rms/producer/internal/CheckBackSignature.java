@@ -17,7 +17,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Verifies a check-back call: {@code X-RMS-Signature: sha256=<hex HMAC-SHA256(secret, timestamp +
  * "." + body)>} over the raw body, a {@code X-RMS-Timestamp} within {@code maxSkew} of now, and no
- * second use of the same signature while it is fresh.
+ * second use of the same signature while it is fresh. Also signs the answer, which the service
+ * verifies: {@code sha256=<hex HMAC-SHA256(secret, timestamp + "." + messageId + "." + decision)>}
+ * with the timestamp in epoch seconds.
  */
 public final class CheckBackSignature {
   /** Why a call was accepted or not. */
@@ -66,6 +68,16 @@ public final class CheckBackSignature {
       return Verdict.REPLAYED;
     }
     return Verdict.VALID;
+  }
+
+  /** The {@code X-RMS-Timestamp} and {@code X-RMS-Signature} of an answer. */
+  public record AnswerSignature(String timestamp, String signature) {}
+
+  /** Signs the answer {@code decision} to the check-back of {@code messageId}, now. */
+  public AnswerSignature signAnswer(String messageId, String decision) {
+    String timestamp = Long.toString(clock.instant().getEpochSecond());
+    return new AnswerSignature(
+        timestamp, sign(timestamp, (messageId + "." + decision).getBytes(StandardCharsets.UTF_8)));
   }
 
   /** {@code sha256=<hex>} for this timestamp and body. */
