@@ -43,11 +43,15 @@ def check_back_server(port, verifier, db, lock):
                                  (message_id,)).fetchone()
             # the order row and the message id commit together: a row means COMMIT; no row
             # means the transaction rolled back (or never ran): ROLLBACK
-            self._answer(200, {"decision": "COMMIT" if row else "ROLLBACK"})
+            decision = "COMMIT" if row else "ROLLBACK"
+            # the service believes only a signed answer
+            self._answer(200, {"decision": decision}, verifier.sign_answer(message_id, decision))
 
-        def _answer(self, status, body):
+        def _answer(self, status, body, headers=None):
             data = json.dumps(body).encode()
             self.send_response(status)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()

@@ -84,6 +84,14 @@ class CheckBackVerifier:
         mac = hmac.new(self.secret, timestamp.encode("utf-8") + b"." + body, hashlib.sha256)
         return "sha256=" + mac.hexdigest()
 
+    def sign_answer(self, message_id, decision):
+        """The headers that sign an answer: HMAC-SHA256(secret, timestamp + "." + messageId + "."
+        + decision), so that only the holder of the secret can commit or roll back a message."""
+        timestamp = str(int(time.time()))
+        text = f"{timestamp}.{message_id}.{decision}".encode("utf-8")
+        mac = hmac.new(self.secret, text, hashlib.sha256)
+        return {"X-RMS-Timestamp": timestamp, "X-RMS-Signature": "sha256=" + mac.hexdigest()}
+
     def verify(self, timestamp, signature, body):
         """Returns VALID, MISSING, STALE, FORGED or REPLAYED."""
         if not timestamp or not signature:

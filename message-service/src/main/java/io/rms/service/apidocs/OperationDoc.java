@@ -12,7 +12,7 @@ import java.util.Map;
  * @param summary one line
  * @param description its idempotency and state rules
  * @param successes each success status with what it means; the first is the usual one
- * @param problems the stable codes it can answer (401 and 503 are added for every operation)
+ * @param problems the stable codes it can answer (401, 429 and 503 are added for every operation)
  * @param requestExample a JSON request body, or null
  * @param responseExample a JSON body of the first success status, or null
  */

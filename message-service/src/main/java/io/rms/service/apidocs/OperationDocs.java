@@ -25,7 +25,7 @@ final class OperationDocs implements OpenApiCustomizer {
   static final String BEARER = "bearerAuth";
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final List<ErrorCode> EVERY_CALL =
-      List.of(ErrorCode.UNAUTHENTICATED, ErrorCode.UNAVAILABLE);
+      List.of(ErrorCode.UNAUTHENTICATED, ErrorCode.TOO_MANY_FAILED_AUTH, ErrorCode.UNAVAILABLE);
 
   @Override
   public void customise(OpenAPI openApi) {

@@ -25,6 +25,8 @@ final class Refusals {
       case PAYLOAD_TOO_LARGE -> "the payload or the request body is larger than allowed";
       case UNSUPPORTED_MEDIA_TYPE -> "the body is not `application/json`";
       case NO_SUBSCRIPTION -> "the topic has no active subscription, so nobody would receive it";
+      case TOO_MANY_FAILED_AUTH ->
+          "too many failed authentications from this address; retry after `Retry-After` seconds";
       case UNAVAILABLE -> "the database is unavailable; nothing was changed, retry later";
       case INTERNAL -> "an unexpected error; the answer never carries internals";
     };
@@ -49,6 +51,7 @@ final class Refusals {
       case PAYLOAD_TOO_LARGE -> "the payload exceeds 1048576 bytes";
       case UNSUPPORTED_MEDIA_TYPE -> "send application/json";
       case NO_SUBSCRIPTION -> "topic order.orphan has no active subscription";
+      case TOO_MANY_FAILED_AUTH -> "too many failed authentications from this address";
       case UNAVAILABLE -> "the database is unavailable; retry later";
       case INTERNAL -> "unexpected error";
     };
