@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +49,8 @@ public class MessageCommands implements DisposableBean {
   private final Duration checkAfter;
   private final Duration publishGrace;
   private final GroupCommit groupCommit;
+  private final SetStatement<NewMessage> prepares = this::prepareAll;
+  private final SetStatement<ConfirmTarget> confirms = this::confirmAll;
 
   MessageCommands(
       MessageFactory factory,
@@ -89,12 +92,12 @@ public class MessageCommands implements DisposableBean {
 
   /** Prepare: a new PREPARED message, or the app's message with the same producerMessageId. */
   public Answer prepare(AppInfo app, PrepareMessageRequest request) {
-    return answer(run(new PrepareCommand(factory.create(app, request))));
+    return answer(run(prepareCommand(factory.create(app, request))));
   }
 
   /** Confirm (producer): PREPARED → CONFIRMED and publish; repeats are harmless. */
   public Answer confirm(AppInfo app, UUID id) {
-    return answer(run(new ConfirmCommand(id, app.id(), app.id())));
+    return answer(run(confirmCommand(id, app.id(), app.id())));
   }
 
   /** Cancel (producer): PREPARED → CANCELLED; repeats are harmless. */
@@ -113,7 +116,7 @@ public class MessageCommands implements DisposableBean {
    * message may belong to any app.
    */
   public Answer confirmAs(UUID id, String actor) {
-    return answer(run(new ConfirmCommand(id, null, actor)));
+    return answer(run(confirmCommand(id, null, actor)));
   }
 
   /** Cancel on behalf of the service or an operator. */
@@ -136,8 +139,7 @@ public class MessageCommands implements DisposableBean {
         results.add(failed(i, null, problem));
       }
     }
-    List<Outcome> outcomes =
-        runAll(valid.stream().map(m -> (Command) new PrepareCommand(m)).toList());
+    List<Outcome> outcomes = runAll(valid.stream().map(this::prepareCommand).toList());
     for (int k = 0; k < outcomes.size(); k++) {
       results.set(validIndex.get(k), item(validIndex.get(k), outcomes.get(k)));
     }
@@ -146,7 +148,7 @@ public class MessageCommands implements DisposableBean {
 
   /** Confirm up to 1,000 messages in one transaction. */
   public BatchResult batchConfirm(AppInfo app, List<UUID> ids) {
-    return batch(ids, id -> new ConfirmCommand(id, app.id(), app.id()));
+    return batch(ids, id -> confirmCommand(id, app.id(), app.id()));
   }
 
   /** Cancel up to 1,000 messages in one transaction. */
@@ -307,87 +309,75 @@ public class MessageCommands implements DisposableBean {
   }
 
   /**
-   * Runs the commands in one transaction; returns their outcomes in order. Prepares and confirms
-   * run as one set-based statement per kind (their order inside the transaction does not matter:
-   * they came from concurrent calls or from one batch of one kind); the rest run one by one.
+   * Runs the commands in one transaction; returns their outcomes in order. Set-based commands of
+   * one kind (prepares, confirms) run as one statement per kind (their order inside the transaction
+   * does not matter: they came from concurrent calls or from one batch of one kind); the rest run
+   * one by one.
    */
   private List<Outcome> commit(List<Command> commands) {
     return tx.execute(
         status -> {
           Outcome[] outcomes = new Outcome[commands.size()];
-          List<Integer> prepares = new ArrayList<>();
-          List<Integer> confirms = new ArrayList<>();
+          Map<SetStatement<?>, List<Integer>> groups = new LinkedHashMap<>();
           for (int i = 0; i < commands.size(); i++) {
-            Command command = commands.get(i);
-            if (command instanceof PrepareCommand) {
-              prepares.add(i);
-            } else if (command instanceof ConfirmCommand) {
-              confirms.add(i);
+            if (commands.get(i) instanceof SetBased<?> setBased) {
+              groups.computeIfAbsent(setBased.statement, k -> new ArrayList<>()).add(i);
             } else {
-              outcomes[i] = command.run();
+              outcomes[i] = commands.get(i).run();
             }
           }
-          if (!prepares.isEmpty()) {
-            List<Outcome> done =
-                prepareAll(
-                    prepares.stream()
-                        .map(i -> ((PrepareCommand) commands.get(i)).message)
-                        .toList());
-            for (int k = 0; k < prepares.size(); k++) {
-              outcomes[prepares.get(k)] = done.get(k);
-            }
-          }
-          if (!confirms.isEmpty()) {
-            List<Outcome> done =
-                confirmAll(confirms.stream().map(i -> (ConfirmCommand) commands.get(i)).toList());
-            for (int k = 0; k < confirms.size(); k++) {
-              outcomes[confirms.get(k)] = done.get(k);
-            }
-          }
+          groups.forEach(
+              (statement, indexes) -> {
+                List<Outcome> done = statement.runAll(indexes.stream().map(commands::get).toList());
+                for (int k = 0; k < indexes.size(); k++) {
+                  outcomes[indexes.get(k)] = done.get(k);
+                }
+              });
           return List.of(outcomes);
         });
   }
 
-  /** A prepare, run set-based with the other prepares of its transaction. */
-  private final class PrepareCommand implements Command {
-    private final NewMessage message;
+  /** Runs many items of one kind with one statement; answers one outcome per item, in order. */
+  @FunctionalInterface
+  private interface SetStatement<T> {
+    List<Outcome> run(List<T> items);
 
-    PrepareCommand(NewMessage message) {
-      this.message = message;
-    }
-
-    @Override
-    public Outcome run() {
-      return prepareAll(List.of(message)).get(0);
-    }
-
-    @Override
-    public Command refusalAsOutcome() {
-      return this; // refusals are outcomes already
+    @SuppressWarnings("unchecked")
+    default List<Outcome> runAll(List<Command> commands) {
+      return run(commands.stream().map(c -> ((SetBased<T>) c).item).toList());
     }
   }
 
-  /** A confirm, run set-based with the other confirms of its transaction. */
-  private final class ConfirmCommand implements Command {
-    private final UUID id;
-    private final String app;
-    private final String actor;
+  /** One item of a set-based command; a refusal is its outcome, never thrown. */
+  private static final class SetBased<T> implements Command {
+    private final SetStatement<T> statement;
+    private final T item;
 
-    ConfirmCommand(UUID id, String app, String actor) {
-      this.id = id;
-      this.app = app;
-      this.actor = actor;
+    SetBased(SetStatement<T> statement, T item) {
+      this.statement = statement;
+      this.item = item;
     }
 
     @Override
     public Outcome run() {
-      return confirmAll(List.of(this)).get(0);
+      return statement.run(List.of(item)).get(0);
     }
 
     @Override
     public Command refusalAsOutcome() {
-      return this; // refusals are outcomes already
+      return this;
     }
+  }
+
+  /** A confirm's target: the message, the app it must belong to (null: any) and who asks. */
+  private record ConfirmTarget(UUID id, String app, String actor) {}
+
+  private Command prepareCommand(NewMessage message) {
+    return new SetBased<>(prepares, message);
+  }
+
+  private Command confirmCommand(UUID id, String app, String actor) {
+    return new SetBased<>(confirms, new ConfirmTarget(id, app, actor));
   }
 
   /** Inserts the messages in one statement; a taken producerMessageId is compared per message. */
@@ -409,26 +399,26 @@ public class MessageCommands implements DisposableBean {
    * creates all their deliveries in a second; only the ids it did not change are read, to answer a
    * repeat (unchanged), a conflict (409, recorded) or an unknown id (404).
    */
-  private List<Outcome> confirmAll(List<ConfirmCommand> commands) {
+  private List<Outcome> confirmAll(List<ConfirmTarget> commands) {
     Map<String, List<SubscriptionInfo>> byTopic = registry.activeSubscriptionsByTopic();
     Map<String, Integer> pending = new HashMap<>();
     byTopic.forEach((topic, subs) -> pending.put(topic, subs.size()));
     List<StoredMessage> won =
         messages.confirmAll(
-            commands.stream().map(c -> c.id).toList(),
-            commands.stream().map(c -> c.app).toList(),
+            commands.stream().map(ConfirmTarget::id).toList(),
+            commands.stream().map(ConfirmTarget::app).toList(),
             pending);
     Map<UUID, StoredMessage> confirmed = new HashMap<>();
     won.forEach(m -> confirmed.put(m.id(), m));
     Map<UUID, List<PublishRequest>> toPublish =
         scheduleAll(won, m -> byTopic.getOrDefault(m.topic(), List.of()));
     List<Outcome> outcomes = new ArrayList<>(commands.size());
-    for (ConfirmCommand c : commands) {
-      StoredMessage m = confirmed.remove(c.id);
+    for (ConfirmTarget c : commands) {
+      StoredMessage m = confirmed.remove(c.id());
       if (m != null) {
         outcomes.add(Outcome.of(m, false, toPublish.getOrDefault(m.id(), List.of())));
       } else {
-        outcomes.add(refusalAsOutcome(() -> confirm(c.id, c.app, c.actor)));
+        outcomes.add(refusalAsOutcome(() -> confirm(c.id(), c.app(), c.actor())));
       }
     }
     return outcomes;
