@@ -197,7 +197,7 @@ public class MessageStore {
            and m.status = any(?::text[])
         returning
         """
-            + COLUMNS.replace("headers::text", "m.headers::text"),
+            + COLUMNS,
         rowMapper,
         pendingByTopic.keySet().toArray(String[]::new),
         pendingByTopic.values().stream().mapToInt(Integer::intValue).toArray(),
