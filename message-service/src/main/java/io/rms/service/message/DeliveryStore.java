@@ -4,8 +4,6 @@ import static io.rms.service.message.MessageStore.instant;
 
 import io.rms.api.DeliveryStatus;
 import io.rms.api.DeliveryView;
-import io.rms.service.registry.SubscriptionInfo;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,40 +26,10 @@ public class DeliveryStore {
   }
 
   /**
-   * Creates one SCHEDULED delivery per subscription. A delivery is due at {@code deliverAfter} when
-   * that is in the future (by the database clock); otherwise it is published at once and the sweep
-   * looks at it again only after {@code publishGrace}. Returns the subscriptions to publish now
-   * (those not delayed).
-   */
-  List<String> createScheduled(
-      UUID messageId, List<SubscriptionInfo> subscriptions, Instant deliverAfter, Duration grace) {
-    Timestamp after = MessageStore.timestamp(deliverAfter);
-    return jdbc
-        .query(
-            """
-        insert into delivery (message_id, subscription, status, next_attempt_at)
-        select ?, s, 'SCHEDULED',
-               case when ?::timestamptz > now() then ?::timestamptz
-                    else now() + ? * interval '1 millisecond' end
-          from unnest(?::text[]) as s
-        returning subscription, (?::timestamptz is not null and ?::timestamptz > now()) as delayed
-        """,
-            (rs, i) -> rs.getBoolean("delayed") ? null : rs.getString("subscription"),
-            messageId,
-            after,
-            after,
-            grace.toMillis(),
-            subscriptions.stream().map(SubscriptionInfo::name).toArray(String[]::new),
-            after,
-            after)
-        .stream()
-        .filter(s -> s != null)
-        .toList();
-  }
-
-  /**
-   * {@link #createScheduled} for several messages in one statement: one SCHEDULED delivery per
-   * (message, subscription) pair. Returns the pairs to publish now (those not delayed).
+   * Creates one SCHEDULED delivery per (message, subscription) pair, in one statement. A delivery
+   * is due at its message's {@code deliverAfter} when that is in the future (by the database
+   * clock); otherwise it is published at once and the sweep looks at it again only after {@code
+   * grace}. Returns the pairs to publish now (those not delayed).
    */
   List<NewDelivery> createScheduledAll(List<NewDelivery> pairs, Duration grace) {
     return jdbc.query(

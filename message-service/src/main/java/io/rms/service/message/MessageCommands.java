@@ -247,20 +247,7 @@ public class MessageCommands implements DisposableBean {
 
   /** Creates the deliveries of a just-confirmed message; returns those to publish now. */
   private List<PublishRequest> schedule(StoredMessage m, List<SubscriptionInfo> subscriptions) {
-    if (subscriptions.isEmpty()) {
-      messages.completeWithoutDeliveries(m.id());
-      events.append(m.id(), EventType.NO_SUBSCRIPTION, null, EventStore.SYSTEM, Map.of());
-      return List.of();
-    }
-    List<String> now =
-        deliveries.createScheduled(m.id(), subscriptions, m.deliverAfter(), publishGrace);
-    List<PublishRequest> toPublish = new ArrayList<>(now.size());
-    for (SubscriptionInfo s : subscriptions) {
-      if (now.contains(s.name())) {
-        toPublish.add(PublishRequest.of(m, s, 1));
-      }
-    }
-    return toPublish;
+    return scheduleAll(List.of(m), message -> subscriptions).getOrDefault(m.id(), List.of());
   }
 
   private static StoredMessage stored(NewMessage m, MessageStatus status, Instant createdAt) {
@@ -448,7 +435,8 @@ public class MessageCommands implements DisposableBean {
     for (StoredMessage m : confirmed) {
       List<SubscriptionInfo> subs = subscriptionsOf.apply(m);
       if (subs.isEmpty()) {
-        schedule(m, subs);
+        messages.completeWithoutDeliveries(m.id());
+        events.append(m.id(), EventType.NO_SUBSCRIPTION, null, EventStore.SYSTEM, Map.of());
         continue;
       }
       byId.put(m.id(), m);
