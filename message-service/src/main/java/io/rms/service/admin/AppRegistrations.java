@@ -60,22 +60,17 @@ class AppRegistrations {
    * refused URL is a 400 {@code validation-failed} naming the rule, and nothing changes.
    */
   AppView registerCheckBack(AppInfo admin, String id, CheckBackRegistration request) {
-    String url = blankToNull(request.url());
-    String secret = blankToNull(request.secret());
-    if (url != null) {
-      try {
-        targets.register(url);
-      } catch (CheckBackTargets.Refused refused) {
-        throw RmsProblem.invalid(refused.getMessage());
-      }
+    String url;
+    try {
+      url = targets.registrable(request.url());
+    } catch (CheckBackTargets.Refused refused) {
+      throw RmsProblem.invalid(refused.getMessage());
     }
+    boolean newSecret = request.secret() != null && !request.secret().isBlank();
     tx.executeWithoutResult(
         s -> {
           App app = apps.findById(id).orElseThrow(() -> noApp(id));
-          app.setCheckBackUrl(url);
-          if (secret != null) {
-            app.setCheckBackSecret(secret);
-          }
+          app.registerCheckBack(url, request.secret());
           apps.save(app);
           events.append(
               null,
@@ -89,7 +84,7 @@ class AppRegistrations {
                   id,
                   "result",
                   (url == null ? "URL removed" : "URL " + url)
-                      + (secret == null ? "" : ", new secret")));
+                      + (newSecret ? ", new secret" : "")));
         });
     registry.refresh();
     return get(id);
@@ -97,9 +92,5 @@ class AppRegistrations {
 
   private static RmsProblem noApp(String id) {
     return new RmsProblem(io.rms.api.ErrorCode.NOT_FOUND, "no app " + id);
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s.trim();
   }
 }

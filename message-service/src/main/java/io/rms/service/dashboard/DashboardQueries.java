@@ -2,14 +2,13 @@ package io.rms.service.dashboard;
 
 import io.rms.api.DeliveryStatus;
 import io.rms.api.MessageStatus;
+import io.rms.service.message.PageCursor;
 import io.rms.service.registry.Registry;
 import io.rms.service.registry.SubscriptionInfo;
-import java.nio.ByteBuffer;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -363,11 +362,12 @@ public class DashboardQueries {
       args.add(Timestamp.from(s.to()));
     }
     if (!blank(s.cursor())) {
-      UUID after = decodeCursor(s.cursor());
-      if (after != null) {
-        sql.append(" and m.id < ?");
-        args.add(after);
-      }
+      PageCursor.decode(s.cursor())
+          .ifPresent(
+              after -> {
+                sql.append(" and m.id < ?");
+                args.add(after);
+              });
     }
     sql.append(" order by m.id desc limit ?");
     args.add(PAGE + 1);
@@ -389,7 +389,7 @@ public class DashboardQueries {
     String next = null;
     if (rows.size() > PAGE) {
       rows = rows.subList(0, PAGE);
-      next = encodeCursor(rows.get(PAGE - 1).id());
+      next = PageCursor.encode(rows.get(PAGE - 1).id());
     }
     return new MessagePage(rows, next);
   }
@@ -504,21 +504,6 @@ public class DashboardQueries {
   static UUID parseId(String s) {
     try {
       return UUID.fromString(s);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
-  static String encodeCursor(UUID id) {
-    ByteBuffer b = ByteBuffer.allocate(16);
-    b.putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits());
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
-  }
-
-  static UUID decodeCursor(String cursor) {
-    try {
-      ByteBuffer b = ByteBuffer.wrap(Base64.getUrlDecoder().decode(cursor));
-      return b.remaining() == 16 ? new UUID(b.getLong(), b.getLong()) : null;
     } catch (IllegalArgumentException e) {
       return null;
     }

@@ -1,6 +1,7 @@
 package io.rms.service.dashboard;
 
 import io.rms.api.Limits;
+import io.rms.recovery.ExponentialBackoff;
 import io.rms.service.config.RmsProperties;
 import io.rms.service.problem.RmsProblem;
 import io.rms.service.registry.ApiKeys;
@@ -8,7 +9,6 @@ import io.rms.service.registry.App;
 import io.rms.service.registry.AppRepository;
 import io.rms.service.registry.CheckBackTargets;
 import io.rms.service.registry.Registry;
-import io.rms.service.registry.RetryPolicy;
 import io.rms.service.registry.Subscription;
 import io.rms.service.registry.SubscriptionRepository;
 import java.time.Duration;
@@ -154,15 +154,11 @@ class RegistryAdmin {
    * resolved addresses), or null for none. Runs before the transaction: it may wait for DNS.
    */
   private String checkBackUrl(AppForm form) {
-    String url = blankToNull(form.checkBackUrl());
-    if (url != null) {
-      try {
-        checkBackTargets.register(url);
-      } catch (CheckBackTargets.Refused refused) {
-        throw RmsProblem.invalid(refused.getMessage());
-      }
+    try {
+      return checkBackTargets.registrable(form.checkBackUrl());
+    } catch (CheckBackTargets.Refused refused) {
+      throw RmsProblem.invalid(refused.getMessage());
     }
-    return url;
   }
 
   private static void apply(App app, AppForm form, String url) {
@@ -177,11 +173,7 @@ class RegistryAdmin {
       throw RmsProblem.invalid("app roles are OPERATOR and ADMIN");
     }
     app.setProduces(produces.toArray(String[]::new));
-    app.setCheckBackUrl(url);
-    String secret = blankToNull(form.checkBackSecret());
-    if (secret != null) {
-      app.setCheckBackSecret(secret);
-    }
+    app.registerCheckBack(url, form.checkBackSecret());
     app.setRoles(roles.toArray(String[]::new));
     app.setActive(form.active());
   }
@@ -244,7 +236,7 @@ class RegistryAdmin {
       throw RmsProblem.invalid("ack timeout and max attempts must be at least 1");
     }
     try {
-      new RetryPolicy(
+      new ExponentialBackoff(
           Duration.ofSeconds(form.backoffInitialSeconds()),
           form.backoffMultiplier(),
           Duration.ofSeconds(form.backoffMaxSeconds()));

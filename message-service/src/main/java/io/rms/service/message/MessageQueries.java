@@ -11,10 +11,8 @@ import io.rms.service.problem.RmsProblem;
 import io.rms.service.registry.AppInfo;
 import io.rms.service.registry.Registry;
 import io.rms.service.registry.SubscriptionInfo;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +86,12 @@ public class MessageQueries {
     condition(sql, args, " and created_at < ?", MessageStore.timestamp(f.createdTo()));
     if (f.cursor() != null && !f.cursor().isEmpty()) {
       sql.append(" and id < ?");
-      args.add(decodeCursor(f.cursor()));
+      args.add(
+          PageCursor.decode(f.cursor())
+              .orElseThrow(
+                  () ->
+                      new RmsProblem(
+                          ErrorCode.INVALID_ID, "cursor is not one this service issued")));
     }
     sql.append(" order by id desc limit ?");
     args.add(limit + 1);
@@ -96,7 +99,7 @@ public class MessageQueries {
     String next = null;
     if (rows.size() > limit) {
       rows = rows.subList(0, limit);
-      next = encodeCursor(rows.get(limit - 1).id());
+      next = PageCursor.encode(rows.get(limit - 1).id());
     }
     return new MessagePage(rows.stream().map(views::summary).toList(), next);
   }
@@ -164,25 +167,6 @@ public class MessageQueries {
     if (value != null) {
       sql.append(clause);
       args.add(value);
-    }
-  }
-
-  static String encodeCursor(UUID id) {
-    ByteBuffer buffer = ByteBuffer.allocate(16);
-    buffer.putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits());
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
-  }
-
-  static UUID decodeCursor(String cursor) {
-    try {
-      byte[] bytes = Base64.getUrlDecoder().decode(cursor);
-      if (bytes.length != 16) {
-        throw new IllegalArgumentException("length");
-      }
-      ByteBuffer buffer = ByteBuffer.wrap(bytes);
-      return new UUID(buffer.getLong(), buffer.getLong());
-    } catch (IllegalArgumentException e) {
-      throw new RmsProblem(ErrorCode.INVALID_ID, "cursor is not one this service issued");
     }
   }
 }

@@ -12,6 +12,7 @@ import io.rms.recovery.CheckBackClient;
 import io.rms.recovery.CheckBackPolicy;
 import io.rms.recovery.CheckBackPort;
 import io.rms.recovery.CheckBackSweep;
+import io.rms.recovery.ExponentialBackoff;
 import io.rms.recovery.RedeliveryPolicy;
 import io.rms.recovery.RedeliveryPort;
 import io.rms.recovery.RedeliverySweep;
@@ -99,11 +100,9 @@ class RecoveryConfig {
     RmsProperties.CheckBack config = properties.checkBack();
     RmsProperties.Recovery recovery = properties.recovery();
     Backoff backoff =
-        Backoff.exponential(
-            config.backoff().initial(),
-            config.backoff().multiplier(),
-            config.backoff().max(),
-            jitter);
+        new ExponentialBackoff(
+                config.backoff().initial(), config.backoff().multiplier(), config.backoff().max())
+            .jittered(jitter);
     return new CheckBackSweep(
         port,
         client,

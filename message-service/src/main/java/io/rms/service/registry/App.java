@@ -74,6 +74,17 @@ public class App {
     this.checkBackUrl = checkBackUrl;
   }
 
+  /**
+   * Registers the check-back endpoint: the URL as given (null removes it) and the signing secret
+   * when one is given (null or blank keeps the current one).
+   */
+  public void registerCheckBack(String url, String secret) {
+    this.checkBackUrl = url;
+    if (secret != null && !secret.isBlank()) {
+      this.checkBackSecret = secret.trim();
+    }
+  }
+
   public String getCheckBackSecret() {
     return checkBackSecret;
   }

@@ -81,7 +81,22 @@ public class CheckBackTargets {
    * to be public); otherwise it is accepted and checked again at call time.
    */
   public URI register(String url) {
-    Parsed parsed = parse(url);
+    return registered(parse(url));
+  }
+
+  /**
+   * What an admin's form or request stores as the check-back URL: null for none (null or blank),
+   * else the trimmed URL once {@link #register} accepted it.
+   */
+  public String registrable(String url) {
+    if (url == null || url.isBlank()) {
+      return null;
+    }
+    register(url.trim());
+    return url.trim();
+  }
+
+  private URI registered(Parsed parsed) {
     if (parsed.literal() == null) {
       try {
         check(parsed, resolver.resolve(parsed.host()));

@@ -1,6 +1,7 @@
 package io.rms.service.registry;
 
 import io.rms.api.Limits;
+import io.rms.recovery.ExponentialBackoff;
 import io.rms.service.config.RmsProperties;
 import io.rms.service.config.RmsProperties.AppConfig;
 import io.rms.service.config.RmsProperties.SubscriptionConfig;
@@ -119,7 +120,7 @@ public class RegistryBootstrap implements InitializingBean {
         "app of subscription " + config.name(),
         config.app());
     require(config.maxAttempts() >= 1, "max-attempts of " + config.name(), config.maxAttempts());
-    new RetryPolicy(
+    new ExponentialBackoff(
         config.backoff().initial(), config.backoff().multiplier(), config.backoff().max());
     Subscription s =
         subscriptions.findById(config.name()).orElseGet(() -> new Subscription(config.name()));

@@ -1,5 +1,6 @@
 package io.rms.service.registry;
 
+import io.rms.recovery.ExponentialBackoff;
 import java.time.Duration;
 
 /** An immutable view of a subscription for the hot path. */
@@ -10,7 +11,7 @@ public record SubscriptionInfo(
     String queue,
     Duration ackTimeout,
     int maxAttempts,
-    RetryPolicy backoff,
+    ExponentialBackoff backoff,
     boolean active) {
 
   static SubscriptionInfo of(Subscription s) {
@@ -21,7 +22,7 @@ public record SubscriptionInfo(
         s.getQueue(),
         Duration.ofMillis(s.getAckTimeoutMs()),
         s.getMaxAttempts(),
-        new RetryPolicy(
+        new ExponentialBackoff(
             Duration.ofMillis(s.getBackoffInitialMs()),
             s.getBackoffMultiplier(),
             Duration.ofMillis(s.getBackoffMaxMs())),
