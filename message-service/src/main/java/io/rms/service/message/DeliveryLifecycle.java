@@ -65,4 +65,18 @@ public final class DeliveryLifecycle {
   static String[] sourceNames(DeliveryStatus to) {
     return sources(to).stream().map(Enum::name).toArray(String[]::new);
   }
+
+  /**
+   * The sources a statement moving deliveries from {@code from} to {@code to} binds as its
+   * compare-and-set guard ({@code status = any(?::text[])}): each pair is checked against the table
+   * first, so no statement can name a source the table does not allow.
+   */
+  static String[] guard(DeliveryStatus to, DeliveryStatus... from) {
+    String[] names = new String[from.length];
+    for (int i = 0; i < from.length; i++) {
+      check(from[i], to);
+      names[i] = from[i].name();
+    }
+    return names;
+  }
 }

@@ -4,8 +4,12 @@ import static io.rms.service.message.MessageStore.instant;
 
 import io.rms.api.DeliveryStatus;
 import io.rms.api.DeliveryView;
+import io.rms.recovery.DeliveryKey;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -72,7 +76,6 @@ public class DeliveryStore {
     if (published.isEmpty()) {
       return 0;
     }
-    DeliveryLifecycle.check(DeliveryStatus.SCHEDULED, DeliveryStatus.PUBLISHED);
     return jdbc.update(
         """
         with input as (
@@ -81,7 +84,7 @@ public class DeliveryStore {
         ), locked as (
           select d.message_id, d.subscription
             from delivery d join input i using (message_id, subscription)
-           where d.status = 'SCHEDULED' and d.attempts = i.attempt - 1
+           where d.status = any(?::text[]) and d.attempts = i.attempt - 1
            order by d.message_id, d.subscription
              for update of d
         )
@@ -95,7 +98,8 @@ public class DeliveryStore {
         published.stream().map(Published::messageId).toArray(UUID[]::new),
         published.stream().map(Published::subscription).toArray(String[]::new),
         published.stream().mapToInt(Published::attempt).toArray(),
-        published.stream().mapToLong(p -> p.ackTimeout().toMillis()).toArray());
+        published.stream().mapToLong(p -> p.ackTimeout().toMillis()).toArray(),
+        DeliveryLifecycle.guard(DeliveryStatus.PUBLISHED, DeliveryStatus.SCHEDULED));
   }
 
   /** A confirmed publish: the attempt number it carried and the subscription's ack timeout. */
@@ -111,13 +115,13 @@ public class DeliveryStore {
             """
             update delivery
                set last_error = ?, next_attempt_at = now() + ? * interval '1 millisecond'
-             where message_id = ? and subscription = ? and status = 'SCHEDULED'
-               and attempts = ?
+             where message_id = ? and subscription = ? and status = ? and attempts = ?
             """,
             truncate(error),
             retryIn.toMillis(),
             messageId,
             subscription,
+            DeliveryStatus.SCHEDULED.name(),
             attempt - 1)
         == 1;
   }
@@ -187,14 +191,14 @@ public class DeliveryStore {
    */
   Optional<Instant> reschedule(
       UUID messageId, String subscription, DeliveryState from, Duration delay, String error) {
-    DeliveryLifecycle.check(from.status(), DeliveryStatus.SCHEDULED);
+    String[] source = DeliveryLifecycle.guard(DeliveryStatus.SCHEDULED, from.status());
     return jdbc
         .query(
             """
             update delivery
                set status = 'SCHEDULED', next_attempt_at = now() + ? * interval '1 millisecond',
                    ack_deadline = null, last_error = ?
-             where message_id = ? and subscription = ? and status = ? and attempts = ?
+             where message_id = ? and subscription = ? and status = any(?::text[]) and attempts = ?
             returning next_attempt_at
             """,
             (rs, i) -> rs.getTimestamp(1).toInstant(),
@@ -202,7 +206,7 @@ public class DeliveryStore {
             truncate(error),
             messageId,
             subscription,
-            from.status().name(),
+            source,
             from.attempts())
         .stream()
         .findFirst();
@@ -217,7 +221,7 @@ public class DeliveryStore {
   Optional<Instant> rescheduleFirstCopy(
       UUID messageId, String subscription, Duration delay, String error) {
     // in one step: the late copy is booked (SCHEDULED → PUBLISHED) and nacked (→ SCHEDULED)
-    DeliveryLifecycle.check(DeliveryStatus.SCHEDULED, DeliveryStatus.PUBLISHED);
+    String[] booked = DeliveryLifecycle.guard(DeliveryStatus.PUBLISHED, DeliveryStatus.SCHEDULED);
     DeliveryLifecycle.check(DeliveryStatus.PUBLISHED, DeliveryStatus.SCHEDULED);
     return jdbc
         .query(
@@ -226,14 +230,16 @@ public class DeliveryStore {
                set attempts = 1, published_at = coalesce(published_at, now()),
                    next_attempt_at = now() + ? * interval '1 millisecond', ack_deadline = null,
                    last_error = ?
-             where message_id = ? and subscription = ? and status = 'SCHEDULED' and attempts = 0
+             where message_id = ? and subscription = ? and status = any(?::text[])
+               and attempts = 0
             returning next_attempt_at
             """,
             (rs, i) -> rs.getTimestamp(1).toInstant(),
             delay.toMillis(),
             truncate(error),
             messageId,
-            subscription)
+            subscription,
+            booked)
         .stream()
         .findFirst();
   }
@@ -244,19 +250,19 @@ public class DeliveryStore {
    */
   boolean markDead(
       UUID messageId, String subscription, DeliveryState from, int attempts, String error) {
-    DeliveryLifecycle.check(from.status(), DeliveryStatus.DEAD);
     return jdbc.update(
             """
             update delivery
                set status = 'DEAD', next_attempt_at = null, ack_deadline = null, last_error = ?,
                    attempts = greatest(attempts, ?)
-             where message_id = ? and subscription = ? and status = ? and attempts = ?
+             where message_id = ? and subscription = ? and status = any(?::text[])
+               and attempts = ?
             """,
             truncate(error),
             attempts,
             messageId,
             subscription,
-            from.status().name(),
+            DeliveryLifecycle.guard(DeliveryStatus.DEAD, from.status()),
             from.attempts())
         == 1;
   }
@@ -268,6 +274,176 @@ public class DeliveryStore {
         truncate(error),
         messageId,
         subscription);
+  }
+
+  // --- recovery: leases of due rows, and the sweep's and operators' transitions ----------------
+
+  /**
+   * Leases up to {@code limit} deliveries in {@code status} whose {@code next_attempt_at} passed
+   * (PUBLISHED: the ack deadline; SCHEDULED: due to publish): one statement picks them with {@code
+   * FOR UPDATE SKIP LOCKED} (index {@code delivery_due}) and pushes {@code next_attempt_at} a lease
+   * ahead, so concurrent instances never claim the same delivery.
+   */
+  public List<DeliveryKey> leaseDue(DeliveryStatus status, int limit, Duration lease) {
+    return jdbc.query(
+        """
+        with due as (
+          select message_id, subscription from delivery
+           where status = ? and next_attempt_at <= now()
+           order by next_attempt_at
+           limit ?
+             for update skip locked
+        )
+        update delivery d
+           set next_attempt_at = now() + ? * interval '1 millisecond'
+          from due
+         where d.message_id = due.message_id and d.subscription = due.subscription
+        returning d.message_id, d.subscription, d.attempts, d.last_error
+        """,
+        DeliveryStore::key,
+        status.name(),
+        limit,
+        lease.toMillis());
+  }
+
+  /**
+   * PUBLISHED → SCHEDULED after an ack timeout, each due after its delay; guarded by status and
+   * attempts, rows locked in (message, subscription) order like the ack path. Returns the changed
+   * deliveries with their next attempt time.
+   */
+  public List<Retried> retryAfterAckTimeout(List<DeliveryKey> keys, long[] delayMillis) {
+    return jdbc.query(
+        """
+        with input as (
+          select * from unnest(?::uuid[], ?::text[], ?::int[], ?::bigint[])
+                     as t(message_id, subscription, attempts, delay_ms)
+        ), locked as (
+          select d.message_id, d.subscription
+            from delivery d join input i using (message_id, subscription)
+           where d.status = any(?::text[]) and d.attempts = i.attempts
+           order by d.message_id, d.subscription
+             for update of d
+        )
+        update delivery d
+           set status = 'SCHEDULED', ack_deadline = null,
+               next_attempt_at = now() + i.delay_ms * interval '1 millisecond',
+               last_error = 'no ack within the ack timeout (attempt ' || d.attempts || ')'
+          from input i join locked l using (message_id, subscription)
+         where d.message_id = i.message_id and d.subscription = i.subscription
+        returning d.message_id, d.subscription, d.attempts, d.last_error, d.next_attempt_at
+        """,
+        (rs, i) -> new Retried(key(rs, i), rs.getTimestamp("next_attempt_at").toInstant()),
+        ids(keys),
+        subscriptions(keys),
+        attempts(keys),
+        delayMillis,
+        DeliveryLifecycle.guard(DeliveryStatus.SCHEDULED, DeliveryStatus.PUBLISHED));
+  }
+
+  /** A delivery moved back to SCHEDULED and when it is due. */
+  public record Retried(DeliveryKey delivery, Instant nextAttemptAt) {}
+
+  /**
+   * PUBLISHED → DEAD (attempts used up), appending {@code reason} to the last error; guarded by
+   * status and attempts, rows locked in (message, subscription) order. Returns the changed ones.
+   */
+  public List<DeliveryKey> buryAll(List<DeliveryKey> keys, String reason) {
+    return jdbc.query(
+        """
+        with input as (
+          select * from unnest(?::uuid[], ?::text[], ?::int[])
+                     as t(message_id, subscription, attempts)
+        ), locked as (
+          select d.message_id, d.subscription
+            from delivery d join input i using (message_id, subscription)
+           where d.status = any(?::text[]) and d.attempts = i.attempts
+           order by d.message_id, d.subscription
+             for update of d
+        )
+        update delivery d
+           set status = 'DEAD', next_attempt_at = null, ack_deadline = null,
+               last_error = coalesce(d.last_error || '; ', '') || ?
+          from input i join locked l using (message_id, subscription)
+         where d.message_id = i.message_id and d.subscription = i.subscription
+        returning d.message_id, d.subscription, d.attempts, d.last_error
+        """,
+        DeliveryStore::key,
+        ids(keys),
+        subscriptions(keys),
+        attempts(keys),
+        DeliveryLifecycle.guard(DeliveryStatus.DEAD, DeliveryStatus.PUBLISHED),
+        reason);
+  }
+
+  /**
+   * An operator's redeliver: moves the picked deliveries ({@code from} any of the given states) to
+   * SCHEDULED with a lease, so the sweep leaves them alone while they are published right away, and
+   * returns them with their former status. One delivery ({@code messageId} given) waits for its row
+   * lock; a bulk pick skips rows others hold. A SCHEDULED one stays SCHEDULED and is leased.
+   */
+  public List<Rescheduled> rescheduleNow(
+      UUID messageId, String subscription, List<DeliveryStatus> from, int limit, Duration lease) {
+    List<String> sources = new ArrayList<>();
+    for (DeliveryStatus status : from) {
+      // a SCHEDULED delivery stays SCHEDULED: it is only leased and published now
+      sources.add(
+          status == DeliveryStatus.SCHEDULED
+              ? status.name()
+              : DeliveryLifecycle.guard(DeliveryStatus.SCHEDULED, status)[0]);
+    }
+    return jdbc.query(
+        """
+        with picked as (
+          select message_id, subscription, status from delivery
+           where subscription = ? and (?::uuid is null or message_id = ?)
+             and status = any(?::text[])
+           order by message_id
+           limit ?
+             for update
+        )
+        update delivery d
+           set status = 'SCHEDULED', ack_deadline = null,
+               next_attempt_at = now() + ? * interval '1 millisecond'
+          from picked p
+         where d.message_id = p.message_id and d.subscription = p.subscription
+        returning d.message_id, d.subscription, d.attempts, d.last_error, p.status as previous
+        """
+            .replace("for update", messageId == null ? "for update skip locked" : "for update"),
+        (rs, i) -> new Rescheduled(key(rs, i), DeliveryStatus.valueOf(rs.getString("previous"))),
+        subscription,
+        messageId,
+        messageId,
+        sources.toArray(String[]::new),
+        limit,
+        lease.toMillis());
+  }
+
+  /** A delivery an operator redelivers, with its status before. */
+  public record Rescheduled(DeliveryKey delivery, DeliveryStatus previous) {}
+
+  /** True when the message has a delivery for the subscription. */
+  public boolean exists(UUID messageId, String subscription) {
+    return !existing(subscription, new UUID[] {messageId}).isEmpty();
+  }
+
+  private static DeliveryKey key(ResultSet rs, int row) throws SQLException {
+    return new DeliveryKey(
+        rs.getObject("message_id", UUID.class),
+        rs.getString("subscription"),
+        rs.getInt("attempts"),
+        rs.getString("last_error"));
+  }
+
+  private static UUID[] ids(List<DeliveryKey> keys) {
+    return keys.stream().map(DeliveryKey::messageId).toArray(UUID[]::new);
+  }
+
+  private static String[] subscriptions(List<DeliveryKey> keys) {
+    return keys.stream().map(DeliveryKey::subscription).toArray(String[]::new);
+  }
+
+  private static int[] attempts(List<DeliveryKey> keys) {
+    return keys.stream().mapToInt(DeliveryKey::attempts).toArray();
   }
 
   /** The message's deliveries, by subscription name. */

@@ -435,7 +435,9 @@ public class MessageCommands implements DisposableBean {
     for (StoredMessage m : confirmed) {
       List<SubscriptionInfo> subs = subscriptionsOf.apply(m);
       if (subs.isEmpty()) {
-        messages.completeWithoutDeliveries(m.id());
+        if (!messages.completeWithoutDeliveries(m.id())) {
+          throw new IllegalStateException(m.id() + " was confirmed in this transaction");
+        }
         events.append(m.id(), EventType.NO_SUBSCRIPTION, null, EventStore.SYSTEM, Map.of());
         continue;
       }

@@ -61,6 +61,11 @@ public final class MessageLifecycle {
     return sources;
   }
 
+  /** {@link #sources} as SQL text-array values. */
+  static String[] sourceNames(MessageStatus to) {
+    return sources(to).stream().map(Enum::name).toArray(String[]::new);
+  }
+
   /**
    * What a command aiming at {@code target} does to a message in {@code current}: apply a legal
    * transition, succeed without change when the effect is already there (confirming a delivered

@@ -1,6 +1,7 @@
 package io.rms.service.message;
 
 import io.rms.api.MessageStatus;
+import io.rms.recovery.PreparedMessage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -173,7 +174,7 @@ public class MessageStore {
             id,
             app,
             app,
-            names(MessageLifecycle.sources(MessageStatus.CONFIRMED)))
+            MessageLifecycle.sourceNames(MessageStatus.CONFIRMED))
         .stream()
         .findFirst();
   }
@@ -203,7 +204,7 @@ public class MessageStore {
         pendingByTopic.values().stream().mapToInt(Integer::intValue).toArray(),
         ids.toArray(UUID[]::new),
         apps.toArray(String[]::new),
-        names(MessageLifecycle.sources(MessageStatus.CONFIRMED)));
+        MessageLifecycle.sourceNames(MessageStatus.CONFIRMED));
   }
 
   /** PREPARED or IN_DOUBT → CANCELLED. True if this call won the compare-and-set. */
@@ -217,7 +218,7 @@ public class MessageStore {
             id,
             app,
             app,
-            names(MessageLifecycle.sources(MessageStatus.CANCELLED)))
+            MessageLifecycle.sourceNames(MessageStatus.CANCELLED))
         == 1;
   }
 
@@ -231,7 +232,6 @@ public class MessageStore {
     if (messageIds.isEmpty()) {
       return new long[0];
     }
-    MessageLifecycle.check(MessageStatus.CONFIRMED, MessageStatus.DELIVERED);
     return jdbc
         .queryForList(
             """
@@ -240,30 +240,123 @@ public class MessageStore {
         )
         update message m
            set pending_deliveries = m.pending_deliveries - 1,
-               status = case when m.pending_deliveries <= 1 and m.status = 'CONFIRMED'
+               status = case when m.pending_deliveries <= 1 and m.status = any(?::text[])
                              then 'DELIVERED' else m.status end,
-               finished_at = case when m.pending_deliveries <= 1 and m.status = 'CONFIRMED'
+               finished_at = case when m.pending_deliveries <= 1 and m.status = any(?::text[])
                                   then now() else m.finished_at end
           from locked
          where m.id = locked.id
         returning (extract(epoch from now() - m.confirmed_at) * 1000)::bigint
             """,
             Long.class,
-            (Object) messageIds.toArray(UUID[]::new))
+            messageIds.toArray(UUID[]::new),
+            MessageLifecycle.sourceNames(MessageStatus.DELIVERED),
+            MessageLifecycle.sourceNames(MessageStatus.DELIVERED))
         .stream()
         .filter(java.util.Objects::nonNull)
         .mapToLong(Long::longValue)
         .toArray();
   }
 
-  /** Completes a confirmed message that has no delivery at all (its topic lost all subscribers). */
-  void completeWithoutDeliveries(UUID id) {
-    jdbc.update(
+  /**
+   * CONFIRMED → DELIVERED for a message that has no delivery at all (its topic lost all
+   * subscribers). False if it was not a confirmed message without pending deliveries.
+   */
+  boolean completeWithoutDeliveries(UUID id) {
+    return jdbc.update(
+            """
+            update message set status = 'DELIVERED', finished_at = now()
+             where id = ? and status = any(?::text[]) and pending_deliveries = 0
+            """,
+            id,
+            MessageLifecycle.sourceNames(MessageStatus.DELIVERED))
+        == 1;
+  }
+
+  // --- check-back: a PREPARED message's checks, compare-and-set on status and check_count -----
+
+  /**
+   * Leases up to {@code limit} PREPARED messages whose check is due: one statement picks them with
+   * {@code FOR UPDATE SKIP LOCKED} (index {@code message_check_due}) and moves their {@code
+   * next_check_at} a lease ahead, so the row lock is held for milliseconds and the lease, not the
+   * lock, keeps other instances away while the producer is asked.
+   */
+  public List<PreparedMessage> leaseDueChecks(int limit, Duration lease) {
+    return jdbc.query(
         """
-        update message set status = 'DELIVERED', finished_at = now()
-         where id = ? and status = 'CONFIRMED' and pending_deliveries = 0
+        with due as (
+          select id from message
+           where status = 'PREPARED' and next_check_at <= now()
+           order by next_check_at
+           limit ?
+             for update skip locked
+        )
+        update message m
+           set next_check_at = now() + ? * interval '1 millisecond'
+          from due
+         where m.id = due.id
+        returning m.id, m.app_id, m.producer_message_id, m.topic, m.business_key, m.created_at,
+                  m.check_count
         """,
-        id);
+        (rs, i) ->
+            new PreparedMessage(
+                rs.getObject("id", UUID.class),
+                rs.getString("app_id"),
+                rs.getString("producer_message_id"),
+                rs.getString("topic"),
+                rs.getString("business_key"),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getInt("check_count")),
+        limit,
+        lease.toMillis());
+  }
+
+  /**
+   * Counts one more check of a PREPARED message that has had {@code checks} so far and, with a
+   * {@code retryIn}, makes the next one due then. True if this call won the compare-and-set.
+   */
+  public boolean countCheck(UUID id, int checks, Duration retryIn) {
+    return jdbc.update(
+            """
+            update message
+               set check_count = check_count + 1,
+                   next_check_at = coalesce(now() + ?::bigint * interval '1 millisecond', next_check_at)
+             where id = ? and status = 'PREPARED' and check_count = ?
+            """,
+            retryIn == null ? null : retryIn.toMillis(),
+            id,
+            checks)
+        == 1;
+  }
+
+  /** Moves a PREPARED message's next check, without counting one (the producer was not asked). */
+  public boolean postponeCheck(UUID id, int checks, Duration delay) {
+    return jdbc.update(
+            """
+            update message set next_check_at = now() + ? * interval '1 millisecond'
+             where id = ? and status = 'PREPARED' and check_count = ?
+            """,
+            delay.toMillis(),
+            id,
+            checks)
+        == 1;
+  }
+
+  /**
+   * PREPARED → IN_DOUBT after the last check, counting it: the message waits for an operator. True
+   * if this call won the compare-and-set.
+   */
+  public boolean markInDoubt(UUID id, int checks) {
+    return jdbc.update(
+            """
+            update message
+               set status = 'IN_DOUBT', check_count = check_count + 1, next_check_at = null
+             where id = ? and status = any(?::text[]) and check_count = ?
+            """,
+            id,
+            MessageLifecycle.sourceNames(MessageStatus.IN_DOUBT),
+            checks)
+        == 1;
   }
 
   /** The values of an insert's eleven message columns, then {@code last}. */
@@ -282,10 +375,6 @@ public class MessageStore {
       timestamp(m.deliverAfter()),
       last
     };
-  }
-
-  static String[] names(Collection<? extends Enum<?>> statuses) {
-    return statuses.stream().map(Enum::name).toArray(String[]::new);
   }
 
   static Timestamp timestamp(Instant instant) {

@@ -12,6 +12,7 @@ import io.rms.api.RedeliverRequest;
 import io.rms.api.RedeliverResult;
 import io.rms.recovery.DeliveryKey;
 import io.rms.service.config.RmsProperties;
+import io.rms.service.message.DeliveryStore;
 import io.rms.service.message.EventStore;
 import io.rms.service.message.EventType;
 import io.rms.service.message.MessageCommands;
@@ -46,7 +47,8 @@ public class OperatorActions {
   private final MessageCommands commands;
   private final MessageStore messages;
   private final EventStore events;
-  private final RedeliveryStore deliveries;
+  private final DeliveryStore deliveries;
+  private final RedeliveryPublisher publisher;
   private final Registry registry;
   private final TransactionTemplate tx;
   private final JdbcTemplate jdbc;
@@ -57,7 +59,8 @@ public class OperatorActions {
       MessageCommands commands,
       MessageStore messages,
       EventStore events,
-      RedeliveryStore deliveries,
+      DeliveryStore deliveries,
+      RedeliveryPublisher publisher,
       Registry registry,
       TransactionTemplate tx,
       JdbcTemplate jdbc,
@@ -67,6 +70,7 @@ public class OperatorActions {
     this.messages = messages;
     this.events = events;
     this.deliveries = deliveries;
+    this.publisher = publisher;
     this.registry = registry;
     this.tx = tx;
     this.jdbc = jdbc;
@@ -137,11 +141,11 @@ public class OperatorActions {
     if (registry.subscription(request.subscription()).isEmpty()) {
       throw new RmsProblem(ErrorCode.NOT_FOUND, "no subscription " + request.subscription());
     }
-    List<RedeliveryStore.Picked> picked =
+    List<DeliveryStore.Rescheduled> picked =
         tx.execute(
             status -> {
-              List<RedeliveryStore.Picked> list = pick(request);
-              for (RedeliveryStore.Picked p : list) {
+              List<DeliveryStore.Rescheduled> list = pick(request);
+              for (DeliveryStore.Rescheduled p : list) {
                 events.append(
                     p.delivery().messageId(),
                     EventType.REDELIVER,
@@ -151,10 +155,10 @@ public class OperatorActions {
               }
               return list;
             });
-    List<DeliveryKey> keys = picked.stream().map(RedeliveryStore.Picked::delivery).toList();
-    deliveries.publish(keys);
+    List<DeliveryKey> keys = picked.stream().map(DeliveryStore.Rescheduled::delivery).toList();
+    publisher.publish(keys);
     List<RedeliverResult.Item> items = new ArrayList<>(picked.size());
-    for (RedeliveryStore.Picked p : picked) {
+    for (DeliveryStore.Rescheduled p : picked) {
       items.add(
           new RedeliverResult.Item(
               p.delivery().messageId(),
@@ -165,24 +169,17 @@ public class OperatorActions {
     return new RedeliverResult(items);
   }
 
-  private List<RedeliveryStore.Picked> pick(RedeliverRequest request) {
+  private List<DeliveryStore.Rescheduled> pick(RedeliverRequest request) {
     if (request.messageId() != null) {
-      List<RedeliveryStore.Picked> one =
-          deliveries.pickForRedeliver(
+      List<DeliveryStore.Rescheduled> one =
+          deliveries.rescheduleNow(
               request.messageId(),
               request.subscription(),
               List.of(DeliveryStatus.DEAD, DeliveryStatus.PUBLISHED, DeliveryStatus.SCHEDULED),
               1,
               lease);
       if (one.isEmpty()) {
-        boolean exists =
-            Boolean.TRUE.equals(
-                jdbc.queryForObject(
-                    "select exists (select 1 from delivery where message_id = ? and subscription = ?)",
-                    Boolean.class,
-                    request.messageId(),
-                    request.subscription()));
-        if (!exists) {
+        if (!deliveries.exists(request.messageId(), request.subscription())) {
           throw RmsProblem.notFound(request.messageId() + "/" + request.subscription());
         }
         throw new RmsProblem(
@@ -198,7 +195,7 @@ public class OperatorActions {
     if (limit < 1 || limit > Limits.MAX_BATCH) {
       throw RmsProblem.invalid("limit must be 1 to " + Limits.MAX_BATCH);
     }
-    return deliveries.pickForRedeliver(
+    return deliveries.rescheduleNow(
         null, request.subscription(), List.of(DeliveryStatus.DEAD), limit, lease);
   }
 

@@ -38,8 +38,12 @@ class DeliveryLifecycleTest {
     if (legal) {
       DeliveryLifecycle.check(from, to);
       assertThat(DeliveryLifecycle.sources(to)).contains(from);
+      assertThat(DeliveryLifecycle.guard(to, from)).containsExactly(from.name());
     } else {
       assertThatThrownBy(() -> DeliveryLifecycle.check(from, to))
+          .isInstanceOf(IllegalTransitionException.class);
+      // a statement cannot bind a source the table does not allow
+      assertThatThrownBy(() -> DeliveryLifecycle.guard(to, from))
           .isInstanceOf(IllegalTransitionException.class);
       assertThat(DeliveryLifecycle.sources(to)).doesNotContain(from);
     }

@@ -51,7 +51,7 @@ class BrokerOutageTest {
   @LocalServerPort int port;
   @Autowired JdbcTemplate jdbc;
   @Autowired RedeliverySweep sweep;
-  @Autowired RedeliveryStore deliveries;
+  @Autowired RedeliveryPublisher deliveries;
 
   @DynamicPropertySource
   static void brokerBehindProxy(DynamicPropertyRegistry registry) {

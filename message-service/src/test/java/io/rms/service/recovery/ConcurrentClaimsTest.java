@@ -39,8 +39,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 class ConcurrentClaimsTest extends IntegrationTest {
   private static final int INSTANCES = 3;
 
-  @Autowired RedeliveryStore deliveries;
-  @Autowired CheckBackStore checkBacks;
+  @Autowired RedeliveryAdapter deliveries;
+  @Autowired CheckBackAdapter checkBacks;
 
   private final SweepMeter meter = new SweepMeter(new SimpleMeterRegistry(), Clock.systemUTC());
 

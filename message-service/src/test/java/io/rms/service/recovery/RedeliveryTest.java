@@ -25,7 +25,7 @@ class RedeliveryTest extends IntegrationTest {
   private static final String SUB = "cart.order-created";
 
   @Autowired RedeliverySweep sweep;
-  @Autowired RedeliveryStore deliveries;
+  @Autowired RedeliveryPublisher deliveries;
 
   /**
    * Other tests' unfinished deliveries must not become due while this one runs the sweep (their
