@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * What the service says about a delivered message (DESIGN §5).
+ * What the service says about a delivered message (docs/design.md §7, docs/amqp.md).
  *
  * @param messageId the message id
  * @param topic the topic it was sent on

@@ -1,6 +1,6 @@
 package io.rms.api;
 
-/** Where one delivery (message × subscription) is in its lifecycle (DESIGN §3). */
+/** Where one delivery (message × subscription) is in its lifecycle (docs/design.md §5). */
 public enum DeliveryStatus {
   /** Waiting to be published (first time, after a timeout or nack, or until deliverAfter). */
   SCHEDULED,

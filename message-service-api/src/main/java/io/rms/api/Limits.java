@@ -23,10 +23,10 @@ public final class Limits {
   /** Topic names: lower-case words separated by dots or dashes. */
   public static final String TOPIC_PATTERN = "[a-z][a-z0-9._-]{0,126}";
 
-  /** Subscription names (DESIGN §3). */
+  /** Subscription names (docs/design.md §3.2). */
   public static final String SUBSCRIPTION_PATTERN = "[a-z][a-z0-9.-]{1,126}";
 
-  /** App ids (DESIGN §3). */
+  /** App ids (docs/design.md §3.1). */
   public static final String APP_PATTERN = "[a-z][a-z0-9-]{1,62}";
 
   private Limits() {}

@@ -1,6 +1,6 @@
 package io.rms.api;
 
-/** Where a message is in its lifecycle (DESIGN §3). */
+/** Where a message is in its lifecycle (docs/design.md §4). */
 public enum MessageStatus {
   /** Stored by prepare; not visible to consumers until confirmed. */
   PREPARED,

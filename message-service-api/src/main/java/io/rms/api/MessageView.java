@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The message representation of DESIGN §4; field names are part of the contract. Command answers
- * (prepare, confirm, cancel, send, list items) leave out {@code deliveries} and {@code events};
- * {@code GET /api/v1/messages/{id}} includes both.
+ * The message representation (docs/design.md §6); field names are part of the contract. Command
+ * answers (prepare, confirm, cancel, send, list items) leave out {@code deliveries} and {@code
+ * events}; {@code GET /api/v1/messages/{id}} includes both.
  */
 public record MessageView(
     UUID id,

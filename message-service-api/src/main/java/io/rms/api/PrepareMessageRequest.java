@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * Body of prepare and send (DESIGN §4).
+ * Body of prepare and send (docs/design.md §6).
  *
  * @param topic the topic; every active subscription of it receives the message
  * @param payload any JSON value, or a string (base64 for binary) when {@code contentType} is not

@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * The service asks whether the local transaction of a PREPARED message committed (DESIGN §6).
+ * The service asks whether the local transaction of a PREPARED message committed (docs/design.md
+ * §8).
  *
  * @param messageId the message
  * @param producerMessageId its idempotency key

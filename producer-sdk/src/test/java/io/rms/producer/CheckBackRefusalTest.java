@@ -33,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
  * not just make: other secrets, tampered bodies or timestamps, missing or malformed signatures,
  * stale or future timestamps, replays (also re-cased or re-formatted to dodge the replay memory)
  * and oversized bodies. A refused call never reaches the resolver. Signatures are computed here as
- * DESIGN §6 describes them, independently of the SDK.
+ * docs/design.md §8 describes them, independently of the SDK.
  */
 class CheckBackRefusalTest {
   static final String CALLS = "forged, tampered, stale or replayed check-back calls (producer SDK)";

@@ -30,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The check-back endpoint answers only calls signed with the app's secret over this exact body and
  * a fresh timestamp, and only once per signature. Signatures here are computed independently of the
- * SDK, as DESIGN §6 describes them.
+ * SDK, as docs/design.md §8 describes them.
  */
 class CheckBackSignatureTest {
   private static final String SECRET = "s3cret";

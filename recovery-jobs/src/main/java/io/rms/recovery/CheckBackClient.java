@@ -1,7 +1,7 @@
 package io.rms.recovery;
 
 /**
- * Asks a producer whether a PREPARED message's local transaction committed (DESIGN §6).
+ * Asks a producer whether a PREPARED message's local transaction committed (docs/design.md §8).
  * Implementations sign the call, bound its time and size, isolate apps from each other (circuit
  * breaker, bulkhead per app) and never throw: every failure is an {@link CheckAnswer.Verdict#ERROR}
  * answer.

@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The {@code rms.*} configuration contract (DESIGN §7); Helm values map onto these names.
+ * The {@code rms.*} configuration contract (docs/design.md §12); Helm values map onto these names.
  *
  * @param role which parts run in this process
  * @param apps apps bootstrapped from configuration
@@ -98,7 +98,7 @@ public record RmsProperties(
       @DefaultValue("10m") Duration max) {}
 
   /**
-   * Check-back of PREPARED messages (DESIGN §6).
+   * Check-back of PREPARED messages (docs/design.md §8).
    *
    * @param after a PREPARED message is first checked back once older than this
    * @param maxChecks checks without a decision before the message is parked IN_DOUBT

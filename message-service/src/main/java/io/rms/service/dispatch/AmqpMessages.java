@@ -6,7 +6,7 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 
-/** Builds the AMQP message of a delivery with the properties and headers of DESIGN §5. */
+/** Builds the AMQP message of a delivery with the properties and headers of docs/design.md §7. */
 final class AmqpMessages {
   static final String TOPIC = "x-rms-topic";
   static final String SUBSCRIPTION = "x-rms-subscription";

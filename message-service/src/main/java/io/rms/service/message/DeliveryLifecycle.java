@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The delivery state machine of DESIGN §3 as a table, plus two late-ack edges: a consumer's ack is
- * accepted from SCHEDULED (the ack overtook the publish bookkeeping, or arrived after the ack
- * timeout rescheduled it) and from DEAD (the effect happened after all); refusing it would make the
- * service redeliver work that is done.
+ * The delivery state machine (docs/design.md §5) as a table, plus two late-ack edges: a consumer's
+ * ack is accepted from SCHEDULED (the ack overtook the publish bookkeeping, or arrived after the
+ * ack timeout rescheduled it) and from DEAD (the effect happened after all); refusing it would make
+ * the service redeliver work that is done.
  *
  * <pre>
  * SCHEDULED ──published, broker confirmed──▶ PUBLISHED ──consumer ack──▶ ACKED

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The message state machine of DESIGN §3 as a table. Every status change in SQL names its allowed
- * sources from here ({@link #sources}), so the database enforces the same table.
+ * The message state machine (docs/design.md §4) as a table. Every status change in SQL names its
+ * allowed sources from here ({@link #sources}), so the database enforces the same table.
  *
  * <pre>
  * PREPARED ──confirm──▶ CONFIRMED ──all deliveries acked──▶ DELIVERED

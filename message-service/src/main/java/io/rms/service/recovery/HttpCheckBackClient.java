@@ -24,15 +24,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Calls a producer's check-back endpoint (DESIGN §6) at the app's registered URL (never anything
- * from the message). Before every call the URL passes {@link CheckBackTargets} again and its host
- * is resolved there; {@link CheckBackHttp} connects to an address that passed, so neither a changed
- * registration nor a changed DNS answer can point a call elsewhere. The body is signed with the
- * app's secret; redirects are not followed, connect and answer time are bounded, the answer is read
- * up to {@code maxResponseBytes}. Each app has its own circuit breaker and bulkhead, so a slow or
- * dead producer costs the others nothing: when its bulkhead is full the message is not checked now
- * ({@link Verdict#NOT_CALLED}); when its circuit is open the check fails at once. Every failure is
- * an {@link Verdict#ERROR} answer, never an exception.
+ * Calls a producer's check-back endpoint (docs/design.md §8) at the app's registered URL (never
+ * anything from the message). Before every call the URL passes {@link CheckBackTargets} again and
+ * its host is resolved there; {@link CheckBackHttp} connects to an address that passed, so neither
+ * a changed registration nor a changed DNS answer can point a call elsewhere. The body is signed
+ * with the app's secret; redirects are not followed, connect and answer time are bounded, the
+ * answer is read up to {@code maxResponseBytes}. Each app has its own circuit breaker and bulkhead,
+ * so a slow or dead producer costs the others nothing: when its bulkhead is full the message is not
+ * checked now ({@link Verdict#NOT_CALLED}); when its circuit is open the check fails at once. Every
+ * failure is an {@link Verdict#ERROR} answer, never an exception.
  */
 @Component
 class HttpCheckBackClient implements CheckBackClient {

@@ -10,8 +10,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Where check-back calls may go (DESIGN §6: an admin registers the URL, it never comes from a
- * message). A URL passes when it is http or https with a host and no user info, its scheme, host
+ * Where check-back calls may go (docs/design.md §8: an admin registers the URL, it never comes from
+ * a message). A URL passes when it is http or https with a host and no user info, its scheme, host
  * and port are on {@code rms.check-back.allowed-hosts} ({@link HostAllowlist}), and the addresses
  * its host resolves to pass {@link BlockedAddresses} (metadata endpoints always; private and other
  * non-public ranges with {@code rms.check-back.block-private-addresses}).
