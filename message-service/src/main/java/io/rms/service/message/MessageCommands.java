@@ -102,13 +102,13 @@ public class MessageCommands implements DisposableBean {
 
   /** Cancel (producer): PREPARED → CANCELLED; repeats are harmless. */
   public Answer cancel(AppInfo app, UUID id) {
-    return answer(run(() -> cancel(id, app.id(), app.id())));
+    return answer(run(() -> cancelStep(id, app.id(), app.id())));
   }
 
   /** Send: prepare and confirm in one step. */
   public Answer send(AppInfo app, PrepareMessageRequest request) {
     NewMessage message = factory.create(app, request);
-    return answer(run(() -> send(message)));
+    return answer(run(() -> sendStep(message)));
   }
 
   /**
@@ -121,7 +121,7 @@ public class MessageCommands implements DisposableBean {
 
   /** Cancel on behalf of the service or an operator. */
   public Answer cancelAs(UUID id, String actor) {
-    return answer(run(() -> cancel(id, null, actor)));
+    return answer(run(() -> cancelStep(id, null, actor)));
   }
 
   /** Prepare up to 1,000 messages in one transaction; invalid items fail alone. */
@@ -153,19 +153,20 @@ public class MessageCommands implements DisposableBean {
 
   /** Cancel up to 1,000 messages in one transaction. */
   public BatchResult batchCancel(AppInfo app, List<UUID> ids) {
-    return batch(ids, id -> () -> cancel(id, app.id(), app.id()));
+    return batch(ids, id -> () -> cancelStep(id, app.id(), app.id()));
   }
 
-  // --- inside the transaction -------------------------------------------------------------
+  // --- steps: each runs inside the transaction that run/runAll/commit opened ---------------
+  // (the public commands above open it; a step never does)
 
-  private Outcome send(NewMessage m) {
+  private Outcome sendStep(NewMessage m) {
     List<SubscriptionInfo> subscriptions = registry.activeSubscriptions(m.topic());
     Optional<StoredMessage> created = messages.insertConfirmed(m, subscriptions.size());
     if (created.isEmpty()) {
       Outcome existing = sameContent(m);
       return existing.problem() != null
           ? existing
-          : confirm(existing.message().id(), m.app(), m.app());
+          : confirmStep(existing.message().id(), m.app(), m.app());
     }
     return Outcome.of(created.get(), true, schedule(created.get(), subscriptions));
   }
@@ -189,7 +190,7 @@ public class MessageCommands implements DisposableBean {
     return Outcome.unchanged(existing);
   }
 
-  private Outcome confirm(UUID id, String app, String actor) {
+  private Outcome confirmStep(UUID id, String app, String actor) {
     for (int i = 0; i < CAS_ATTEMPTS; i++) {
       StoredMessage current = messages.find(id, app).orElseThrow(() -> RmsProblem.notFound(id));
       switch (MessageLifecycle.outcome(current.status(), MessageStatus.CONFIRMED)) {
@@ -211,7 +212,7 @@ public class MessageCommands implements DisposableBean {
     throw new IllegalStateException("confirm of " + id + " lost " + CAS_ATTEMPTS + " races");
   }
 
-  private Outcome cancel(UUID id, String app, String actor) {
+  private Outcome cancelStep(UUID id, String app, String actor) {
     for (int i = 0; i < CAS_ATTEMPTS; i++) {
       StoredMessage current = messages.find(id, app).orElseThrow(() -> RmsProblem.notFound(id));
       switch (MessageLifecycle.outcome(current.status(), MessageStatus.CANCELLED)) {
@@ -405,7 +406,7 @@ public class MessageCommands implements DisposableBean {
       if (m != null) {
         outcomes.add(Outcome.of(m, false, toPublish.getOrDefault(m.id(), List.of())));
       } else {
-        outcomes.add(refusalAsOutcome(() -> confirm(c.id(), c.app(), c.actor())));
+        outcomes.add(refusalAsOutcome(() -> confirmStep(c.id(), c.app(), c.actor())));
       }
     }
     return outcomes;
