@@ -4,14 +4,11 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import java.time.Instant;
-import org.hibernate.annotations.CreationTimestamp;
-import org.hibernate.annotations.UpdateTimestamp;
 
 /** A registered service: producer, consumer or operator client. */
 @Entity
 @Table(name = "app")
-public class App {
+public class App extends RegistryEntry {
   @Id private String id;
 
   @Column(name = "api_key_hashes", nullable = false)
@@ -28,17 +25,6 @@ public class App {
 
   @Column(name = "roles", nullable = false)
   private String[] roles = new String[0];
-
-  @Column(nullable = false)
-  private boolean active = true;
-
-  @CreationTimestamp
-  @Column(name = "created_at", nullable = false, updatable = false)
-  private Instant createdAt;
-
-  @UpdateTimestamp
-  @Column(name = "updated_at", nullable = false)
-  private Instant updatedAt;
 
   protected App() {}
 
@@ -99,21 +85,5 @@ public class App {
 
   public void setRoles(String[] roles) {
     this.roles = roles.clone();
-  }
-
-  public boolean isActive() {
-    return active;
-  }
-
-  public void setActive(boolean active) {
-    this.active = active;
-  }
-
-  public Instant getCreatedAt() {
-    return createdAt;
-  }
-
-  public Instant getUpdatedAt() {
-    return updatedAt;
   }
 }

@@ -4,14 +4,11 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import java.time.Instant;
-import org.hibernate.annotations.CreationTimestamp;
-import org.hibernate.annotations.UpdateTimestamp;
 
 /** A consumer app's subscription to one topic, with its queue and redelivery policy. */
 @Entity
 @Table(name = "subscription")
-public class Subscription {
+public class Subscription extends RegistryEntry {
   @Id private String name;
 
   @Column(nullable = false)
@@ -37,17 +34,6 @@ public class Subscription {
 
   @Column(name = "backoff_max_ms", nullable = false)
   private long backoffMaxMs;
-
-  @Column(nullable = false)
-  private boolean active = true;
-
-  @CreationTimestamp
-  @Column(name = "created_at", nullable = false, updatable = false)
-  private Instant createdAt;
-
-  @UpdateTimestamp
-  @Column(name = "updated_at", nullable = false)
-  private Instant updatedAt;
 
   protected Subscription() {}
 
@@ -121,21 +107,5 @@ public class Subscription {
 
   public void setBackoffMaxMs(long backoffMaxMs) {
     this.backoffMaxMs = backoffMaxMs;
-  }
-
-  public boolean isActive() {
-    return active;
-  }
-
-  public void setActive(boolean active) {
-    this.active = active;
-  }
-
-  public Instant getCreatedAt() {
-    return createdAt;
-  }
-
-  public Instant getUpdatedAt() {
-    return updatedAt;
   }
 }
