@@ -15,6 +15,8 @@ import java.util.UUID;
  * @param orderingKey the producer's ordering key, or null
  * @param contentType the payload's content type
  * @param headers the producer's user headers
+ * @param sequence on an ordered subscription, the message's place in its ordering key ({@code
+ *     x-rms-sequence}, strictly increasing per key, not contiguous); null otherwise
  */
 public record MessageMetadata(
     UUID messageId,
@@ -25,4 +27,5 @@ public record MessageMetadata(
     String businessKey,
     String orderingKey,
     String contentType,
-    Map<String, String> headers) {}
+    Map<String, String> headers,
+    Long sequence) {}

@@ -16,6 +16,12 @@ public record StatsView(
   /** Messages of one topic by status. */
   public record TopicStats(String topic, Map<MessageStatus, Long> messages) {}
 
-  /** Deliveries of one subscription by status. */
-  public record SubscriptionStats(String subscription, Map<DeliveryStatus, Long> deliveries) {}
+  /**
+   * Deliveries of one subscription by status.
+   *
+   * @param parkedKeys on an ordered subscription, the ordering keys held by a DEAD delivery (their
+   *     later messages stay WAITING until an operator redelivers or discards it); 0 otherwise
+   */
+  public record SubscriptionStats(
+      String subscription, Map<DeliveryStatus, Long> deliveries, long parkedKeys) {}
 }

@@ -32,6 +32,7 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
   private final ResilientRmsClient client;
   private final JsonMapper json;
   private final ListenerStats stats;
+  private final Object[] keyLocks = new Object[256];
 
   public DeliveryProcessor(
       ListenerMethod listener,
@@ -48,6 +49,9 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
     this.client = client;
     this.json = json;
     this.stats = stats;
+    for (int i = 0; i < keyLocks.length; i++) {
+      keyLocks[i] = new Object();
+    }
   }
 
   /** What happened to one delivery. */
@@ -82,6 +86,18 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
           "{}: delivery without a message id dropped (not published by the service)", listener);
       return Outcome.NOT_AN_RMS_MESSAGE;
     }
+    if (metadata.sequence() == null || metadata.orderingKey() == null) {
+      return processUnordered(message, metadata);
+    }
+    // an ordered subscription's key is handled by one listener thread at a time, so a late copy of
+    // a message is never applied beside (or after) its successor
+    Object keyLock = keyLocks[Math.floorMod(metadata.orderingKey().hashCode(), keyLocks.length)];
+    synchronized (keyLock) {
+      return processUnordered(message, metadata);
+    }
+  }
+
+  private Outcome processUnordered(Message message, MessageMetadata metadata) {
     UUID id = metadata.messageId();
     String subscription = listener.subscription();
     try {
@@ -158,7 +174,16 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
         text(p, "x-rms-business-key"),
         text(p, "x-rms-ordering-key"),
         p.getContentType(),
-        Collections.unmodifiableMap(user));
+        Collections.unmodifiableMap(user),
+        sequence(text(p, "x-rms-sequence")));
+  }
+
+  private static Long sequence(String header) {
+    try {
+      return header == null ? null : Long.valueOf(header.trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private static int attempt(String header) {

@@ -1,6 +1,8 @@
 package io.rms.service.admin;
 
 import io.rms.api.AuditEventPage;
+import io.rms.api.DiscardRequest;
+import io.rms.api.DiscardResult;
 import io.rms.api.MessageView;
 import io.rms.api.RedeliverRequest;
 import io.rms.api.RedeliverResult;
@@ -40,6 +42,12 @@ class OperatorController {
   RedeliverResult redeliver(
       @AuthenticationPrincipal AppInfo operator, @RequestBody RedeliverRequest request) {
     return actions.redeliver(operator, request);
+  }
+
+  @PostMapping("/deliveries/discard")
+  DiscardResult discard(
+      @AuthenticationPrincipal AppInfo operator, @RequestBody DiscardRequest request) {
+    return actions.discard(operator, request);
   }
 
   @GetMapping("/events")

@@ -339,14 +339,15 @@ final class ApiOperations {
             """
             The app's messages by topic and status, its subscriptions' deliveries by status, \
             and the age in seconds of its oldest `PREPARED` message and oldest unacknowledged \
-            delivery (null when there is none). Read-only.""",
+            delivery (null when there is none). `parkedKeys` counts the ordering keys of an \
+            ordered subscription that a `DEAD` delivery holds back. Read-only.""",
             successes(200, "The app's counts."),
             List.of(),
             null,
             """
             {"topics": [{"topic": "order.created", "messages": {"PREPARED": 2, "DELIVERED": 120}}],
              "subscriptions": [{"subscription": "cart.order-created",
-               "deliveries": {"PUBLISHED": 3, "ACKED": 120}}],
+               "deliveries": {"PUBLISHED": 3, "ACKED": 120}, "parkedKeys": 0}],
              "oldestPreparedAgeSeconds": 1.5, "oldestUnackedAgeSeconds": 0.8}
             """));
     t.put(
@@ -384,6 +385,29 @@ final class ApiOperations {
             """
             {"items": [{"messageId": "%s", "subscription": "cart.order-created",
               "previousStatus": "DEAD", "attempt": 6}]}
+            """
+                .formatted(ID)));
+    t.put(
+        "POST /api/v1/admin/deliveries/discard",
+        new OperationDoc(
+            "discard",
+            OPERATOR,
+            "Give up on DEAD deliveries (operator)",
+            """
+            One delivery (`messageId` and `subscription`) or in bulk (`subscription`, `status` \
+            `DEAD` and `limit`, default 100, at most 1,000). Each becomes `DISCARDED`, final: it \
+            is finished without an ack, a `DISCARD` event records who discarded it, and a \
+            message whose deliveries are all acked or discarded is `DELIVERED` (retention \
+            deletes it). On an ordered subscription the discard releases the next message of \
+            the delivery's ordering key (`released` counts them). A delivery that is not `DEAD` \
+            answers 409 `illegal-transition` (a repeat therefore too). Needs the role OPERATOR \
+            or ADMIN (403).""",
+            successes(200, "The discarded deliveries and how many deliveries they released."),
+            body(FORBIDDEN, NOT_FOUND, ILLEGAL_TRANSITION),
+            "{\"messageId\": \"%s\", \"subscription\": \"cart.order-created\"}".formatted(ID),
+            """
+            {"items": [{"messageId": "%s", "subscription": "cart.order-created",
+              "attempts": 6, "lastError": "poison"}], "released": 1}
             """
                 .formatted(ID)));
     t.put(

@@ -89,7 +89,8 @@ public record RmsProperties(
       String queue,
       @DefaultValue("60s") Duration ackTimeout,
       @DefaultValue("10") int maxAttempts,
-      @DefaultValue Backoff backoff) {}
+      @DefaultValue Backoff backoff,
+      boolean ordered) {}
 
   /** Exponential backoff with full jitter. */
   public record Backoff(

@@ -175,7 +175,8 @@ class AdminController {
   @GetMapping("/subscriptions/new")
   String newSubscription(Model model) {
     model.addAttribute("sub", null);
-    model.addAttribute("form", new SubscriptionForm("", "", "", "", 60, 10, 5, 2.0, 600, true));
+    model.addAttribute(
+        "form", new SubscriptionForm("", "", "", "", 60, 10, 5, 2.0, 600, false, true));
     model.addAttribute("appIds", appIds());
     return "dashboard/subscription";
   }
@@ -197,6 +198,7 @@ class AdminController {
             s.backoff().initial().toSeconds(),
             s.backoff().multiplier(),
             s.backoff().max().toSeconds(),
+            s.ordered(),
             s.active()));
     model.addAttribute("appIds", appIds());
     return "dashboard/subscription";
@@ -218,6 +220,7 @@ class AdminController {
       @RequestParam(defaultValue = "5") long backoffInitialSeconds,
       @RequestParam(defaultValue = "2.0") double backoffMultiplier,
       @RequestParam(defaultValue = "600") long backoffMaxSeconds,
+      @RequestParam(defaultValue = "false") boolean ordered,
       @RequestParam(defaultValue = "false") boolean active,
       Authentication user,
       RedirectAttributes flash) {
@@ -233,6 +236,7 @@ class AdminController {
             backoffInitialSeconds,
             backoffMultiplier,
             backoffMaxSeconds,
+            ordered,
             existing == null || active);
     try {
       if (existing == null) {

@@ -416,7 +416,7 @@ public class DashboardQueries {
   public record AuditPage(List<AuditRow> rows, Long next) {}
 
   /** Event types written by people (operators through the API or the dashboard, admins). */
-  static final String[] AUDITED = {"RESOLVE", "REDELIVER", DashboardAudit.ADMIN};
+  static final String[] AUDITED = {"RESOLVE", "REDELIVER", "DISCARD", DashboardAudit.ADMIN};
 
   /** Operator and admin actions, newest first, keyset on the event id. */
   public AuditPage audit(String actor, Long before) {

@@ -142,7 +142,7 @@ class MessagePages {
 
   private static String kind(EventView e) {
     return switch (e.type()) {
-      case "RESOLVE", "REDELIVER" -> "op";
+      case "RESOLVE", "REDELIVER", "DISCARD" -> "op";
       case "DEAD", "IN_DOUBT", "CONFLICT", "NO_SUBSCRIPTION" -> "bad";
       case "ACK_TIMEOUT", "NACK", "PUBLISH_FAILED" -> "warn";
       default -> "flow";

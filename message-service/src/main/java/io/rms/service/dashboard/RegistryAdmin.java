@@ -76,6 +76,7 @@ class RegistryAdmin {
       long backoffInitialSeconds,
       double backoffMultiplier,
       long backoffMaxSeconds,
+      boolean ordered,
       boolean active) {}
 
   /** True when the app is declared in configuration (restarts re-apply that declaration). */
@@ -252,6 +253,7 @@ class RegistryAdmin {
     sub.setBackoffInitialMs(form.backoffInitialSeconds() * 1000);
     sub.setBackoffMultiplier(form.backoffMultiplier());
     sub.setBackoffMaxMs(form.backoffMaxSeconds() * 1000);
+    sub.setOrdered(form.ordered());
     sub.setActive(form.active());
   }
 

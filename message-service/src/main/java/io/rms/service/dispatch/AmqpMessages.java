@@ -14,6 +14,7 @@ final class AmqpMessages {
   static final String PRODUCER = "x-rms-producer";
   static final String BUSINESS_KEY = "x-rms-business-key";
   static final String ORDERING_KEY = "x-rms-ordering-key";
+  static final String SEQUENCE = "x-rms-sequence";
 
   private AmqpMessages() {}
 
@@ -33,6 +34,9 @@ final class AmqpMessages {
     }
     if (r.orderingKey() != null) {
       p.setHeader(ORDERING_KEY, r.orderingKey());
+    }
+    if (r.sequence() != null) {
+      p.setHeader(SEQUENCE, r.sequence());
     }
     return new Message(r.payload(), p);
   }

@@ -9,6 +9,7 @@ import io.rms.api.Limits;
 import io.rms.api.NackRequest;
 import io.rms.api.NackResult;
 import io.rms.service.config.Jitter;
+import io.rms.service.config.RmsProperties;
 import io.rms.service.message.DeliveryStore.DeliveryState;
 import io.rms.service.metrics.DeliveryMetrics;
 import io.rms.service.problem.RmsProblem;
@@ -45,6 +46,9 @@ public class AckCommands {
   private final TransactionTemplate tx;
   private final DeliveryMetrics metrics;
   private final Jitter jitter;
+  private final OrderedKeys orderedKeys;
+  private final DeliveryDispatcher dispatcher;
+  private final Duration publishGrace;
 
   AckCommands(
       Registry registry,
@@ -53,7 +57,13 @@ public class AckCommands {
       EventStore events,
       HotPathTransactions transactions,
       DeliveryMetrics metrics,
-      Jitter jitter) {
+      Jitter jitter,
+      OrderedKeys orderedKeys,
+      DeliveryDispatcher dispatcher,
+      RmsProperties properties) {
+    this.orderedKeys = orderedKeys;
+    this.dispatcher = dispatcher;
+    this.publishGrace = properties.dispatch().publishGrace();
     this.registry = registry;
     this.deliveries = deliveries;
     this.messages = messages;
@@ -78,7 +88,12 @@ public class AckCommands {
       throw new RmsProblem(ErrorCode.INVALID_ID, "messageIds holds a null");
     }
     UUID[] ids = messageIds.stream().distinct().sorted().toArray(UUID[]::new);
-    Acked acked = retryingDeadlocks(() -> ackInTx(subscription, ids));
+    boolean ordered =
+        registry.subscription(subscription).map(SubscriptionInfo::ordered).orElse(false);
+    Acked acked = retryingDeadlocks(() -> ackInTx(subscription, ids, ordered));
+    if (!acked.released().isEmpty()) {
+      dispatcher.dispatch(acked.released());
+    }
     metrics.acked(subscription, acked.sinceConfirmMillis());
     Map<UUID, AckOutcome> outcome = acked.outcome();
     List<AckItemResult> items = new ArrayList<>(messageIds.size());
@@ -88,14 +103,24 @@ public class AckCommands {
     return new AckResult(items);
   }
 
-  /** The outcome per id, and for the newly acked ones the time since their message's confirm. */
-  private record Acked(Map<UUID, AckOutcome> outcome, long[] sinceConfirmMillis) {}
+  /**
+   * The outcome per id, for the newly acked ones the time since their message's confirm, and the
+   * next messages of their ordering keys released by these acks.
+   */
+  private record Acked(
+      Map<UUID, AckOutcome> outcome, long[] sinceConfirmMillis, List<PublishRequest> released) {}
 
-  private Acked ackInTx(String subscription, UUID[] ids) {
+  private Acked ackInTx(String subscription, UUID[] ids, boolean ordered) {
     return tx.execute(
         status -> {
           List<UUID> acked = deliveries.markAcked(subscription, ids);
-          long[] sinceConfirm = messages.countAcked(acked);
+          long[] sinceConfirm = messages.countFinishedDeliveries(acked);
+          // on an ordered subscription an ack hands each key on to its next message, in this
+          // transaction: no one can see the ack without the release
+          List<PublishRequest> released =
+              ordered && !acked.isEmpty()
+                  ? orderedKeys.release(messages.orderedKeys(acked), subscription, publishGrace)
+                  : List.of();
           Map<UUID, AckOutcome> result = new LinkedHashMap<>();
           Set<UUID> now = new HashSet<>(acked);
           Set<UUID> before = new HashSet<>();
@@ -111,7 +136,7 @@ public class AckCommands {
                     ? AckOutcome.ACKED
                     : before.contains(id) ? AckOutcome.ALREADY_ACKED : AckOutcome.NOT_FOUND);
           }
-          return new Acked(result, sinceConfirm);
+          return new Acked(result, sinceConfirm, released);
         });
   }
 

@@ -2,8 +2,10 @@ package io.rms.service.message;
 
 import static io.rms.api.DeliveryStatus.ACKED;
 import static io.rms.api.DeliveryStatus.DEAD;
+import static io.rms.api.DeliveryStatus.DISCARDED;
 import static io.rms.api.DeliveryStatus.PUBLISHED;
 import static io.rms.api.DeliveryStatus.SCHEDULED;
+import static io.rms.api.DeliveryStatus.WAITING;
 
 import io.rms.api.DeliveryStatus;
 import java.util.EnumMap;
@@ -22,6 +24,8 @@ import java.util.Set;
  *     ▲                                         │
  *     └──ack timeout / nack(retry) [attempt+1, backoff]──┘
  * PUBLISHED|SCHEDULED ──attempts exhausted / nack(retry=false)──▶ DEAD ──redeliver──▶ SCHEDULED
+ *                                                                   └──discard──▶ DISCARDED
+ * WAITING ──its key's earlier messages finished (ordered subscriptions)──▶ SCHEDULED
  * </pre>
  */
 public final class DeliveryLifecycle {
@@ -29,10 +33,12 @@ public final class DeliveryLifecycle {
       new EnumMap<>(DeliveryStatus.class);
 
   static {
+    ALLOWED.put(WAITING, EnumSet.of(SCHEDULED));
     ALLOWED.put(SCHEDULED, EnumSet.of(PUBLISHED, ACKED, DEAD));
     ALLOWED.put(PUBLISHED, EnumSet.of(SCHEDULED, ACKED, DEAD));
-    ALLOWED.put(DEAD, EnumSet.of(SCHEDULED, ACKED));
+    ALLOWED.put(DEAD, EnumSet.of(SCHEDULED, ACKED, DISCARDED));
     ALLOWED.put(ACKED, EnumSet.noneOf(DeliveryStatus.class));
+    ALLOWED.put(DISCARDED, EnumSet.noneOf(DeliveryStatus.class));
   }
 
   private DeliveryLifecycle() {}

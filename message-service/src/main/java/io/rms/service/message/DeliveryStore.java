@@ -10,7 +10,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -30,42 +33,128 @@ public class DeliveryStore {
   }
 
   /**
-   * Creates one SCHEDULED delivery per (message, subscription) pair, in one statement. A delivery
-   * is due at its message's {@code deliverAfter} when that is in the future (by the database
-   * clock); otherwise it is published at once and the sweep looks at it again only after {@code
-   * grace}. Returns the pairs to publish now (those not delayed).
+   * Creates one delivery per (message, subscription) pair, in one statement: WAITING when the pair
+   * says so (an ordered subscription; {@link OrderedKeys} releases it), else SCHEDULED. A scheduled
+   * delivery is due at its message's {@code deliverAfter} when that is in the future (by the
+   * database clock); otherwise it is published at once and the sweep looks at it again only after
+   * {@code grace}. Returns the pairs to publish now (scheduled and not delayed).
    */
   List<NewDelivery> createScheduledAll(List<NewDelivery> pairs, Duration grace) {
     return jdbc.query(
         """
         with input as (
           select t.message_id, t.subscription, t.deliver_after::timestamptz > now() as delayed,
-                 t.deliver_after::timestamptz as deliver_after
-            from unnest(?::uuid[], ?::text[], ?::text[])
-                   as t(message_id, subscription, deliver_after)
+                 t.deliver_after::timestamptz as deliver_after, t.waiting
+            from unnest(?::uuid[], ?::text[], ?::text[], ?::boolean[])
+                   as t(message_id, subscription, deliver_after, waiting)
         ), created as (
           insert into delivery (message_id, subscription, status, next_attempt_at)
-          select message_id, subscription, 'SCHEDULED',
-                 case when delayed then deliver_after
+          select message_id, subscription,
+                 case when waiting then 'WAITING' else 'SCHEDULED' end,
+                 case when waiting then null
+                      when delayed then deliver_after
                       else now() + ? * interval '1 millisecond' end
             from input
           returning message_id, subscription
         )
         select c.message_id, c.subscription from created c
           join input i using (message_id, subscription)
-         where i.delayed is not true
+         where i.delayed is not true and not i.waiting
         """,
-        (rs, i) -> new NewDelivery(rs.getObject(1, UUID.class), rs.getString(2), null),
+        (rs, i) -> new NewDelivery(rs.getObject(1, UUID.class), rs.getString(2), null, false),
         pairs.stream().map(NewDelivery::messageId).toArray(UUID[]::new),
         pairs.stream().map(NewDelivery::subscription).toArray(String[]::new),
         pairs.stream()
             .map(p -> p.deliverAfter() == null ? null : p.deliverAfter().toString())
             .toArray(String[]::new),
+        toBooleans(pairs),
         grace.toMillis());
   }
 
-  /** A delivery to create: its message, subscription and the message's deliverAfter. */
-  record NewDelivery(UUID messageId, String subscription, Instant deliverAfter) {}
+  private static Boolean[] toBooleans(List<NewDelivery> pairs) {
+    return pairs.stream().map(NewDelivery::waiting).toArray(Boolean[]::new);
+  }
+
+  /**
+   * WAITING → SCHEDULED for the head of each (subscription, topic, ordering key) triple: the key's
+   * first message (in {@code order_seq}) that still holds the key back there — PREPARED, IN_DOUBT,
+   * or CONFIRMED with its delivery to that subscription not yet ACKED or DISCARDED — when that
+   * message's delivery is WAITING. The caller holds the keys' locks. Returns the released
+   * deliveries to publish now (not delayed by {@code deliverAfter}; those are due then).
+   */
+  List<NewDelivery> releaseHeads(List<String[]> triples, Duration grace) {
+    return jdbc
+        .query(
+            """
+        with input as (
+          select * from unnest(?::text[], ?::text[], ?::text[])
+                     as t(subscription, topic, ordering_key)
+        ), head as (
+          select i.subscription, h.id, h.deliver_after
+            from input i
+            cross join lateral (
+              select m.id, m.deliver_after from message m
+               where m.topic = i.topic and m.ordering_key = i.ordering_key
+                 and m.order_seq is not null
+                 and m.status in ('PREPARED', 'IN_DOUBT', 'CONFIRMED')
+                 and (m.status <> 'CONFIRMED' or exists (
+                       select 1 from delivery b
+                        where b.message_id = m.id and b.subscription = i.subscription
+                          and b.status not in ('ACKED', 'DISCARDED')))
+               order by m.order_seq
+               limit 1) h
+        )
+        update delivery d
+           set status = 'SCHEDULED',
+               next_attempt_at = case when h.deliver_after > now() then h.deliver_after
+                                      else now() + ? * interval '1 millisecond' end
+          from head h
+         where d.message_id = h.id and d.subscription = h.subscription
+           and d.status = any(?::text[])
+        returning d.message_id, d.subscription, h.deliver_after > now() as delayed
+        """,
+            (rs, i) ->
+                rs.getBoolean("delayed")
+                    ? null
+                    : new NewDelivery(rs.getObject(1, UUID.class), rs.getString(2), null, false),
+            triples.stream().map(t -> t[0]).toArray(String[]::new),
+            triples.stream().map(t -> t[1]).toArray(String[]::new),
+            triples.stream().map(t -> t[2]).toArray(String[]::new),
+            grace.toMillis(),
+            DeliveryLifecycle.guard(DeliveryStatus.SCHEDULED, DeliveryStatus.WAITING))
+        .stream()
+        .filter(java.util.Objects::nonNull)
+        .toList();
+  }
+
+  /**
+   * WAITING → SCHEDULED, due now, for up to {@code limit} deliveries of subscriptions that are no
+   * longer ordered (an admin switched ordering off): nothing would release them otherwise. Returns
+   * how many changed.
+   */
+  public int releaseUnordered(int limit) {
+    return jdbc.update(
+        """
+        with freed as (
+          select d.message_id, d.subscription
+            from subscription s join delivery d on d.subscription = s.name
+           where not s.ordered and d.status = any(?::text[])
+           limit ?
+             for update of d skip locked
+        )
+        update delivery d set status = 'SCHEDULED', next_attempt_at = now()
+          from freed f
+         where d.message_id = f.message_id and d.subscription = f.subscription
+        """,
+        DeliveryLifecycle.guard(DeliveryStatus.SCHEDULED, DeliveryStatus.WAITING),
+        limit);
+  }
+
+  /**
+   * A delivery to create: its message, subscription, the message's deliverAfter, and whether it
+   * waits for its ordering key.
+   */
+  record NewDelivery(UUID messageId, String subscription, Instant deliverAfter, boolean waiting) {}
 
   /**
    * SCHEDULED → PUBLISHED for deliveries whose publish the broker confirmed, in one statement.
@@ -421,6 +510,64 @@ public class DeliveryStore {
   /** A delivery an operator redelivers, with its status before. */
   public record Rescheduled(DeliveryKey delivery, DeliveryStatus previous) {}
 
+  /**
+   * DEAD → DISCARDED: an operator gives up on the message's delivery ({@code messageId} given; it
+   * waits for the row lock) or on up to {@code limit} of the subscription's DEAD deliveries (rows
+   * others hold are skipped). Returns the discarded deliveries.
+   */
+  public List<DeliveryKey> discard(UUID messageId, String subscription, int limit) {
+    return jdbc.query(
+        """
+        with picked as (
+          select message_id, subscription from delivery
+           where subscription = ? and (?::uuid is null or message_id = ?)
+             and status = any(?::text[])
+           order by message_id
+           limit ?
+             for update
+        )
+        update delivery d
+           set status = 'DISCARDED', next_attempt_at = null, ack_deadline = null
+          from picked p
+         where d.message_id = p.message_id and d.subscription = p.subscription
+        returning d.message_id, d.subscription, d.attempts, d.last_error
+        """
+            .replace("for update", messageId == null ? "for update skip locked" : "for update"),
+        DeliveryStore::key,
+        subscription,
+        messageId,
+        messageId,
+        DeliveryLifecycle.guard(DeliveryStatus.DISCARDED, DeliveryStatus.DEAD),
+        limit);
+  }
+
+  /** The delivery's status, if the message has one for the subscription. */
+  public Optional<DeliveryStatus> status(UUID messageId, String subscription) {
+    return state(messageId, subscription).map(DeliveryState::status);
+  }
+
+  /**
+   * Parked ordering keys by subscription: on ordered subscriptions, the keys held by a DEAD
+   * delivery (each key has at most one delivery released at a time, so one DEAD delivery is one
+   * key).
+   */
+  public Map<String, Long> parkedKeys(Collection<String> subscriptions) {
+    Map<String, Long> parked = new HashMap<>();
+    jdbc.query(
+        """
+        select d.subscription, count(*) from delivery d
+          join subscription s on s.name = d.subscription and s.ordered
+          join message m on m.id = d.message_id and m.order_seq is not null
+         where d.subscription = any(?::text[]) and d.status = 'DEAD'
+         group by d.subscription
+        """,
+        rs -> {
+          parked.put(rs.getString(1), rs.getLong(2));
+        },
+        (Object) subscriptions.toArray(String[]::new));
+    return parked;
+  }
+
   /** True when the message has a delivery for the subscription. */
   public boolean exists(UUID messageId, String subscription) {
     return !existing(subscription, new UUID[] {messageId}).isEmpty();
@@ -446,12 +593,30 @@ public class DeliveryStore {
     return keys.stream().mapToInt(DeliveryKey::attempts).toArray();
   }
 
-  /** The message's deliveries, by subscription name. */
+  /**
+   * The message's deliveries, by subscription name; a WAITING one names the earlier message of its
+   * key it waits for (the key's head on that subscription).
+   */
   public List<DeliveryView> forMessage(UUID messageId) {
     return jdbc.query(
         """
-        select subscription, status, attempts, next_attempt_at, ack_deadline, acked_at, last_error
-          from delivery where message_id = ? order by subscription
+        select d.subscription, d.status, d.attempts, d.next_attempt_at, d.ack_deadline, d.acked_at,
+               d.last_error, w.id as waiting_for
+          from delivery d
+          join message own on own.id = d.message_id
+          left join lateral (
+            select m.id from message m
+             where d.status = 'WAITING' and m.topic = own.topic
+               and m.ordering_key = own.ordering_key and m.order_seq < own.order_seq
+               and m.status in ('PREPARED', 'IN_DOUBT', 'CONFIRMED')
+               and (m.status <> 'CONFIRMED' or exists (
+                     select 1 from delivery b
+                      where b.message_id = m.id and b.subscription = d.subscription
+                        and b.status not in ('ACKED', 'DISCARDED')))
+             order by m.order_seq
+             limit 1) w on true
+         where d.message_id = ?
+         order by d.subscription
         """,
         (rs, i) ->
             new DeliveryView(
@@ -461,7 +626,8 @@ public class DeliveryStore {
                 instant(rs, "next_attempt_at"),
                 instant(rs, "ack_deadline"),
                 instant(rs, "acked_at"),
-                rs.getString("last_error")),
+                rs.getString("last_error"),
+                rs.getObject("waiting_for", UUID.class)),
         messageId);
   }
 

@@ -32,6 +32,9 @@ public final class EventType {
   /** An operator asked for a delivery to be published again: detail has the former status. */
   public static final String REDELIVER = "REDELIVER";
 
+  /** An operator gave up on a DEAD delivery: it is finished without an ack. */
+  public static final String DISCARD = "DISCARD";
+
   /**
    * An admin changed the registry (apps, keys, check-back URLs, subscriptions, users); no message,
    * detail has the action, its target and the result.

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -49,6 +50,7 @@ public class MessageCommands implements DisposableBean {
   private final Duration checkAfter;
   private final Duration publishGrace;
   private final GroupCommit groupCommit;
+  private final OrderedKeys orderedKeys;
   private final SetStatement<NewMessage> prepares = this::prepareAll;
   private final SetStatement<ConfirmTarget> confirms = this::confirmAll;
 
@@ -62,8 +64,10 @@ public class MessageCommands implements DisposableBean {
       DeliveryDispatcher dispatcher,
       HotPathTransactions transactions,
       RmsProperties properties,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      OrderedKeys orderedKeys) {
     this.factory = factory;
+    this.orderedKeys = orderedKeys;
     this.messages = messages;
     this.deliveries = deliveries;
     this.events = events;
@@ -161,7 +165,11 @@ public class MessageCommands implements DisposableBean {
 
   private Outcome sendStep(NewMessage m) {
     List<SubscriptionInfo> subscriptions = registry.activeSubscriptions(m.topic());
-    Optional<StoredMessage> created = messages.insertConfirmed(m, subscriptions.size());
+    boolean ordered = orderedKeys.ordered(m.topic(), m.orderingKey());
+    if (ordered) {
+      orderedKeys.lock(List.of(new OrderedKeys.Key(m.topic(), m.orderingKey())));
+    }
+    Optional<StoredMessage> created = messages.insertConfirmed(m, subscriptions.size(), ordered);
     if (created.isEmpty()) {
       Outcome existing = sameContent(m);
       return existing.problem() != null
@@ -224,7 +232,10 @@ public class MessageCommands implements DisposableBean {
         }
         case APPLY -> {
           if (messages.cancel(id, app)) {
-            return Outcome.unchanged(messages.find(id, app).orElseThrow());
+            // a cancelled message holds its key back no more: the next one may be released
+            List<PublishRequest> released =
+                orderedKeys.release(OrderedKeys.keysOf(List.of(current)), null, publishGrace);
+            return Outcome.of(messages.find(id, app).orElseThrow(), false, released);
           }
         }
       }
@@ -268,7 +279,8 @@ public class MessageCommands implements DisposableBean {
         createdAt,
         null,
         null,
-        0);
+        0,
+        null);
   }
 
   // --- transaction plumbing ---------------------------------------------------------------
@@ -303,6 +315,20 @@ public class MessageCommands implements DisposableBean {
    * one by one.
    */
   private List<Outcome> commit(List<Command> commands) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return commitOnce(commands);
+      } catch (PessimisticLockingFailureException deadlock) {
+        // ordering-key locks of a transaction that prepares and confirms several keys can cross
+        // another's; the loser rolled back entirely, so running its commands again is safe
+        if (attempt == CAS_ATTEMPTS) {
+          throw deadlock;
+        }
+      }
+    }
+  }
+
+  private List<Outcome> commitOnce(List<Command> commands) {
     return tx.execute(
         status -> {
           Outcome[] outcomes = new Outcome[commands.size()];
@@ -370,7 +396,18 @@ public class MessageCommands implements DisposableBean {
 
   /** Inserts the messages in one statement; a taken producerMessageId is compared per message. */
   private List<Outcome> prepareAll(List<NewMessage> ms) {
-    Map<UUID, Instant> created = messages.insertPreparedAll(ms, checkAfter);
+    boolean[] ordered = new boolean[ms.size()];
+    List<OrderedKeys.Key> keys = new ArrayList<>();
+    for (int i = 0; i < ms.size(); i++) {
+      NewMessage m = ms.get(i);
+      ordered[i] = orderedKeys.ordered(m.topic(), m.orderingKey());
+      if (ordered[i]) {
+        keys.add(new OrderedKeys.Key(m.topic(), m.orderingKey()));
+      }
+    }
+    // places in a key are drawn under its lock, so their order is the order prepares commit
+    orderedKeys.lock(keys);
+    Map<UUID, Instant> created = messages.insertPreparedAll(ms, checkAfter, ordered);
     List<Outcome> outcomes = new ArrayList<>(ms.size());
     for (NewMessage m : ms) {
       Instant at = created.get(m.id());
@@ -445,7 +482,9 @@ public class MessageCommands implements DisposableBean {
       byId.put(m.id(), m);
       for (SubscriptionInfo s : subs) {
         subscriptions.put(s.name(), s);
-        pairs.add(new DeliveryStore.NewDelivery(m.id(), s.name(), m.deliverAfter()));
+        pairs.add(
+            new DeliveryStore.NewDelivery(
+                m.id(), s.name(), m.deliverAfter(), s.ordered() && m.orderSeq() != null));
       }
     }
     Map<UUID, List<PublishRequest>> toPublish = new HashMap<>();
@@ -458,6 +497,11 @@ public class MessageCommands implements DisposableBean {
           .add(
               PublishRequest.of(
                   byId.get(now.messageId()), subscriptions.get(now.subscription()), 1));
+    }
+    // a confirmed message that is its key's head is released at once; a confirm releases no other
+    for (PublishRequest head :
+        orderedKeys.release(OrderedKeys.keysOf(byId.values()), null, publishGrace)) {
+      toPublish.computeIfAbsent(head.messageId(), k -> new ArrayList<>()).add(head);
     }
     return toPublish;
   }

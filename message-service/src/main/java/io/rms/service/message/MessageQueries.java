@@ -136,6 +136,7 @@ public class MessageQueries {
               .put(DeliveryStatus.valueOf(rs.getString(2)), rs.getLong(3));
         },
         (Object) subs);
+    Map<String, Long> parked = deliveries.parkedKeys(List.of(subs));
     Double oldestPrepared =
         jdbc.queryForObject(
             """
@@ -157,7 +158,10 @@ public class MessageQueries {
             .map(e -> new StatsView.TopicStats(e.getKey(), e.getValue()))
             .toList(),
         bySubscription.entrySet().stream()
-            .map(e -> new StatsView.SubscriptionStats(e.getKey(), e.getValue()))
+            .map(
+                e ->
+                    new StatsView.SubscriptionStats(
+                        e.getKey(), e.getValue(), parked.getOrDefault(e.getKey(), 0L)))
             .toList(),
         oldestPrepared,
         oldestUnacked);

@@ -27,7 +27,7 @@ public class MessageStore {
       """
       id, app_id, producer_message_id, topic, status, content_type, payload, content_hash,
       business_key, ordering_key, headers::text as headers, deliver_after, created_at,
-      confirmed_at, finished_at, check_count
+      confirmed_at, finished_at, check_count, order_seq
       """;
 
   private final JdbcTemplate jdbc;
@@ -41,26 +41,32 @@ public class MessageStore {
   }
 
   /**
-   * Inserts PREPARED messages in one statement, each first checked back after {@code checkAfter}.
-   * Returns the creation time of each message inserted, by id; a message whose app already has one
-   * with the same producerMessageId (in the table or earlier in this list) is left out.
+   * Inserts PREPARED messages in one statement, each first checked back after {@code checkAfter};
+   * those flagged {@code ordered} draw their place in their key, in list order (the caller holds
+   * the keys' locks). Returns the creation time of each message inserted, by id; a message whose
+   * app already has one with the same producerMessageId (in the table or earlier in this list) is
+   * left out.
    */
-  Map<UUID, Instant> insertPreparedAll(List<NewMessage> ms, Duration checkAfter) {
+  Map<UUID, Instant> insertPreparedAll(
+      List<NewMessage> ms, Duration checkAfter, boolean[] ordered) {
     Map<UUID, Instant> created = new HashMap<>();
     jdbc.query(
         """
         insert into message (id, app_id, producer_message_id, topic, status, content_type,
                              payload, content_hash, business_key, ordering_key, headers,
-                             deliver_after, next_check_at)
+                             deliver_after, next_check_at, order_seq)
         select t.id, t.app_id, t.producer_message_id, t.topic, 'PREPARED', t.content_type,
                t.payload, t.content_hash, t.business_key, t.ordering_key, t.headers::jsonb,
-               t.deliver_after::timestamptz, now() + ? * interval '1 millisecond'
-          from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[],
-                      ?::bytea[], ?::text[], ?::text[], ?::text[], ?::text[])
-            with ordinality
-            as t(id, app_id, producer_message_id, topic, content_type, payload, content_hash,
-                 business_key, ordering_key, headers, deliver_after, n)
-         order by t.n
+               t.deliver_after::timestamptz, now() + ? * interval '1 millisecond',
+               case when t.ordered then nextval('message_order_seq') end
+          from (select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                     ?::bytea[], ?::bytea[], ?::text[], ?::text[], ?::text[],
+                                     ?::text[], ?::boolean[])
+                  with ordinality
+                  as u(id, app_id, producer_message_id, topic, content_type, payload,
+                       content_hash, business_key, ordering_key, headers, deliver_after, ordered,
+                       n)
+                 order by u.n) t
         on conflict (app_id, producer_message_id) where producer_message_id is not null
         do nothing
         returning id, created_at
@@ -83,30 +89,40 @@ public class MessageStore {
             .toArray(String[]::new),
         ms.stream()
             .map(m -> m.deliverAfter() == null ? null : m.deliverAfter().toString())
-            .toArray(String[]::new));
+            .toArray(String[]::new),
+        toObjects(ordered));
     return created;
+  }
+
+  private static Boolean[] toObjects(boolean[] flags) {
+    Boolean[] boxed = new Boolean[flags.length];
+    for (int i = 0; i < flags.length; i++) {
+      boxed[i] = flags[i];
+    }
+    return boxed;
   }
 
   /**
    * Inserts a message that is prepared and confirmed in one step ({@code send}), expecting {@code
    * pending} deliveries. Empty when the producerMessageId is taken.
    */
-  Optional<StoredMessage> insertConfirmed(NewMessage m, int pending) {
+  Optional<StoredMessage> insertConfirmed(NewMessage m, int pending, boolean ordered) {
     MessageLifecycle.check(MessageStatus.PREPARED, MessageStatus.CONFIRMED);
     return jdbc
         .query(
             """
             insert into message (id, app_id, producer_message_id, topic, status, content_type,
                                  payload, content_hash, business_key, ordering_key, headers,
-                                 deliver_after, confirmed_at, pending_deliveries)
-            values (?, ?, ?, ?, 'CONFIRMED', ?, ?, ?, ?, ?, ?::jsonb, ?, now(), ?)
+                                 deliver_after, confirmed_at, pending_deliveries, order_seq)
+            values (?, ?, ?, ?, 'CONFIRMED', ?, ?, ?, ?, ?, ?::jsonb, ?, now(), ?,
+                    case when ? then nextval('message_order_seq') end)
             on conflict (app_id, producer_message_id) where producer_message_id is not null
             do nothing
             returning
             """
                 + COLUMNS,
             rowMapper,
-            insertArgs(m, pending))
+            insertArgs(m, pending, ordered))
         .stream()
         .findFirst();
   }
@@ -223,12 +239,12 @@ public class MessageStore {
   }
 
   /**
-   * Counts one more acknowledged delivery for each message and makes CONFIRMED → DELIVERED those
-   * whose deliveries are all acknowledged. Rows are locked in id order so concurrent acks of
-   * different subscriptions cannot deadlock. Returns, per message, the milliseconds since its
-   * confirm (database clock) for the end-to-end latency metric.
+   * Counts one more finished (acked or discarded) delivery for each message and makes CONFIRMED →
+   * DELIVERED those whose deliveries are all finished. Rows are locked in id order so concurrent
+   * acks of different subscriptions cannot deadlock. Returns, per message, the milliseconds since
+   * its confirm (database clock) for the end-to-end latency metric.
    */
-  long[] countAcked(Collection<UUID> messageIds) {
+  public long[] countFinishedDeliveries(Collection<UUID> messageIds) {
     if (messageIds.isEmpty()) {
       return new long[0];
     }
@@ -271,6 +287,17 @@ public class MessageStore {
             id,
             MessageLifecycle.sourceNames(MessageStatus.DELIVERED))
         == 1;
+  }
+
+  /** The ordering keys of those of these messages that have a place in their key. */
+  public List<OrderedKeys.Key> orderedKeys(Collection<UUID> ids) {
+    return jdbc.query(
+        """
+        select distinct topic, ordering_key from message
+         where id = any(?::uuid[]) and order_seq is not null
+        """,
+        (rs, i) -> new OrderedKeys.Key(rs.getString(1), rs.getString(2)),
+        (Object) ids.toArray(UUID[]::new));
   }
 
   // --- check-back: a PREPARED message's checks, compare-and-set on status and check_count -----
@@ -359,8 +386,8 @@ public class MessageStore {
         == 1;
   }
 
-  /** The values of an insert's eleven message columns, then {@code last}. */
-  private Object[] insertArgs(NewMessage m, Object last) {
+  /** The values of an insert's eleven message columns, then the pending count and ordered flag. */
+  private Object[] insertArgs(NewMessage m, int pending, boolean ordered) {
     return new Object[] {
       m.id(),
       m.app(),
@@ -373,7 +400,8 @@ public class MessageStore {
       m.orderingKey(),
       m.headers().isEmpty() ? null : json.write(m.headers()),
       timestamp(m.deliverAfter()),
-      last
+      pending,
+      ordered
     };
   }
 
@@ -403,6 +431,7 @@ public class MessageStore {
         instant(rs, "created_at"),
         instant(rs, "confirmed_at"),
         instant(rs, "finished_at"),
-        rs.getInt("check_count"));
+        rs.getInt("check_count"),
+        (Long) rs.getObject("order_seq"));
   }
 }

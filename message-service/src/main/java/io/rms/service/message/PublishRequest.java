@@ -11,6 +11,8 @@ import java.util.UUID;
  *
  * @param attempt the 1-based attempt this publish is ({@code x-rms-attempt})
  * @param ackTimeout the subscription's ack timeout (the ack deadline once published)
+ * @param sequence on an ordered subscription, the message's place in its ordering key ({@code
+ *     x-rms-sequence}); else null
  */
 public record PublishRequest(
     UUID messageId,
@@ -25,7 +27,8 @@ public record PublishRequest(
     String contentType,
     byte[] payload,
     Instant createdAt,
-    Duration ackTimeout) {
+    Duration ackTimeout,
+    Long sequence) {
 
   /** Attempt {@code attempt} of the message's delivery to the subscription. */
   public static PublishRequest of(StoredMessage m, SubscriptionInfo s, int attempt) {
@@ -42,6 +45,7 @@ public record PublishRequest(
         m.contentType(),
         m.payload(),
         m.createdAt(),
-        s.ackTimeout());
+        s.ackTimeout(),
+        s.ordered() ? m.orderSeq() : null);
   }
 }

@@ -5,7 +5,12 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** A message row. */
+/**
+ * A message row.
+ *
+ * @param orderSeq its place among the messages of its ordering key, or null when it is not ordered
+ *     (no key, or no ordered subscription of its topic when it was prepared)
+ */
 public record StoredMessage(
     UUID id,
     String app,
@@ -22,4 +27,5 @@ public record StoredMessage(
     Instant createdAt,
     Instant confirmedAt,
     Instant finishedAt,
-    int checkCount) {}
+    int checkCount,
+    Long orderSeq) {}

@@ -41,6 +41,7 @@ class BacklogMetrics implements SmartLifecycle {
   private final MultiGauge deliveries;
   private final MultiGauge dead;
   private final MultiGauge oldestUnacked;
+  private final MultiGauge parkedKeys;
   private volatile BacklogSnapshot snapshot = BacklogSnapshot.EMPTY;
   private ScheduledExecutorService timer;
 
@@ -53,7 +54,7 @@ class BacklogMetrics implements SmartLifecycle {
             .register(registry);
     this.deliveries =
         MultiGauge.builder("rms.deliveries")
-            .description("Deliveries per subscription in SCHEDULED, PUBLISHED or DEAD")
+            .description("Deliveries per subscription in WAITING, SCHEDULED, PUBLISHED or DEAD")
             .register(registry);
     this.dead =
         MultiGauge.builder("rms.deliveries.dead")
@@ -63,6 +64,10 @@ class BacklogMetrics implements SmartLifecycle {
         MultiGauge.builder("rms.deliveries.oldest.unacked.age")
             .description("Seconds the oldest due SCHEDULED or PUBLISHED delivery has waited")
             .baseUnit("seconds")
+            .register(registry);
+    this.parkedKeys =
+        MultiGauge.builder("rms.ordering.keys.parked")
+            .description("Ordering keys of an ordered subscription held back by a DEAD delivery")
             .register(registry);
     Gauge.builder("rms.messages.oldest.prepared.age", this, m -> m.snapshot.oldestPreparedSeconds())
         .description("Seconds since the oldest PREPARED message was prepared")
@@ -100,6 +105,11 @@ class BacklogMetrics implements SmartLifecycle {
     }
     deliveries.register(deliveryRows, true);
     dead.register(deadRows, true);
+    parkedKeys.register(
+        next.parkedKeys().entrySet().stream()
+            .map(e -> MultiGauge.Row.of(Tags.of("subscription", e.getKey()), e.getValue()))
+            .toList(),
+        true);
     oldestUnacked.register(
         next.oldestUnackedSeconds().entrySet().stream()
             .map(e -> MultiGauge.Row.of(Tags.of("subscription", e.getKey()), e.getValue()))

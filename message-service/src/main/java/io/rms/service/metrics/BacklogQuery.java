@@ -26,6 +26,7 @@ class BacklogQuery {
   /** Delivery statuses that are still in flight or need an operator. */
   static final List<String> DELIVERY_STATUSES =
       List.of(
+          DeliveryStatus.WAITING.name(),
           DeliveryStatus.SCHEDULED.name(),
           DeliveryStatus.PUBLISHED.name(),
           DeliveryStatus.DEAD.name());
@@ -96,10 +97,25 @@ class BacklogQuery {
           oldestUnacked.put(rs.getString(1), Math.max(0, rs.getDouble(2)));
         });
 
+    Map<String, Long> parked = new TreeMap<>();
+    jdbc.query(
+        """
+        select s.name, count(m.id)
+          from subscription s
+          left join delivery d on d.subscription = s.name and d.status = 'DEAD'
+          left join message m on m.id = d.message_id and m.order_seq is not null
+         where s.ordered
+         group by s.name
+        """,
+        rs -> {
+          parked.put(rs.getString(1), rs.getLong(2));
+        });
+
     return new BacklogSnapshot(
         messages,
         deliveries,
         oldestPrepared == null ? 0 : Math.max(0, oldestPrepared),
-        oldestUnacked);
+        oldestUnacked,
+        parked);
   }
 }

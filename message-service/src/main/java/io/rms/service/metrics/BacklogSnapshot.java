@@ -10,12 +10,15 @@ import java.util.Map;
  * @param oldestPreparedSeconds age of the oldest PREPARED message, 0 when there is none
  * @param oldestUnackedSeconds per subscription, how long its oldest due SCHEDULED or PUBLISHED
  *     delivery has waited for its ack (0 when none)
+ * @param parkedKeys per ordered subscription, the ordering keys a DEAD delivery holds back
  */
 record BacklogSnapshot(
     Map<String, Long> messages,
     Map<String, Map<String, Long>> deliveries,
     double oldestPreparedSeconds,
-    Map<String, Double> oldestUnackedSeconds) {
+    Map<String, Double> oldestUnackedSeconds,
+    Map<String, Long> parkedKeys) {
 
-  static final BacklogSnapshot EMPTY = new BacklogSnapshot(Map.of(), Map.of(), 0, Map.of());
+  static final BacklogSnapshot EMPTY =
+      new BacklogSnapshot(Map.of(), Map.of(), 0, Map.of(), Map.of());
 }

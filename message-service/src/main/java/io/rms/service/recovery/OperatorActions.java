@@ -4,6 +4,8 @@ import io.rms.api.AuditEvent;
 import io.rms.api.AuditEventPage;
 import io.rms.api.Decision;
 import io.rms.api.DeliveryStatus;
+import io.rms.api.DiscardRequest;
+import io.rms.api.DiscardResult;
 import io.rms.api.ErrorCode;
 import io.rms.api.Limits;
 import io.rms.api.MessageStatus;
@@ -12,15 +14,19 @@ import io.rms.api.RedeliverRequest;
 import io.rms.api.RedeliverResult;
 import io.rms.recovery.DeliveryKey;
 import io.rms.service.config.RmsProperties;
+import io.rms.service.message.DeliveryDispatcher;
 import io.rms.service.message.DeliveryStore;
 import io.rms.service.message.EventStore;
 import io.rms.service.message.EventType;
 import io.rms.service.message.MessageCommands;
 import io.rms.service.message.MessageStore;
+import io.rms.service.message.OrderedKeys;
+import io.rms.service.message.PublishRequest;
 import io.rms.service.message.StoredMessage;
 import io.rms.service.problem.RmsProblem;
 import io.rms.service.registry.AppInfo;
 import io.rms.service.registry.Registry;
+import io.rms.service.registry.SubscriptionInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,6 +60,9 @@ public class OperatorActions {
   private final JdbcTemplate jdbc;
   private final JsonMapper json;
   private final Duration lease;
+  private final Duration grace;
+  private final OrderedKeys orderedKeys;
+  private final DeliveryDispatcher dispatcher;
 
   OperatorActions(
       MessageCommands commands,
@@ -65,7 +74,12 @@ public class OperatorActions {
       TransactionTemplate tx,
       JdbcTemplate jdbc,
       JsonMapper json,
-      RmsProperties properties) {
+      RmsProperties properties,
+      OrderedKeys orderedKeys,
+      DeliveryDispatcher dispatcher) {
+    this.orderedKeys = orderedKeys;
+    this.dispatcher = dispatcher;
+    this.grace = properties.dispatch().publishGrace();
     this.commands = commands;
     this.messages = messages;
     this.events = events;
@@ -135,12 +149,7 @@ public class OperatorActions {
 
   /** {@link #redeliver(AppInfo, RedeliverRequest)} for any actor, e.g. {@code user:<name>}. */
   public RedeliverResult redeliver(String actor, RedeliverRequest request) {
-    if (request.subscription() == null || request.subscription().isBlank()) {
-      throw RmsProblem.invalid("subscription is required");
-    }
-    if (registry.subscription(request.subscription()).isEmpty()) {
-      throw new RmsProblem(ErrorCode.NOT_FOUND, "no subscription " + request.subscription());
-    }
+    requireSubscription(request.subscription());
     List<DeliveryStore.Rescheduled> picked =
         tx.execute(
             status -> {
@@ -179,24 +188,102 @@ public class OperatorActions {
               1,
               lease);
       if (one.isEmpty()) {
-        if (!deliveries.exists(request.messageId(), request.subscription())) {
-          throw RmsProblem.notFound(request.messageId() + "/" + request.subscription());
-        }
-        throw new RmsProblem(
-            ErrorCode.ILLEGAL_TRANSITION,
-            "delivery " + request.messageId() + "/" + request.subscription() + " is ACKED");
+        throw notApplicable("redeliver", request.messageId(), request.subscription());
       }
       return one;
     }
-    if (request.status() != DeliveryStatus.DEAD) {
-      throw RmsProblem.invalid("bulk redeliver needs status DEAD (or a messageId for one)");
+    int limit = bulkLimit("redeliver", request.status(), request.limit());
+    return deliveries.rescheduleNow(
+        null, request.subscription(), List.of(DeliveryStatus.DEAD), limit, lease);
+  }
+
+  /**
+   * Gives up on DEAD deliveries: one, or up to {@code limit} of a subscription's. Each becomes
+   * DISCARDED (final, a {@code DISCARD} event with the actor), counts as finished for its message
+   * (a message whose deliveries are all acked or discarded is DELIVERED, so retention deletes it),
+   * and on an ordered subscription releases the next message of its key in the same transaction.
+   */
+  public DiscardResult discard(AppInfo operator, DiscardRequest request) {
+    return discard(actor(operator), request);
+  }
+
+  /** {@link #discard(AppInfo, DiscardRequest)} for any actor, e.g. {@code user:<name>}. */
+  public DiscardResult discard(String actor, DiscardRequest request) {
+    SubscriptionInfo subscription = requireSubscription(request.subscription());
+    int limit =
+        request.messageId() != null ? 1 : bulkLimit("discard", request.status(), request.limit());
+    Discarded done =
+        tx.execute(
+            status -> {
+              List<DeliveryKey> discarded =
+                  deliveries.discard(request.messageId(), subscription.name(), limit);
+              if (discarded.isEmpty() && request.messageId() != null) {
+                throw notApplicable("discard", request.messageId(), subscription.name());
+              }
+              List<UUID> ids = discarded.stream().map(DeliveryKey::messageId).toList();
+              messages.countFinishedDeliveries(ids);
+              for (DeliveryKey d : discarded) {
+                events.append(
+                    d.messageId(),
+                    EventType.DISCARD,
+                    d.subscription(),
+                    actor,
+                    Map.of("from", DeliveryStatus.DEAD.name(), "attempts", d.attempts()));
+              }
+              List<PublishRequest> released =
+                  subscription.ordered() && !ids.isEmpty()
+                      ? orderedKeys.release(messages.orderedKeys(ids), subscription.name(), grace)
+                      : List.of();
+              return new Discarded(discarded, released);
+            });
+    if (!done.released().isEmpty()) {
+      dispatcher.dispatch(done.released());
     }
-    int limit = request.limit() == null ? DEFAULT_BULK : request.limit();
+    return new DiscardResult(
+        done.discarded().stream()
+            .map(
+                d ->
+                    new DiscardResult.Item(
+                        d.messageId(), d.subscription(), d.attempts(), d.lastError()))
+            .toList(),
+        done.released().size());
+  }
+
+  private record Discarded(List<DeliveryKey> discarded, List<PublishRequest> released) {}
+
+  private SubscriptionInfo requireSubscription(String name) {
+    if (name == null || name.isBlank()) {
+      throw RmsProblem.invalid("subscription is required");
+    }
+    return registry
+        .subscription(name)
+        .orElseThrow(() -> new RmsProblem(ErrorCode.NOT_FOUND, "no subscription " + name));
+  }
+
+  /** A bulk action's size: it needs status DEAD and a limit of 1 to 1,000 (default 100). */
+  private static int bulkLimit(String action, DeliveryStatus status, Integer requested) {
+    if (status != DeliveryStatus.DEAD) {
+      throw RmsProblem.invalid(
+          "bulk " + action + " needs status DEAD (or a messageId for one delivery)");
+    }
+    int limit = requested == null ? DEFAULT_BULK : requested;
     if (limit < 1 || limit > Limits.MAX_BATCH) {
       throw RmsProblem.invalid("limit must be 1 to " + Limits.MAX_BATCH);
     }
-    return deliveries.rescheduleNow(
-        null, request.subscription(), List.of(DeliveryStatus.DEAD), limit, lease);
+    return limit;
+  }
+
+  /** 404 when the message has no delivery there, else 409 naming the status that refused it. */
+  private RmsProblem notApplicable(String action, UUID messageId, String subscription) {
+    String delivery = messageId + "/" + subscription;
+    return deliveries
+        .status(messageId, subscription)
+        .map(
+            status ->
+                new RmsProblem(
+                    ErrorCode.ILLEGAL_TRANSITION,
+                    "cannot " + action + " delivery " + delivery + ": it is " + status))
+        .orElseGet(() -> RmsProblem.notFound(delivery));
   }
 
   /** Events newest first, optionally of one message or one type; keyset on the event id. */

@@ -52,6 +52,8 @@ class RedeliveryAdapter implements RedeliveryPort {
 
   @Override
   public List<DeliveryKey> claimDue(int limit, Duration lease) {
+    // deliveries held for a subscription that is no longer ordered become due first
+    deliveries.releaseUnordered(limit);
     return deliveries.leaseDue(DeliveryStatus.SCHEDULED, limit, lease);
   }
 

@@ -135,6 +135,7 @@ public class RegistryBootstrap implements InitializingBean {
     s.setBackoffInitialMs(config.backoff().initial().toMillis());
     s.setBackoffMultiplier(config.backoff().multiplier());
     s.setBackoffMaxMs(config.backoff().max().toMillis());
+    s.setOrdered(config.ordered());
     s.setActive(true);
     subscriptions.save(s);
   }

@@ -35,6 +35,9 @@ public class Subscription extends RegistryEntry {
   @Column(name = "backoff_max_ms", nullable = false)
   private long backoffMaxMs;
 
+  @Column(nullable = false)
+  private boolean ordered;
+
   protected Subscription() {}
 
   public Subscription(String name) {
@@ -107,5 +110,14 @@ public class Subscription extends RegistryEntry {
 
   public void setBackoffMaxMs(long backoffMaxMs) {
     this.backoffMaxMs = backoffMaxMs;
+  }
+
+  /** True: FIFO per ordering key, a DEAD delivery parks only its key (docs/design.md §5). */
+  public boolean isOrdered() {
+    return ordered;
+  }
+
+  public void setOrdered(boolean ordered) {
+    this.ordered = ordered;
   }
 }

@@ -12,6 +12,7 @@ public record SubscriptionInfo(
     Duration ackTimeout,
     int maxAttempts,
     ExponentialBackoff backoff,
+    boolean ordered,
     boolean active) {
 
   static SubscriptionInfo of(Subscription s) {
@@ -26,6 +27,7 @@ public record SubscriptionInfo(
             Duration.ofMillis(s.getBackoffInitialMs()),
             s.getBackoffMultiplier(),
             Duration.ofMillis(s.getBackoffMaxMs())),
+        s.isOrdered(),
         s.isActive());
   }
 }

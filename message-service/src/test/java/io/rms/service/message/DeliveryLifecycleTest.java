@@ -22,6 +22,8 @@ class DeliveryLifecycleTest {
           "PUBLISHED>ACKED",
           "PUBLISHED>DEAD",
           "DEAD>SCHEDULED",
+          "DEAD>DISCARDED",
+          "WAITING>SCHEDULED",
           "DEAD>ACKED");
 
   static Stream<Arguments> pairs() {

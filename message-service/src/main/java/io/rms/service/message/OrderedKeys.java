@@ -1,0 +1,133 @@
+package io.rms.service.message;
+
+import io.rms.service.registry.Registry;
+import io.rms.service.registry.SubscriptionInfo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The ordering keys of ordered subscriptions (docs/design.md §5). A message whose topic has an
+ * ordered subscription when it is prepared gets a place in its key ({@code order_seq}); its
+ * delivery to an ordered subscription is created WAITING and released (→ SCHEDULED, published) only
+ * when it is the key's head there: every earlier message of the key is cancelled, or acked or
+ * discarded on that subscription.
+ *
+ * <p>Every step that can change a key's head — prepare (drawing the place), confirm, cancel, ack,
+ * discard — takes the key's transaction-scoped advisory lock first and releases in the same
+ * transaction. So two transactions never decide about one key at once, and the one that waited sees
+ * what the other committed (each statement of READ COMMITTED takes a fresh snapshot): a head is
+ * released exactly once, whichever of "previous acked" and "next confirmed" commits last. Locks are
+ * taken in one statement, in hash order, so transactions locking several keys cannot deadlock on
+ * them.
+ */
+@Component
+public class OrderedKeys {
+  private final JdbcTemplate jdbc;
+  private final Registry registry;
+  private final DeliveryStore deliveries;
+  private final MessageStore messages;
+
+  OrderedKeys(
+      JdbcTemplate jdbc, Registry registry, DeliveryStore deliveries, MessageStore messages) {
+    this.jdbc = jdbc;
+    this.registry = registry;
+    this.deliveries = deliveries;
+    this.messages = messages;
+  }
+
+  /** One ordering key: keys are per topic. */
+  public record Key(String topic, String orderingKey) implements Comparable<Key> {
+    @Override
+    public int compareTo(Key other) {
+      int byTopic = topic.compareTo(other.topic);
+      return byTopic != 0 ? byTopic : orderingKey.compareTo(other.orderingKey);
+    }
+  }
+
+  /** True when a message of this topic with this ordering key is ordered if prepared now. */
+  boolean ordered(String topic, String orderingKey) {
+    return orderingKey != null && !orderedSubscriptions(topic).isEmpty();
+  }
+
+  /** The topic's active ordered subscriptions. */
+  List<SubscriptionInfo> orderedSubscriptions(String topic) {
+    List<SubscriptionInfo> ordered = new ArrayList<>();
+    for (SubscriptionInfo s : registry.activeSubscriptions(topic)) {
+      if (s.ordered()) {
+        ordered.add(s);
+      }
+    }
+    return ordered;
+  }
+
+  /** Takes the keys' advisory locks for the rest of the transaction, in one statement. */
+  void lock(Collection<Key> keys) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    Set<Key> sorted = new TreeSet<>(keys);
+    jdbc.query(
+        """
+        select pg_advisory_xact_lock(k)
+          from (select distinct hashtextextended(t.topic || E'\\n' || t.ordering_key, 0) as k
+                  from unnest(?::text[], ?::text[]) as t(topic, ordering_key)
+                 order by k) s
+        """,
+        rs -> {},
+        sorted.stream().map(Key::topic).toArray(String[]::new),
+        sorted.stream().map(Key::orderingKey).toArray(String[]::new));
+  }
+
+  /**
+   * Locks the keys and releases their heads on the topic's ordered subscriptions (only on {@code
+   * subscription} when it is given: an ack or discard there changes no other subscription's head).
+   * Returns the publishes to hand over after commit (a head whose message is delayed by {@code
+   * deliverAfter} is left to the sweep).
+   */
+  public List<PublishRequest> release(Collection<Key> keys, String subscription, Duration grace) {
+    List<String[]> triples = new ArrayList<>();
+    for (Key key : new TreeSet<>(keys)) {
+      for (SubscriptionInfo s : orderedSubscriptions(key.topic())) {
+        if (subscription == null || subscription.equals(s.name())) {
+          triples.add(new String[] {s.name(), key.topic(), key.orderingKey()});
+        }
+      }
+    }
+    if (triples.isEmpty()) {
+      return List.of();
+    }
+    lock(keys);
+    List<DeliveryStore.NewDelivery> released = deliveries.releaseHeads(triples, grace);
+    if (released.isEmpty()) {
+      return List.of();
+    }
+    Map<UUID, StoredMessage> found =
+        messages.findAll(released.stream().map(DeliveryStore.NewDelivery::messageId).toList());
+    List<PublishRequest> requests = new ArrayList<>(released.size());
+    for (DeliveryStore.NewDelivery d : released) {
+      registry
+          .subscription(d.subscription())
+          .ifPresent(s -> requests.add(PublishRequest.of(found.get(d.messageId()), s, 1)));
+    }
+    return requests;
+  }
+
+  /** The ordered keys of these messages (those that have a place in their key). */
+  static List<Key> keysOf(Collection<StoredMessage> ms) {
+    List<Key> keys = new ArrayList<>();
+    for (StoredMessage m : ms) {
+      if (m.orderSeq() != null) {
+        keys.add(new Key(m.topic(), m.orderingKey()));
+      }
+    }
+    return keys;
+  }
+}
