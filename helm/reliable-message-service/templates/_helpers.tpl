@@ -208,6 +208,7 @@ The application.yaml the ConfigMap carries: rms.* from values, then `config` mer
 {{- if .ackTimeout }}{{ $_ := set $s "ack-timeout" .ackTimeout }}{{ end }}
 {{- if .maxAttempts }}{{ $_ := set $s "max-attempts" .maxAttempts }}{{ end }}
 {{- if .backoff }}{{ $_ := set $s "backoff" .backoff }}{{ end }}
+{{- if .ordered }}{{ $_ := set $s "ordered" true }}{{ end }}
 {{- $subs = append $subs $s }}
 {{- end }}
 {{- $rms := dict

@@ -15,11 +15,13 @@ import io.rms.service.testing.IntegrationTest;
 import io.rms.service.testing.TestInfra;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,6 +83,17 @@ class ReliableMessageListenerTest extends IntegrationTest {
     }
   }
 
+  /** Ordered subscription, several listener threads: each key is still handled in its order. */
+  public static class OrderedListener {
+    final Queue<MessageMetadata> seen = new ConcurrentLinkedQueue<>();
+
+    @ReliableMessageListener(subscription = "cart.ordered", concurrency = 4)
+    public void onOrdered(OrderCreated event, MessageMetadata meta) throws InterruptedException {
+      seen.add(meta);
+      Thread.sleep(ThreadLocalRandom.current().nextInt(5));
+    }
+  }
+
   @Configuration(proxyBeanMethods = false)
   @ImportAutoConfiguration({
     DataSourceAutoConfiguration.class,
@@ -91,6 +104,11 @@ class ReliableMessageListenerTest extends IntegrationTest {
     ConsumerAutoConfiguration.class
   })
   static class ConsumerApp {
+    @Bean
+    OrderedListener orderedListener() {
+      return new OrderedListener();
+    }
+
     @Bean
     CartListener cartListener(javax.sql.DataSource dataSource) {
       JdbcTemplate jdbc = new JdbcTemplate(dataSource);
@@ -106,6 +124,7 @@ class ReliableMessageListenerTest extends IntegrationTest {
     }
     TestInfra infra = TestInfra.get();
     queue("cart.order-created").close(); // registers the queue for deletion at exit
+    queue("cart.ordered").close();
     consumer =
         new SpringApplicationBuilder(ConsumerApp.class)
             .web(WebApplicationType.NONE)
@@ -192,6 +211,57 @@ class ReliableMessageListenerTest extends IntegrationTest {
     assertThat(meta.businessKey()).isEqualTo(order);
     assertThat(meta.headers()).containsEntry("tenant", "eu");
     assertThat(meta.contentType()).isEqualTo("application/json");
+    assertThat(meta.sequence()).as("no x-rms-sequence on an unordered subscription").isNull();
+  }
+
+  @Test
+  void anOrderedSubscriptionHandsEachKeyToTheHandlerInOrderAcrossListenerThreads() {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    Map<String, List<UUID>> sent = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 5; i++) {
+      for (int k = 0; k < 3; k++) {
+        String key = run + "-" + k;
+        Api.Response r =
+            as("orders")
+                .post(
+                    "/api/v1/messages/send",
+                    Map.of(
+                        "topic",
+                        "order.ordered",
+                        "orderingKey",
+                        key,
+                        "payload",
+                        Map.of("orderId", key + "-" + i, "items", List.of())));
+        assertThat(r.status()).isEqualTo(201);
+        sent.computeIfAbsent(key, x -> new ArrayList<>()).add(r.id());
+      }
+    }
+    List<UUID> all = sent.values().stream().flatMap(List::stream).toList();
+    Await.until(
+        WAIT,
+        "all acked on cart.ordered",
+        () ->
+            jdbc.queryForObject(
+                    """
+                    select count(*) from delivery
+                     where subscription = 'cart.ordered' and status = 'ACKED'
+                       and message_id = any(?::uuid[])
+                    """,
+                    Long.class,
+                    (Object) all.toArray(UUID[]::new))
+                == all.size());
+    List<MessageMetadata> seen = List.copyOf(consumer.getBean(OrderedListener.class).seen);
+    sent.forEach(
+        (key, ids) -> {
+          List<MessageMetadata> ofKey =
+              seen.stream().filter(m -> key.equals(m.orderingKey())).toList();
+          assertThat(ofKey.stream().map(MessageMetadata::messageId).distinct().toList())
+              .as("key %s handled in send order", key)
+              .containsExactlyElementsOf(ids);
+          for (int i = 1; i < ofKey.size(); i++) {
+            assertThat(ofKey.get(i).sequence()).isGreaterThan(ofKey.get(i - 1).sequence());
+          }
+        });
   }
 
   @Test

@@ -263,7 +263,8 @@ class ChartTemplateTest {
     assertThat(list(rms.get("subscriptions")).get(0))
         .containsEntry("name", "cart.order-created")
         .containsEntry("ack-timeout", "30s")
-        .containsEntry("max-attempts", 5);
+        .containsEntry("max-attempts", 5)
+        .containsEntry("ordered", true);
     assertThat(map(rms.get("broker"))).containsEntry("queue-type", "quorum");
     assertThat(map(map(r.applicationYaml().get("logging")).get("level")))
         .as("config is merged over the generated file")
@@ -336,6 +337,7 @@ class ChartTemplateTest {
             "RmsOldestPreparedMessage",
             "RmsInDoubtMessages",
             "RmsDeadDeliveries",
+            "RmsParkedOrderingKeys",
             "RmsCheckBackFailureRate",
             "RmsCheckBackCircuitOpen",
             "RmsSweepStale",
@@ -350,6 +352,10 @@ class ChartTemplateTest {
         .contains("/api/v1/admin/messages/{id}/resolve");
     assertThat(expr(rules, "RmsDeadDeliveries"))
         .isEqualTo("max by (subscription) (rms_deliveries_dead" + sel + ") > 0");
+    assertThat(expr(rules, "RmsParkedOrderingKeys"))
+        .isEqualTo("max by (subscription) (rms_ordering_keys_parked" + sel + ") > 0");
+    assertThat(rules.get("RmsParkedOrderingKeys").getAnnotations().get("description"))
+        .contains("/api/v1/admin/deliveries/discard");
     assertThat(expr(rules, "RmsCheckBackFailureRate"))
         .contains("rms_checkback_outcomes_total{namespace=\"messaging\",job=\"rms\",decision!~")
         .endsWith("> 0.25");

@@ -2,6 +2,8 @@ package io.rms.service.dashboard;
 
 import io.rms.api.Decision;
 import io.rms.api.DeliveryStatus;
+import io.rms.api.DiscardRequest;
+import io.rms.api.DiscardResult;
 import io.rms.api.Limits;
 import io.rms.api.MessageView;
 import io.rms.api.RedeliverRequest;
@@ -71,6 +73,28 @@ class ActionsController {
               + " (attempt "
               + result.items().get(0).attempt()
               + ").");
+    } catch (RmsProblem problem) {
+      flash.addFlashAttribute("error", "Not done: " + problem.getMessage());
+    }
+    return "redirect:/dashboard/messages/" + id;
+  }
+
+  /** Gives up on one DEAD delivery (behind a confirm dialog). */
+  @PostMapping("/messages/{id}/discard")
+  String discard(
+      @PathVariable UUID id,
+      @RequestParam String subscription,
+      Authentication user,
+      RedirectAttributes flash) {
+    try {
+      DiscardResult result =
+          actions.discard(
+              DashboardAudit.actor(user.getName()), DiscardRequest.one(id, subscription));
+      flash.addFlashAttribute(
+          "notice",
+          "Discarded the delivery to "
+              + subscription
+              + (result.released() > 0 ? "; the next message of its key is released." : "."));
     } catch (RmsProblem problem) {
       flash.addFlashAttribute("error", "Not done: " + problem.getMessage());
     }

@@ -87,11 +87,15 @@ class DashboardController {
   private void panel(Model model) {
     DashboardQueries.Overview overview = queries.overview();
     model.addAttribute("o", overview);
+    model.addAttribute("parked", queries.parkedKeys());
     model.addAttribute("messageStatuses", MessageStatus.values());
     model.addAttribute(
         "deliveryStatuses",
         new DeliveryStatus[] {
-          DeliveryStatus.SCHEDULED, DeliveryStatus.PUBLISHED, DeliveryStatus.DEAD
+          DeliveryStatus.WAITING,
+          DeliveryStatus.SCHEDULED,
+          DeliveryStatus.PUBLISHED,
+          DeliveryStatus.DEAD
         });
     model.addAttribute("chart", json.writeValueAsString(overview.minutes()));
   }

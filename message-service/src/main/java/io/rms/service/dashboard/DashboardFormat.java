@@ -48,9 +48,9 @@ public class DashboardFormat {
     return switch (status.toString()) {
       case "DELIVERED", "ACKED" -> "st st-ok";
       case "CONFIRMED", "PUBLISHED", "SCHEDULED" -> "st st-flow";
-      case "PREPARED" -> "st st-wait";
+      case "PREPARED", "WAITING" -> "st st-wait";
       case "IN_DOUBT", "DEAD" -> "st st-bad";
-      case "CANCELLED" -> "st st-off";
+      case "CANCELLED", "DISCARDED" -> "st st-off";
       default -> "st";
     };
   }

@@ -93,6 +93,41 @@ public class DashboardQueries {
       boolean topicsSampled) {}
 
   /** The overview: what is stuck now, counts of the last 24 hours, the last hour per minute. */
+  /**
+   * A parked ordering key: on an ordered subscription, the DEAD delivery that holds the key back
+   * and how many later deliveries of the key wait behind it.
+   */
+  public record ParkedKey(
+      String subscription,
+      String orderingKey,
+      UUID blockingMessage,
+      String lastError,
+      long waiting) {}
+
+  /** The parked ordering keys, oldest first (at most 50). */
+  public List<ParkedKey> parkedKeys() {
+    return jdbc.query(
+        """
+        select d.subscription, m.ordering_key, m.id, d.last_error,
+               (select count(*) from delivery w join message wm on wm.id = w.message_id
+                 where w.subscription = d.subscription and w.status = 'WAITING'
+                   and wm.topic = m.topic and wm.ordering_key = m.ordering_key) as waiting
+          from delivery d
+          join subscription s on s.name = d.subscription and s.ordered
+          join message m on m.id = d.message_id and m.order_seq is not null
+         where d.status = 'DEAD'
+         order by m.order_seq
+         limit 50
+        """,
+        (rs, i) ->
+            new ParkedKey(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getObject(3, UUID.class),
+                rs.getString(4),
+                rs.getLong(5)));
+  }
+
   public Overview overview() {
     Instant now = jdbc.queryForObject("select now()", Timestamp.class).toInstant();
     Map<String, Object> prepared =
@@ -136,7 +171,7 @@ public class DashboardQueries {
     jdbc.query(
         """
         select subscription, status, count(*), min(created_at) from delivery
-         where subscription = any(?::text[]) and status in ('SCHEDULED', 'PUBLISHED', 'DEAD')
+         where subscription = any(?::text[]) and status in ('WAITING', 'SCHEDULED', 'PUBLISHED', 'DEAD')
          group by subscription, status
         """,
         rs -> {

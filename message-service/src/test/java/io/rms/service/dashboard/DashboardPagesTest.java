@@ -207,6 +207,58 @@ class DashboardPagesTest extends IntegrationTest {
   }
 
   @Test
+  void aParkedKeyIsShownWithItsBlockingMessageAndDiscardingItReleasesTheNext() {
+    String key = "parked-" + rand();
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      Api.Response sent =
+          as("orders")
+              .post(
+                  "/api/v1/messages/send",
+                  Map.of("topic", "order.poison", "orderingKey", key, "payload", Map.of("i", i)));
+      assertThat(sent.status()).isEqualTo(201);
+      ids.add(sent.id());
+    }
+    UUID blocking = ids.get(0);
+    UUID waiting = ids.get(1);
+    assertThat(
+            as("cart")
+                .post(
+                    "/api/v1/subscriptions/cart.poison/nacks",
+                    Map.of("messageId", blocking, "reason", "poison pill", "retry", false))
+                .status())
+        .isEqualTo(200);
+    DashboardClient operator =
+        DashboardClient.loggedIn(port, "operator", DashboardUsersFixture.password("operator"));
+    assertThat(operator.get("/dashboard").body())
+        .contains("Parked ordering keys")
+        .contains(key)
+        .contains(blocking.toString())
+        .contains("poison pill");
+    assertThat(operator.get("/dashboard/messages/" + waiting).body())
+        .contains("WAITING")
+        .contains("waits for");
+
+    Page discarded =
+        operator.submit(
+            "/dashboard/messages/" + blocking,
+            "/dashboard/actions/messages/" + blocking + "/discard",
+            Map.of("subscription", "cart.poison"));
+    assertThat(discarded.status()).isEqualTo(302);
+    assertThat(operator.get("/dashboard/messages/" + blocking).body())
+        .contains("Discarded the delivery to cart.poison; the next message of its key is released")
+        .contains("DISCARDED");
+    assertThat(
+            jdbc.queryForObject(
+                "select status from delivery where message_id = ? and subscription = 'cart.poison'",
+                String.class,
+                waiting))
+        .isIn("SCHEDULED", "PUBLISHED");
+    assertThat(operator.get("/dashboard").body()).doesNotContain(key);
+    assertThat(operator.get("/dashboard/audit?actor=user:operator").body()).contains("DISCARD");
+  }
+
+  @Test
   void adminCreatesAnAppWhoseKeyIsShownOnceWorksAndRotates() {
     String id = "dash-" + rand();
     Page created =
