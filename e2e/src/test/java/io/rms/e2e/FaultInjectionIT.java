@@ -131,11 +131,11 @@ class FaultInjectionIT {
     produce(sc, N, RATE, 5, 0);
     awaitStarted(0.3);
     // publishes hang (no confirm arrives), so the kill lands between commit and publish for them
-    h.mqProxy.freeze();
+    h.mqProxies.freeze();
     sleep(1500);
     int unpublished = confirmedUnpublished(sc);
     h.services[0].kill9();
-    h.mqProxy.heal();
+    h.mqProxies.heal();
     sleep(2000);
     h.services[0].start(Duration.ofMinutes(3));
     Instant healed = Instant.now();
@@ -262,9 +262,9 @@ class FaultInjectionIT {
     String sc = "s09-mq-cut";
     produce(sc, N, RATE, 5, 0);
     awaitStarted(0.3);
-    h.mqProxy.cut();
+    h.mqProxies.cut();
     sleep(3000);
-    h.mqProxy.heal();
+    h.mqProxies.heal();
     Instant healed = Instant.now();
     awaitProducerDone();
     finish(sc, start, healed, List.of());
@@ -435,7 +435,7 @@ class FaultInjectionIT {
     String sc = "s14-backlog";
     int cap = 250; // rms.recovery.batch-size = max-in-flight, per run; one run per 1 s interval
     // republish backlog: the broker is unreachable while the messages are confirmed
-    h.mqProxy.cut();
+    h.mqProxies.cut();
     h.producerCall("POST", "/e2e/produce?scenario=" + sc + "-pub&n=" + BACKLOG + "&threads=16");
     awaitProducerDone();
     // every message confirmed (by the producer or by check-back) before the release: what drains
@@ -448,7 +448,7 @@ class FaultInjectionIT {
     try (SweepSampler sampler = new SweepSampler(h.managementPorts[0], "redelivery")) {
       sleep(1500);
       released = Instant.now();
-      h.mqProxy.heal();
+      h.mqProxies.heal();
       pub = finish(sc + "-pub", start, released, List.of(), false);
       republish = sampler.drain();
     }
@@ -831,10 +831,11 @@ class FaultInjectionIT {
 
   /** Brings back whatever an earlier (possibly failed) scenario left broken. */
   private void ensureHealthy() {
-    for (var proxy :
-        List.of(h.pgProxy, h.mqProxy, h.apiProxy, h.consumerApiProxy, h.checkBackProxy)) {
+    for (var proxy : List.of(h.pgProxy, h.apiProxy, h.consumerApiProxy, h.checkBackProxy)) {
       proxy.heal();
     }
+    h.mqProxies.heal();
+    h.rabbit.start(); // a node an earlier scenario left dead
     try {
       h.rabbit.memoryAlarm(false);
     } catch (RuntimeException down) {
