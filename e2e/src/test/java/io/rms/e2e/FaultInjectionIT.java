@@ -506,6 +506,118 @@ class FaultInjectionIT {
     assertThat(checking.runsPerInterval()).isLessThanOrEqualTo(1.1);
   }
 
+  @Test
+  @Order(15)
+  void s15QueueLeaderNodeKilledUnderLoad() {
+    Instant start = Instant.now();
+    String sc = "s15-leader-kill";
+    String queue = Harness.SUBSCRIPTION_QUEUE;
+    int size = h.rabbit.nodes.size();
+    RabbitCluster.QueueState before =
+        h.rabbit.awaitQueue(
+            queue, q -> !q.leader().isEmpty() && q.online().size() == size, Duration.ofMinutes(2));
+    Rabbit leader = h.rabbit.node(before.leader());
+    // twice the messages at half the rate: the load runs on through the failover
+    produce(sc, 2 * N, Math.max(1, RATE / 2), 5, 0);
+    awaitStarted(0.2);
+    int connections = h.rabbit.connectionsOn(leader);
+    Instant killed = Instant.now();
+    leader.kill9();
+    RabbitCluster.QueueState during =
+        h.rabbit.awaitQueue(
+            queue,
+            q -> !q.leader().isEmpty() && !q.leader().equals(before.leader()),
+            Duration.ofMinutes(2));
+    Instant takenOver = Instant.now();
+    sleep(5000); // the load runs on with the new leader and one member down
+    Instant restarting = Instant.now();
+    leader.start();
+    Instant healed = Instant.now();
+    RabbitCluster.QueueState after =
+        h.rabbit.awaitQueue(queue, q -> q.online().size() == size, Duration.ofMinutes(2));
+    awaitProducerDone();
+    Figures f =
+        finish(
+            sc,
+            start,
+            healed,
+            List.of(
+                "queue "
+                    + queue
+                    + ": leader "
+                    + before.leader()
+                    + " (node "
+                    + (h.rabbit.nodes.indexOf(leader) + 1)
+                    + " of "
+                    + size
+                    + ", serving "
+                    + connections
+                    + " client connections) killed",
+                "new leader "
+                    + during.leader()
+                    + " first reported "
+                    + Duration.between(killed, takenOver).toMillis()
+                    + " ms after the kill (rabbitmqctl polled; one call takes seconds here)",
+                "node down "
+                    + Duration.between(killed, healed).toMillis()
+                    + " ms (its restart took "
+                    + Duration.between(restarting, healed).toMillis()
+                    + " ms); then leader "
+                    + after.leader()
+                    + ", online "
+                    + after.online(),
+                "sent while the node was down: " + sentBetween(sc, killed, healed),
+                "longest time without a new effect at the consumer: "
+                    + longestEffectGap(sc)
+                    + " ms"));
+    assertThat(during.leader()).isNotEqualTo(before.leader());
+    assertThat(during.members()).contains(during.leader());
+    assertThat(after.online()).contains(before.leader());
+    assertThat(f.committed()).isPositive();
+  }
+
+  /** Business transactions of a scenario the producer started between two instants. */
+  private int sentBetween(String sc, Instant from, Instant to) {
+    try (Connection c = h.appsPg.connect("producer");
+        var ps =
+            c.prepareStatement(
+                "select count(*) from attempt where key like ? and at >= ? and at < ?")) {
+      ps.setString(1, sc + "-%");
+      ps.setObject(2, java.sql.Timestamp.from(from));
+      ps.setObject(3, java.sql.Timestamp.from(to));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The longest time between two consecutive first effects of a scenario's keys. */
+  private long longestEffectGap(String sc) {
+    try (Connection c = h.appsPg.connect("consumer");
+        var ps =
+            c.prepareStatement(
+                "select min(at) from effect where key like ? group by key order by 1")) {
+      ps.setString(1, sc + "-%");
+      long longest = 0;
+      Instant previous = null;
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Instant at = rs.getTimestamp(1).toInstant();
+          if (previous != null) {
+            longest = Math.max(longest, Duration.between(previous, at).toMillis());
+          }
+          previous = at;
+        }
+      }
+      return longest;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private void awaitNoPrepared(String likeKey) {
     long deadline = System.nanoTime() + QUIET.toNanos();
     while (System.nanoTime() < deadline) {
