@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The fault-injection suite (docs/reliability.md): builds what it needs, starts its own PostgreSQL
-# instances, RabbitMQ node, service instances, producer and consumer, runs the scenarios and prints
-# their figures (also written to e2e/target/e2e-work/figures.md; process logs next to it).
+# instances, a three-node RabbitMQ cluster, service instances, producer and consumer, runs the
+# scenarios and prints their figures (also written to e2e/target/e2e-work/figures.md; process logs
+# next to it).
 #
 #   e2e/run.sh            # short run (CI): a few hundred messages per scenario
 #   e2e/run.sh long       # long run: >= 100k messages in total

@@ -131,11 +131,11 @@ class FaultInjectionIT {
     produce(sc, N, RATE, 5, 0);
     awaitStarted(0.3);
     // publishes hang (no confirm arrives), so the kill lands between commit and publish for them
-    h.mqProxy.freeze();
+    h.mqProxies.freeze();
     sleep(1500);
     int unpublished = confirmedUnpublished(sc);
     h.services[0].kill9();
-    h.mqProxy.heal();
+    h.mqProxies.heal();
     sleep(2000);
     h.services[0].start(Duration.ofMinutes(3));
     Instant healed = Instant.now();
@@ -262,9 +262,9 @@ class FaultInjectionIT {
     String sc = "s09-mq-cut";
     produce(sc, N, RATE, 5, 0);
     awaitStarted(0.3);
-    h.mqProxy.cut();
+    h.mqProxies.cut();
     sleep(3000);
-    h.mqProxy.heal();
+    h.mqProxies.heal();
     Instant healed = Instant.now();
     awaitProducerDone();
     finish(sc, start, healed, List.of());
@@ -435,7 +435,7 @@ class FaultInjectionIT {
     String sc = "s14-backlog";
     int cap = 250; // rms.recovery.batch-size = max-in-flight, per run; one run per 1 s interval
     // republish backlog: the broker is unreachable while the messages are confirmed
-    h.mqProxy.cut();
+    h.mqProxies.cut();
     h.producerCall("POST", "/e2e/produce?scenario=" + sc + "-pub&n=" + BACKLOG + "&threads=16");
     awaitProducerDone();
     // every message confirmed (by the producer or by check-back) before the release: what drains
@@ -448,7 +448,7 @@ class FaultInjectionIT {
     try (SweepSampler sampler = new SweepSampler(h.managementPorts[0], "redelivery")) {
       sleep(1500);
       released = Instant.now();
-      h.mqProxy.heal();
+      h.mqProxies.heal();
       pub = finish(sc + "-pub", start, released, List.of(), false);
       republish = sampler.drain();
     }
@@ -504,6 +504,118 @@ class FaultInjectionIT {
     // under `cap` per second
     assertThat(republish.runsPerInterval()).isLessThanOrEqualTo(1.1);
     assertThat(checking.runsPerInterval()).isLessThanOrEqualTo(1.1);
+  }
+
+  @Test
+  @Order(15)
+  void s15QueueLeaderNodeKilledUnderLoad() {
+    Instant start = Instant.now();
+    String sc = "s15-leader-kill";
+    String queue = Harness.SUBSCRIPTION_QUEUE;
+    int size = h.rabbit.nodes.size();
+    RabbitCluster.QueueState before =
+        h.rabbit.awaitQueue(
+            queue, q -> !q.leader().isEmpty() && q.online().size() == size, Duration.ofMinutes(2));
+    Rabbit leader = h.rabbit.node(before.leader());
+    // twice the messages at half the rate: the load runs on through the failover
+    produce(sc, 2 * N, Math.max(1, RATE / 2), 5, 0);
+    awaitStarted(0.2);
+    int connections = h.rabbit.connectionsOn(leader);
+    Instant killed = Instant.now();
+    leader.kill9();
+    RabbitCluster.QueueState during =
+        h.rabbit.awaitQueue(
+            queue,
+            q -> !q.leader().isEmpty() && !q.leader().equals(before.leader()),
+            Duration.ofMinutes(2));
+    Instant takenOver = Instant.now();
+    sleep(5000); // the load runs on with the new leader and one member down
+    Instant restarting = Instant.now();
+    leader.start();
+    Instant healed = Instant.now();
+    RabbitCluster.QueueState after =
+        h.rabbit.awaitQueue(queue, q -> q.online().size() == size, Duration.ofMinutes(2));
+    awaitProducerDone();
+    Figures f =
+        finish(
+            sc,
+            start,
+            healed,
+            List.of(
+                "queue "
+                    + queue
+                    + ": leader "
+                    + before.leader()
+                    + " (node "
+                    + (h.rabbit.nodes.indexOf(leader) + 1)
+                    + " of "
+                    + size
+                    + ", serving "
+                    + connections
+                    + " client connections) killed",
+                "new leader "
+                    + during.leader()
+                    + " first reported "
+                    + Duration.between(killed, takenOver).toMillis()
+                    + " ms after the kill (rabbitmqctl polled; one call takes seconds here)",
+                "node down "
+                    + Duration.between(killed, healed).toMillis()
+                    + " ms (its restart took "
+                    + Duration.between(restarting, healed).toMillis()
+                    + " ms); then leader "
+                    + after.leader()
+                    + ", online "
+                    + after.online(),
+                "sent while the node was down: " + sentBetween(sc, killed, healed),
+                "longest time without a new effect at the consumer: "
+                    + longestEffectGap(sc)
+                    + " ms"));
+    assertThat(during.leader()).isNotEqualTo(before.leader());
+    assertThat(during.members()).contains(during.leader());
+    assertThat(after.online()).contains(before.leader());
+    assertThat(f.committed()).isPositive();
+  }
+
+  /** Business transactions of a scenario the producer started between two instants. */
+  private int sentBetween(String sc, Instant from, Instant to) {
+    try (Connection c = h.appsPg.connect("producer");
+        var ps =
+            c.prepareStatement(
+                "select count(*) from attempt where key like ? and at >= ? and at < ?")) {
+      ps.setString(1, sc + "-%");
+      ps.setObject(2, java.sql.Timestamp.from(from));
+      ps.setObject(3, java.sql.Timestamp.from(to));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The longest time between two consecutive first effects of a scenario's keys. */
+  private long longestEffectGap(String sc) {
+    try (Connection c = h.appsPg.connect("consumer");
+        var ps =
+            c.prepareStatement(
+                "select min(at) from effect where key like ? group by key order by 1")) {
+      ps.setString(1, sc + "-%");
+      long longest = 0;
+      Instant previous = null;
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Instant at = rs.getTimestamp(1).toInstant();
+          if (previous != null) {
+            longest = Math.max(longest, Duration.between(previous, at).toMillis());
+          }
+          previous = at;
+        }
+      }
+      return longest;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void awaitNoPrepared(String likeKey) {
@@ -831,10 +943,11 @@ class FaultInjectionIT {
 
   /** Brings back whatever an earlier (possibly failed) scenario left broken. */
   private void ensureHealthy() {
-    for (var proxy :
-        List.of(h.pgProxy, h.mqProxy, h.apiProxy, h.consumerApiProxy, h.checkBackProxy)) {
+    for (var proxy : List.of(h.pgProxy, h.apiProxy, h.consumerApiProxy, h.checkBackProxy)) {
       proxy.heal();
     }
+    h.mqProxies.heal();
+    h.rabbit.start(); // a node an earlier scenario left dead
     try {
       h.rabbit.memoryAlarm(false);
     } catch (RuntimeException down) {

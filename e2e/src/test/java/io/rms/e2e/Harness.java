@@ -23,12 +23,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The cluster the scenarios share: two private PostgreSQL instances (one for the service, one with
- * the producer's and the consumer's databases), a private RabbitMQ node, up to three service
- * instances, the producer and the consumer, and the proxies between them:
+ * the producer's and the consumer's databases), a private three-node RabbitMQ cluster with the
+ * subscription's queue a quorum queue, up to three service instances, the producer and the
+ * consumer, and the proxies between them:
  *
  * <pre>
- *   producer ──apiProxy──▶ service-1 ◀──consumerApiProxy── consumer ◀── RabbitMQ (direct)
- *   service-1..3 ──pgProxy──▶ PostgreSQL (service)      service-1..3 ──mqProxy──▶ RabbitMQ
+ *   producer ──apiProxy──▶ service-1 ◀──consumerApiProxy── consumer ◀── RabbitMQ 1..3 (direct)
+ *   service-1..3 ──pgProxy──▶ PostgreSQL (service)   service-1..3 ──mqProxies──▶ RabbitMQ 1..3
  *   service-1..3 ──checkBackProxy──▶ producer's /rms/check-back
  * </pre>
  *
@@ -41,6 +42,10 @@ final class Harness implements AutoCloseable {
   static final String CHECK_BACK_SECRET = "e2e-check-back-secret";
   static final String TOPIC = "e2e.t";
   static final String SUBSCRIPTION = "e2e.s";
+
+  /** The subscription's queue ({@code rms.broker.queue-prefix} + name). */
+  static final String SUBSCRIPTION_QUEUE = "rms.sub." + SUBSCRIPTION;
+
   static final String MARKER_PREFIX = "/tmp/rms-e2e-";
   static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP =
@@ -73,9 +78,9 @@ final class Harness implements AutoCloseable {
   final Path logs;
   final Postgres servicePg;
   final Postgres appsPg;
-  final Rabbit rabbit;
+  final RabbitCluster rabbit;
   final TcpProxy pgProxy;
-  final TcpProxy mqProxy;
+  final ProxyGroup mqProxies;
   final TcpProxy apiProxy;
   final TcpProxy consumerApiProxy;
   final TcpProxy checkBackProxy;
@@ -114,7 +119,7 @@ final class Harness implements AutoCloseable {
 
     servicePg = new Postgres("service", base, logs, freePort());
     appsPg = new Postgres("apps", base, logs, freePort());
-    rabbit = new Rabbit(base, logs, freePort(), freePort());
+    rabbit = new RabbitCluster(base, logs, 3);
     Thread pgStart =
         new Thread(
             () -> {
@@ -122,14 +127,14 @@ final class Harness implements AutoCloseable {
               appsPg.start();
             });
     pgStart.start();
-    rabbit.start();
+    rabbit.form();
     join(pgStart);
     servicePg.createDatabase("rms");
     appsPg.createDatabase("producer");
     appsPg.createDatabase("consumer");
 
     pgProxy = new TcpProxy("pg", "127.0.0.1", servicePg.port);
-    mqProxy = new TcpProxy("mq", "127.0.0.1", rabbit.port);
+    mqProxies = new ProxyGroup("mq", rabbit);
     for (int i = 0; i < 3; i++) {
       servicePorts[i] = freePort();
       managementPorts[i] = freePort();
@@ -174,8 +179,7 @@ final class Harness implements AutoCloseable {
                 "io.rms.e2e.consumer.ConsumerApp",
                 "--spring.datasource.url=" + appsPg.url("consumer"),
                 "--spring.datasource.username=postgres",
-                "--spring.rabbitmq.host=127.0.0.1",
-                "--spring.rabbitmq.port=" + rabbit.port,
+                "--spring.rabbitmq.addresses=" + rabbit.addresses(),
                 "--spring.rabbitmq.username=guest",
                 "--spring.rabbitmq.password=guest",
                 "--rms.client.base-url=http://127.0.0.1:" + consumerApiProxy.port(),
@@ -204,8 +208,7 @@ final class Harness implements AutoCloseable {
     args.add("--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + pgProxy.port() + "/rms");
     args.add("--spring.datasource.username=postgres");
     args.add("--spring.datasource.hikari.connection-timeout=3000");
-    args.add("--spring.rabbitmq.host=127.0.0.1");
-    args.add("--spring.rabbitmq.port=" + mqProxy.port());
+    args.add("--spring.rabbitmq.addresses=" + mqProxies.addresses());
     args.add("--spring.rabbitmq.username=guest");
     args.add("--spring.rabbitmq.password=guest");
     args.add("--rms.apps[0].id=e2e-producer");
@@ -221,6 +224,7 @@ final class Harness implements AutoCloseable {
     args.add("--rms.apps[2].id=e2e-operator");
     args.add("--rms.apps[2].api-keys[0]=" + OPERATOR_KEY);
     args.add("--rms.apps[2].roles[0]=OPERATOR");
+    args.add("--rms.broker.queue-type=quorum");
     args.add("--rms.subscriptions[0].name=" + SUBSCRIPTION);
     args.add("--rms.subscriptions[0].topic=" + TOPIC);
     args.add("--rms.subscriptions[0].app=e2e-consumer");
@@ -321,7 +325,7 @@ final class Harness implements AutoCloseable {
     for (AutoCloseable c :
         List.<AutoCloseable>of(
             pgProxy,
-            mqProxy,
+            mqProxies,
             apiProxy,
             consumerApiProxy,
             checkBackProxy,

@@ -10,29 +10,46 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A second RabbitMQ node of its own ({@code e2e-<port>@localhost}) on non-default AMQP and
- * distribution ports, with its own mnesia, log and config directories and no plugins. Its data
- * survives a kill, so a restarted broker has the durable queues and persistent messages back.
+ * A RabbitMQ node of its own ({@code e2e-<port>@localhost}) on non-default AMQP and distribution
+ * ports, with its own mnesia, log and config directories and no plugins. Its data survives a kill,
+ * so a restarted node has the durable queues and persistent messages back.
+ *
+ * <p>A node of a {@link RabbitCluster} lists its peers for the {@code classic_config} peer
+ * discovery: at its first boot it joins the first of them that is running. The nodes share the
+ * Erlang cookie of the user they run as (one {@code HOME}), so they and {@code rabbitmqctl} can
+ * talk to each other.
  */
 final class Rabbit implements AutoCloseable {
   final int port;
   final String node;
+  private final String id;
   private final Map<String, String> env;
   private final Path logDir;
-  private Proc proc;
+  private volatile Proc proc;
 
-  Rabbit(Path base, Path logDir, int port, int distPort) {
+  Rabbit(Path base, Path logDir, String id, int port, int distPort, List<String> peers) {
     this.port = port;
-    this.node = "e2e-" + port + "@localhost";
+    this.node = nodeName(port);
+    this.id = id;
     this.logDir = logDir;
-    Path dir = base.resolve("rabbit");
+    Path dir = base.resolve(id);
+    StringBuilder conf = new StringBuilder();
+    conf.append("loopback_users = none\nlisteners.tcp.1 = 127.0.0.1:").append(port).append('\n');
+    if (!peers.isEmpty()) {
+      conf.append("cluster_formation.peer_discovery_backend = classic_config\n");
+      for (int i = 0; i < peers.size(); i++) {
+        conf.append("cluster_formation.classic_config.nodes.")
+            .append(i + 1)
+            .append(" = ")
+            .append(peers.get(i))
+            .append('\n');
+      }
+    }
     try {
       Files.createDirectories(dir.resolve("mnesia"));
       Files.createDirectories(dir.resolve("log"));
       Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
-      Files.writeString(
-          dir.resolve("rabbitmq.conf"),
-          "loopback_users = none\nlisteners.tcp.1 = 127.0.0.1:" + port + "\n");
+      Files.writeString(dir.resolve("rabbitmq.conf"), conf.toString());
       if (Postgres.root()) {
         new ProcessBuilder("chown", "-R", "rabbitmq:rabbitmq", dir.toString()).start().waitFor();
       }
@@ -53,9 +70,17 @@ final class Rabbit implements AutoCloseable {
             "RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString());
   }
 
+  static String nodeName(int port) {
+    return "e2e-" + port + "@localhost";
+  }
+
+  /**
+   * Starts the node and waits until it accepts AMQP connections. A cluster node opens its port only
+   * once it has synced with its peers, which takes longer on the busy box than a single node.
+   */
   void start() {
-    proc = Proc.start("rabbitmq", List.of("rabbitmq-server"), env, logDir.resolve("rabbit.log"));
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    proc = Proc.start(id, List.of("rabbitmq-server"), env, logDir.resolve(id + ".log"));
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (System.nanoTime() < deadline) {
       try (Socket s = new Socket("127.0.0.1", port)) {
         return;
@@ -69,8 +94,15 @@ final class Rabbit implements AutoCloseable {
     throw new IllegalStateException("rabbitmq not listening on " + port + ":\n" + proc.tail(40));
   }
 
+  boolean alive() {
+    return proc != null && proc.alive();
+  }
+
   /** kill -9 of the Erlang VM (the node dies without closing anything). */
   void kill9() {
+    if (proc == null) {
+      return;
+    }
     proc.descendant(c -> c.endsWith("beam.smp"))
         .ifPresent(
             beam -> {
@@ -78,6 +110,7 @@ final class Rabbit implements AutoCloseable {
               beam.onExit().orTimeout(30, TimeUnit.SECONDS).join();
             });
     proc.kill9();
+    proc = null;
   }
 
   /** Raises (or clears) a memory alarm: the node blocks every publishing connection. */
@@ -97,7 +130,8 @@ final class Rabbit implements AutoCloseable {
     return ctl("eval", "rabbit_alarm:get_alarms().").contains("memory");
   }
 
-  private String ctl(String... args) {
+  /** Runs {@code rabbitmqctl -n <this node> args}; its output, or an exception if it failed. */
+  String ctl(String... args) {
     try {
       List<String> cmd = new java.util.ArrayList<>(List.of("rabbitmqctl", "-n", node));
       cmd.addAll(List.of(args));
@@ -117,8 +151,6 @@ final class Rabbit implements AutoCloseable {
 
   @Override
   public void close() {
-    if (proc != null) {
-      kill9();
-    }
+    kill9();
   }
 }
