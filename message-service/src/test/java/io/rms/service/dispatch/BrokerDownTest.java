@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rms.service.testing.Api.Response;
 import io.rms.service.testing.Await;
 import io.rms.service.testing.IntegrationTest;
-import io.rms.service.testing.TcpProxy;
 import io.rms.service.testing.TestInfra;
+import io.rms.testsupport.TcpProxy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -22,7 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 class BrokerDownTest extends IntegrationTest {
   private static final TcpProxy PROXY =
-      new TcpProxy(TestInfra.get().amqpHost, TestInfra.get().amqpPort);
+      new TcpProxy("amqp", TestInfra.get().amqpHost, TestInfra.get().amqpPort);
 
   @DynamicPropertySource
   static void throughProxy(DynamicPropertyRegistry registry) {

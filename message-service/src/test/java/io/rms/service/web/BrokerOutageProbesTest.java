@@ -6,8 +6,8 @@ import io.rms.service.RmsApplication;
 import io.rms.service.testing.Api;
 import io.rms.service.testing.Api.Response;
 import io.rms.service.testing.Await;
-import io.rms.service.testing.TcpProxy;
 import io.rms.service.testing.TestInfra;
+import io.rms.testsupport.TcpProxy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -30,7 +30,7 @@ class BrokerOutageProbesTest {
   @BeforeAll
   static void start() {
     TestInfra infra = TestInfra.get();
-    broker = new TcpProxy(infra.amqpHost, infra.amqpPort);
+    broker = new TcpProxy("amqp", infra.amqpHost, infra.amqpPort);
     String prefix = infra.queuePrefix + "probes.";
     for (String sub :
         new String[] {
