@@ -10,9 +10,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,19 +28,11 @@ class ChartHooksAndNotesTest {
     String source = Files.readString(HOOK);
     assertThat(source).contains("helm.sh/hook: test");
 
-    Path chart = tmp.resolve("reliable-message-service");
-    copy(ChartRenderer.CHART, chart);
-    Files.writeString(
-        chart.resolve("templates/tests/test-readiness.yaml"),
-        source.replace("helm.sh/hook: test", "rendered-for-test: hook"));
     Rendered r =
-        Rendered.parse(
-            new Helm(chart)
-                .template()
-                .withName("rms")
-                .withNamespace("messaging")
-                .withKubeVersion(ChartRenderer.KUBE_VERSION)
-                .call());
+        ChartRenderer.templateOfCopy(
+            tmp,
+            "templates/tests/test-readiness.yaml",
+            source.replace("helm.sh/hook: test", "rendered-for-test: hook"));
     Pod pod = r.get(Pod.class, "rms-reliable-message-service-test-readiness");
     assertThat(UnknownFields.in(pod, "Pod")).isEmpty();
     assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
@@ -111,18 +101,5 @@ class ChartHooksAndNotesTest {
     assertThat(withSecrets)
         .doesNotContain("WARNING")
         .contains("get secret rms-admin -o jsonpath='{.data.token}'");
-  }
-
-  static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path source : files.sorted(Comparator.naturalOrder()).toList()) {
-        Path target = to.resolve(from.relativize(source).toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(source, target);
-        }
-      }
-    }
   }
 }

@@ -1,11 +1,10 @@
 package io.rms.helm;
 
-import static io.rms.helm.ChartPlatformTest.assertSecretRef;
 import static io.rms.helm.Rendered.env;
+import static io.rms.helm.SecretAssertions.assertSecretRef;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -31,19 +30,11 @@ class ChartMigrationJobTest {
   private static Rendered renderWithoutHook(Path tmp, String valuesFile) throws IOException {
     String source = Files.readString(JOB);
     assertThat(source).contains("helm.sh/hook: pre-install,pre-upgrade");
-    Path chart = tmp.resolve("reliable-message-service");
-    ChartHooksAndNotesTest.copy(ChartRenderer.CHART, chart);
-    Files.writeString(
-        chart.resolve("templates/job-migrate.yaml"),
-        source.replace("helm.sh/hook: pre-install,pre-upgrade", "rendered-for-test: hook"));
-    return Rendered.parse(
-        new Helm(chart)
-            .template()
-            .withName("rms")
-            .withNamespace("messaging")
-            .withKubeVersion(ChartRenderer.KUBE_VERSION)
-            .withValuesFile(ChartRenderer.resource("values/" + valuesFile))
-            .call());
+    return ChartRenderer.templateOfCopy(
+        tmp,
+        "templates/job-migrate.yaml",
+        source.replace("helm.sh/hook: pre-install,pre-upgrade", "rendered-for-test: hook"),
+        ChartRenderer.resource("values/" + valuesFile));
   }
 
   @Test
@@ -89,20 +80,12 @@ class ChartMigrationJobTest {
         Files.readString(ChartRenderer.resource("values/all-features.yaml"))
             + "\nmigrations:\n  job:\n    enabled: true\n    existingSecret: rms-migrator\n");
     String source = Files.readString(JOB);
-    Path chart = tmp.resolve("reliable-message-service");
-    ChartHooksAndNotesTest.copy(ChartRenderer.CHART, chart);
-    Files.writeString(
-        chart.resolve("templates/job-migrate.yaml"),
-        source.replace("helm.sh/hook: pre-install,pre-upgrade", "rendered-for-test: hook"));
     Rendered r =
-        Rendered.parse(
-            new Helm(chart)
-                .template()
-                .withName("rms")
-                .withNamespace("messaging")
-                .withKubeVersion(ChartRenderer.KUBE_VERSION)
-                .withValuesFile(values)
-                .call());
+        ChartRenderer.templateOfCopy(
+            tmp,
+            "templates/job-migrate.yaml",
+            source.replace("helm.sh/hook: pre-install,pre-upgrade", "rendered-for-test: hook"),
+            values);
     PodSpec pod = r.get(Job.class, FULL + "-migrate").getSpec().getTemplate().getSpec();
     assertThat(pod.getVolumes())
         .filteredOn(v -> v.getName().equals("db-ca"))

@@ -14,6 +14,7 @@ import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.rms.service.RmsApplication;
 import io.rms.service.config.RmsProperties;
 import io.rms.service.testing.Api;
+import io.rms.service.testing.ServiceArgs;
 import io.rms.service.testing.TestInfra;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -91,18 +92,12 @@ class ChartOnRunningServiceTest {
     app.setEnvironment(environment);
     service =
         app.run(
-            "--server.port=0",
-            "--management.server.port=0",
-            "--spring.datasource.url=" + infra.jdbcUrl,
-            "--spring.datasource.username=postgres",
-            "--spring.datasource.password=",
-            "--spring.rabbitmq.host=" + infra.amqpHost,
-            "--spring.rabbitmq.port=" + infra.amqpPort,
-            "--spring.rabbitmq.username=guest",
-            "--spring.rabbitmq.password=guest",
-            "--rms.broker.queue-prefix=" + infra.queuePrefix,
-            "--management.endpoint.health.group.readiness.show-components=always",
-            "--management.endpoint.health.group.liveness.show-components=always");
+            ServiceArgs.on(infra)
+                .with(
+                    "--server.port=0",
+                    "--management.server.port=0",
+                    "--management.endpoint.health.group.readiness.show-components=always",
+                    "--management.endpoint.health.group.liveness.show-components=always"));
     port = service.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
     managementPort =
         service.getEnvironment().getRequiredProperty("local.management.port", Integer.class);

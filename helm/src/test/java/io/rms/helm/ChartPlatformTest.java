@@ -3,6 +3,8 @@ package io.rms.helm;
 import static io.rms.helm.ChartTemplateTest.map;
 import static io.rms.helm.Rendered.container;
 import static io.rms.helm.Rendered.env;
+import static io.rms.helm.SecretAssertions.assertSecretRef;
+import static io.rms.helm.SecretAssertions.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -15,8 +17,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -194,18 +194,5 @@ class ChartPlatformTest {
     assertThat(env(none.get(Deployment.class, API)))
         .doesNotContainKeys("SECRET_DASHBOARD_ADMIN_PASSWORD", "SECRET_OIDC_CLIENT_SECRET");
     assertThat(none.applicationYaml()).doesNotContainKey("spring");
-  }
-
-  static void assertSecretRef(EnvVar env, String secret, String key) {
-    assertThat(env).as("env var").isNotNull();
-    assertThat(env.getValue()).as(env.getName()).isNull();
-    assertThat(env.getValueFrom().getSecretKeyRef().getName()).as(env.getName()).isEqualTo(secret);
-    assertThat(env.getValueFrom().getSecretKeyRef().getKey()).as(env.getName()).isEqualTo(key);
-  }
-
-  private static String decode(Secret secret, String key) {
-    assertThat(secret.getData()).containsKey(key);
-    return new String(
-        Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
   }
 }

@@ -3,9 +3,13 @@ package io.rms.helm;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** Runs the real Helm (helm-java's bundled native library) against the chart of this module. */
 final class ChartRenderer {
@@ -23,12 +27,7 @@ final class ChartRenderer {
 
   /** {@code helm template rms -n messaging} with these values files (test resources) and sets. */
   static Rendered template(Map<String, Object> sets, String... valuesFiles) {
-    TemplateCommand command =
-        new Helm(CHART)
-            .template()
-            .withName(RELEASE)
-            .withNamespace(NAMESPACE)
-            .withKubeVersion(KUBE_VERSION);
+    TemplateCommand command = templateCommand(CHART);
     for (String file : valuesFiles) {
       command = command.withValuesFile(resource("values/" + file));
     }
@@ -40,6 +39,43 @@ final class ChartRenderer {
 
   static Rendered template(String... valuesFiles) {
     return template(Map.of(), valuesFiles);
+  }
+
+  /**
+   * {@code helm template rms -n messaging} of a copy of the chart, made under {@code dir}, whose
+   * {@code template} (a path in the chart) reads {@code content}; with these values files.
+   */
+  static Rendered templateOfCopy(Path dir, String template, String content, Path... valuesFiles)
+      throws IOException {
+    Path chart = dir.resolve(CHART.getFileName().toString());
+    copy(CHART, chart);
+    Files.writeString(chart.resolve(template), content);
+    TemplateCommand command = templateCommand(chart);
+    for (Path file : valuesFiles) {
+      command = command.withValuesFile(file);
+    }
+    return Rendered.parse(command.call());
+  }
+
+  private static TemplateCommand templateCommand(Path chart) {
+    return new Helm(chart)
+        .template()
+        .withName(RELEASE)
+        .withNamespace(NAMESPACE)
+        .withKubeVersion(KUBE_VERSION);
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path source : files.sorted(Comparator.naturalOrder()).toList()) {
+        Path target = to.resolve(from.relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target);
+        }
+      }
+    }
   }
 
   static Path resource(String name) {

@@ -2,6 +2,8 @@ package io.rms.helm;
 
 import static io.rms.helm.Rendered.container;
 import static io.rms.helm.Rendered.env;
+import static io.rms.helm.SecretAssertions.assertSecretRef;
+import static io.rms.helm.SecretAssertions.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -22,8 +24,6 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.Rule;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -441,19 +441,6 @@ class ChartTemplateTest {
     assertThat(probe).isNotNull();
     assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
     assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management");
-  }
-
-  private static void assertSecretRef(EnvVar env, String secret, String key) {
-    assertThat(env).as("env var").isNotNull();
-    assertThat(env.getValue()).as(env.getName()).isNull();
-    assertThat(env.getValueFrom().getSecretKeyRef().getName()).as(env.getName()).isEqualTo(secret);
-    assertThat(env.getValueFrom().getSecretKeyRef().getKey()).as(env.getName()).isEqualTo(key);
-  }
-
-  private static String decode(Secret secret, String key) {
-    assertThat(secret.getData()).containsKey(key);
-    return new String(
-        Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
   }
 
   private static Map<String, Rule> rules(PrometheusRule rule) {

@@ -3,7 +3,6 @@ package io.rms.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
-import io.rms.api.Decision;
 import io.rms.producer.internal.CheckBackController;
 import io.rms.producer.internal.CheckBackSignature;
 import io.rms.service.testing.Refusals;
@@ -25,8 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.test.web.servlet.setup.MockMvcBuilders;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The producer's check-back endpoint refuses every call that the service with the shared secret did
@@ -54,20 +51,10 @@ class CheckBackRefusalTest {
 
   @BeforeEach
   void endpoint() {
-    CheckBackResolver resolver =
-        request -> {
-          resolved.incrementAndGet();
-          return Decision.COMMIT;
-        };
     mvc =
-        MockMvcBuilders.standaloneSetup(
-                new CheckBackController(
-                    new CheckBackSignature(
-                        SECRET, Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC)),
-                    resolver,
-                    JsonMapper.builder().build()))
-            .addPlaceholderValue("rms.producer.check-back.path", "/rms/check-back")
-            .build();
+        CheckBackEndpoint.committing(
+            new CheckBackSignature(SECRET, Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC)),
+            resolved);
   }
 
   /** A fresh body each time, so only a replay repeats a signature. */

@@ -6,8 +6,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.rms.api.Decision;
-import io.rms.producer.internal.CheckBackController;
 import io.rms.producer.internal.CheckBackSignature;
 import io.rms.producer.internal.CheckBackSignature.Verdict;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +22,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.test.web.servlet.setup.MockMvcBuilders;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The check-back endpoint answers only calls signed with the app's secret over this exact body and
@@ -56,16 +52,7 @@ class CheckBackSignatureTest {
 
   @BeforeEach
   void endpoint() {
-    CheckBackResolver resolver =
-        request -> {
-          resolved.incrementAndGet();
-          return Decision.COMMIT;
-        };
-    mvc =
-        MockMvcBuilders.standaloneSetup(
-                new CheckBackController(verifier(), resolver, JsonMapper.builder().build()))
-            .addPlaceholderValue("rms.producer.check-back.path", "/rms/check-back")
-            .build();
+    mvc = CheckBackEndpoint.committing(verifier(), resolved);
   }
 
   private org.springframework.test.web.servlet.ResultActions call(

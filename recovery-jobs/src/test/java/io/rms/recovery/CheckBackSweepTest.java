@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rms.recovery.CheckAnswer.Verdict;
+import io.rms.testsupport.SettableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -170,29 +171,12 @@ class CheckBackSweepTest {
     PreparedMessage third = port.add("orders", 0);
     answers.put(first.id(), CheckAnswer.of(Verdict.COMMIT));
     // each call takes 40 s of a two-minute lease: the third would start after half of it
-    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1000);
-    Clock moving =
-        new Clock() {
-          @Override
-          public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-
-          @Override
-          public Instant instant() {
-            return Instant.ofEpochSecond(now.get());
-          }
-        };
+    SettableClock moving = new SettableClock(Instant.ofEpochSecond(1000));
     CheckBackSweep slow =
         new CheckBackSweep(
             port,
             m -> {
-              now.addAndGet(40);
+              moving.advance(Duration.ofSeconds(40));
               return answers.getOrDefault(m.id(), CheckAnswer.of(Verdict.COMMIT));
             },
             new CheckBackPolicy(

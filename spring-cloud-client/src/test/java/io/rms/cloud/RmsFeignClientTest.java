@@ -9,6 +9,7 @@ import io.rms.api.MessageView;
 import io.rms.api.PrepareMessageRequest;
 import io.rms.api.RmsApiException;
 import io.rms.service.RmsApplication;
+import io.rms.service.testing.ServiceArgs;
 import io.rms.service.testing.TestInfra;
 import java.util.Map;
 import java.util.UUID;
@@ -56,25 +57,19 @@ class RmsFeignClientTest {
     service =
         RmsApplication.application()
             .run(
-                "--server.port=" + port,
-                "--spring.datasource.url=" + infra.jdbcUrl,
-                "--spring.datasource.username=postgres",
-                "--spring.datasource.password=",
-                "--spring.datasource.hikari.maximum-pool-size=5",
-                "--spring.rabbitmq.host=" + infra.amqpHost,
-                "--spring.rabbitmq.port=" + infra.amqpPort,
-                "--spring.rabbitmq.username=guest",
-                "--spring.rabbitmq.password=guest",
-                "--rms.broker.queue-prefix=" + infra.queuePrefix,
-                "--rms.apps[0].id=shop",
-                "--rms.apps[0].api-keys[0]=shop-key",
-                "--rms.apps[0].produces[0]=order.created",
-                "--rms.apps[1].id=cart",
-                "--rms.apps[1].api-keys[0]=cart-key",
-                "--rms.subscriptions[0].name=cart.order-created",
-                "--rms.subscriptions[0].topic=order.created",
-                "--rms.subscriptions[0].app=cart",
-                "--logging.level.root=WARN");
+                ServiceArgs.on(infra)
+                    .with(
+                        "--server.port=" + port,
+                        "--spring.datasource.hikari.maximum-pool-size=5",
+                        "--rms.apps[0].id=shop",
+                        "--rms.apps[0].api-keys[0]=shop-key",
+                        "--rms.apps[0].produces[0]=order.created",
+                        "--rms.apps[1].id=cart",
+                        "--rms.apps[1].api-keys[0]=cart-key",
+                        "--rms.subscriptions[0].name=cart.order-created",
+                        "--rms.subscriptions[0].topic=order.created",
+                        "--rms.subscriptions[0].app=cart",
+                        "--logging.level.root=WARN"));
     infra.deleteAtExit(infra.queuePrefix + "cart.order-created");
   }
 

@@ -1,2 +1,2 @@
-/** A TCP proxy that cuts, freezes, slows or drops the answers of the connections it carries. */
+/** The fault-injection harness's handle on the shared TCP proxy of the test-support module. */
 package io.rms.e2e.proxy;

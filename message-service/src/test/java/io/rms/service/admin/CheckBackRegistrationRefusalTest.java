@@ -16,10 +16,9 @@ import io.rms.service.testing.Api;
 import io.rms.service.testing.Api.Response;
 import io.rms.service.testing.DashboardClient;
 import io.rms.service.testing.DashboardClient.Page;
+import io.rms.service.testing.FixedDns;
 import io.rms.service.testing.IntegrationTest;
 import io.rms.service.testing.Refusals;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -207,20 +206,7 @@ class CheckBackRegistrationRefusalTest extends IntegrationTest {
             "mixed-link-local.test", List.of("10.0.0.5", "169.254.1.1"),
             "mapped-link-local.test", List.of("::ffff:169.254.3.4"),
             "private.test", List.of("10.20.30.40"));
-    CheckBackTargets allowing =
-        new CheckBackTargets(
-            List.of("*"),
-            false,
-            host -> {
-              if (!dns.containsKey(host)) {
-                throw new UnknownHostException(host);
-              }
-              List<InetAddress> addresses = new java.util.ArrayList<>();
-              for (String a : dns.get(host)) {
-                addresses.add(InetAddress.getByName(a));
-              }
-              return addresses;
-            });
+    CheckBackTargets allowing = new CheckBackTargets(List.of("*"), false, FixedDns.of(dns));
     AppRegistrations registrations = new AppRegistrations(apps, registry, allowing, events, tx);
     AppInfo root = registry.app("root").orElseThrow();
     for (String url :
@@ -263,20 +249,7 @@ class CheckBackRegistrationRefusalTest extends IntegrationTest {
             "mixed.test", List.of("203.0.113.10", "192.168.0.10"),
             "mapped.test", List.of("::ffff:172.16.0.1"),
             "public.test", List.of("203.0.113.10"));
-    CheckBackTargets blocking =
-        new CheckBackTargets(
-            List.of("*"),
-            true,
-            host -> {
-              if (!dns.containsKey(host)) {
-                throw new UnknownHostException(host);
-              }
-              List<InetAddress> addresses = new java.util.ArrayList<>();
-              for (String a : dns.get(host)) {
-                addresses.add(InetAddress.getByName(a));
-              }
-              return addresses;
-            });
+    CheckBackTargets blocking = new CheckBackTargets(List.of("*"), true, FixedDns.of(dns));
     AppRegistrations registrations = new AppRegistrations(apps, registry, blocking, events, tx);
     AppInfo root = registry.app("root").orElseThrow();
     for (String url :

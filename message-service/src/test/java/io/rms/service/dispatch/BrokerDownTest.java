@@ -3,10 +3,10 @@ package io.rms.service.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rms.service.testing.Api.Response;
-import io.rms.service.testing.Await;
 import io.rms.service.testing.IntegrationTest;
-import io.rms.service.testing.TcpProxy;
+import io.rms.service.testing.PublishFailures;
 import io.rms.service.testing.TestInfra;
+import io.rms.testsupport.TcpProxy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -22,7 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 class BrokerDownTest extends IntegrationTest {
   private static final TcpProxy PROXY =
-      new TcpProxy(TestInfra.get().amqpHost, TestInfra.get().amqpPort);
+      new TcpProxy("amqp", TestInfra.get().amqpHost, TestInfra.get().amqpPort);
 
   @DynamicPropertySource
   static void throughProxy(DynamicPropertyRegistry registry) {
@@ -53,17 +53,8 @@ class BrokerDownTest extends IntegrationTest {
       assertThat(confirmed.status()).isEqualTo(200);
 
       for (UUID id : new UUID[] {sent.id(), prepared}) {
-        Await.until(
-            Duration.ofSeconds(15),
-            "publish failure recorded",
-            () ->
-                jdbc.queryForObject(
-                        "select last_error from delivery where message_id = ?", String.class, id)
-                    != null);
         Map<String, Object> delivery =
-            jdbc.queryForMap(
-                "select status, attempts, last_error, published_at from delivery where message_id = ?",
-                id);
+            PublishFailures.awaitRecorded(jdbc, id, Duration.ofSeconds(15));
         assertThat(delivery.get("status")).isEqualTo("SCHEDULED");
         assertThat(delivery.get("attempts")).isEqualTo(0);
         assertThat(delivery.get("published_at")).isNull();

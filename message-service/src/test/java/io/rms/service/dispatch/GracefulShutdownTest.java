@@ -7,6 +7,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.rms.service.RmsApplication;
 import io.rms.service.testing.Api;
+import io.rms.service.testing.ServiceArgs;
 import io.rms.service.testing.TestInfra;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -42,17 +43,12 @@ class GracefulShutdownTest {
     ConfigurableApplicationContext service =
         RmsApplication.application()
             .run(
-                "--spring.profiles.active=itest",
-                "--server.port=0",
-                "--management.server.port=0",
-                "--spring.datasource.url=" + infra.jdbcUrl,
-                "--spring.datasource.username=postgres",
-                "--spring.datasource.password=",
-                "--spring.rabbitmq.host=" + infra.amqpHost,
-                "--spring.rabbitmq.port=" + infra.amqpPort,
-                "--spring.rabbitmq.username=guest",
-                "--spring.rabbitmq.password=guest",
-                "--rms.broker.queue-prefix=" + prefix);
+                ServiceArgs.on(infra)
+                    .queuePrefix(prefix)
+                    .with(
+                        "--spring.profiles.active=itest",
+                        "--server.port=0",
+                        "--management.server.port=0"));
     int port = service.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
     String jdbcUrl = infra.jdbcUrl;
 

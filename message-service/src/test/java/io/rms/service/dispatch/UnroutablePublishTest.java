@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import io.rms.service.testing.Await;
 import io.rms.service.testing.IntegrationTest;
+import io.rms.service.testing.PublishFailures;
 import io.rms.service.testing.TestInfra;
 import java.time.Duration;
 import java.util.Map;
@@ -34,16 +34,7 @@ class UnroutablePublishTest extends IntegrationTest {
         as("orders")
             .post("/api/v1/messages/send", Map.of("topic", "order.unroutable", "payload", 1))
             .id();
-    Await.until(
-        Duration.ofSeconds(10),
-        "publish failure recorded",
-        () ->
-            jdbc.queryForObject(
-                    "select last_error from delivery where message_id = ?", String.class, id)
-                != null);
-    Map<String, Object> delivery =
-        jdbc.queryForMap(
-            "select status, attempts, last_error from delivery where message_id = ?", id);
+    Map<String, Object> delivery = PublishFailures.awaitRecorded(jdbc, id, Duration.ofSeconds(10));
     assertThat(delivery.get("status")).isEqualTo("SCHEDULED");
     assertThat(delivery.get("attempts")).isEqualTo(0);
     assertThat((String) delivery.get("last_error")).containsAnyOf("returned", "nacked");

@@ -10,6 +10,7 @@ import io.rms.service.RmsApplication;
 import io.rms.service.testing.Api;
 import io.rms.service.testing.Await;
 import io.rms.service.testing.DashboardClient;
+import io.rms.service.testing.PublishFailures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,16 +116,7 @@ class EmbeddedModeTest {
     UUID id =
         orders.post("/api/v1/messages/send", Map.of("topic", "order.created", "payload", 2)).id();
     JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
-    Await.until(
-        Duration.ofSeconds(10),
-        "publish failure recorded",
-        () ->
-            jdbc.queryForObject(
-                    "select last_error from delivery where message_id = ?", String.class, id)
-                != null);
-    Map<String, Object> delivery =
-        jdbc.queryForMap(
-            "select status, attempts, last_error from delivery where message_id = ?", id);
+    Map<String, Object> delivery = PublishFailures.awaitRecorded(jdbc, id, Duration.ofSeconds(10));
     assertThat(delivery.get("status")).isEqualTo("SCHEDULED");
     assertThat(delivery.get("attempts")).isEqualTo(0);
     assertThat((String) delivery.get("last_error")).containsAnyOf("nacked", "returned");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rms.service.RmsApplication;
 import io.rms.service.testing.Api;
+import io.rms.service.testing.ServiceArgs;
 import io.rms.service.testing.TestInfra;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -100,24 +101,20 @@ class MigrationRoleTest {
     infra.deleteAtExit(prefix + "cart.order-created");
     return RmsApplication.application()
         .run(
-            "--spring.flyway.enabled=false",
-            "--server.port=0",
-            "--management.server.port=0",
-            "--spring.datasource.url=" + jdbcUrl,
-            "--spring.datasource.username=postgres",
-            "--spring.datasource.password=",
-            "--spring.rabbitmq.host=" + infra.amqpHost,
-            "--spring.rabbitmq.port=" + infra.amqpPort,
-            "--spring.rabbitmq.username=guest",
-            "--spring.rabbitmq.password=guest",
-            "--rms.broker.queue-prefix=" + prefix,
-            "--rms.apps[0].id=orders",
-            "--rms.apps[0].api-keys[0]=orders-key",
-            "--rms.apps[1].id=cart",
-            "--rms.apps[1].api-keys[0]=cart-key",
-            "--rms.subscriptions[0].name=cart.order-created",
-            "--rms.subscriptions[0].topic=order.created",
-            "--rms.subscriptions[0].app=cart",
-            "--logging.level.root=WARN");
+            ServiceArgs.on(infra)
+                .database(jdbcUrl)
+                .queuePrefix(prefix)
+                .with(
+                    "--spring.flyway.enabled=false",
+                    "--server.port=0",
+                    "--management.server.port=0",
+                    "--rms.apps[0].id=orders",
+                    "--rms.apps[0].api-keys[0]=orders-key",
+                    "--rms.apps[1].id=cart",
+                    "--rms.apps[1].api-keys[0]=cart-key",
+                    "--rms.subscriptions[0].name=cart.order-created",
+                    "--rms.subscriptions[0].topic=order.created",
+                    "--rms.subscriptions[0].app=cart",
+                    "--logging.level.root=WARN"));
   }
 }

@@ -7,8 +7,8 @@ import io.rms.recovery.RedeliverySweep;
 import io.rms.service.RmsApplication;
 import io.rms.service.testing.Api;
 import io.rms.service.testing.BrokerProbe;
-import io.rms.service.testing.TcpProxy;
 import io.rms.service.testing.TestInfra;
+import io.rms.testsupport.TcpProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,7 +46,7 @@ class BrokerOutageTest {
   private static final int BACKLOG = 300;
   private static final Duration SWEEP_EVERY = Duration.ofMillis(500);
   private static final TestInfra infra = TestInfra.get();
-  private static final TcpProxy proxy = new TcpProxy(infra.amqpHost, infra.amqpPort);
+  private static final TcpProxy proxy = new TcpProxy("amqp", infra.amqpHost, infra.amqpPort);
 
   @LocalServerPort int port;
   @Autowired JdbcTemplate jdbc;

@@ -13,6 +13,7 @@ import io.rms.service.registry.App;
 import io.rms.service.registry.AppRepository;
 import io.rms.service.registry.CheckBackTargets;
 import io.rms.service.registry.Registry;
+import io.rms.service.testing.FixedDns;
 import io.rms.service.testing.IntegrationTest;
 import io.rms.service.testing.ProducerStub;
 import io.rms.service.testing.ProducerStub.Reply;
@@ -242,12 +243,7 @@ class CheckBackCallRefusalTest extends IntegrationTest {
         new CheckBackTargets(
             List.of("producer.test"),
             false,
-            host -> {
-              if (!host.equals("producer.test")) {
-                throw new UnknownHostException(host);
-              }
-              return List.of(InetAddress.getByName("127.0.0.1"));
-            });
+            FixedDns.of(Map.of("producer.test", List.of("127.0.0.1"))));
     checkBackUrl("http://producer.test:" + port(registered) + "/pinned");
     registered.then("/pinned", Reply.decision("COMMIT"));
     UUID id = prepared(Map.of());

@@ -19,17 +19,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 class RecoveryScheduleTest extends IntegrationTest {
   @Autowired Scheduler scheduler;
 
-  /**
-   * Other tests' unfinished deliveries must not become due while this one runs the sweep (their
-   * redeliveries would land in the queues read here): only this test's due(...) makes work.
-   */
+  /** Only this test's due(...) makes work for the sweep. */
   @BeforeEach
   void parkOtherDeliveries() {
-    jdbc.update(
-        """
-        update delivery set next_attempt_at = now() + interval '1 day'
-         where status in ('SCHEDULED', 'PUBLISHED')
-        """);
+    parkUnfinishedDeliveries();
   }
 
   @Test

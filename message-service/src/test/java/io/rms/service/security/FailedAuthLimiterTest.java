@@ -2,31 +2,13 @@ package io.rms.service.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import io.rms.testsupport.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class FailedAuthLimiterTest {
-  private Instant now = Instant.parse("2026-11-29T00:00:00Z");
-  private final Clock clock =
-      new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return now;
-        }
-      };
+  private final SettableClock clock = new SettableClock(Instant.parse("2026-11-29T00:00:00Z"));
 
   private final FailedAuthLimiter limiter =
       new FailedAuthLimiter(new AuthProperties(3, 6, 2), clock);
@@ -40,9 +22,9 @@ class FailedAuthLimiterTest {
     assertThat(limiter.exhausted("10.0.0.1")).isTrue();
     assertThat(limiter.exhausted("10.0.0.2")).isFalse();
 
-    now = now.plus(Duration.ofSeconds(9)); // 6 a minute: one token every 10 s
+    clock.advance(Duration.ofSeconds(9)); // 6 a minute: one token every 10 s
     assertThat(limiter.exhausted("10.0.0.1")).isTrue();
-    now = now.plus(Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(1));
     assertThat(limiter.exhausted("10.0.0.1")).isFalse();
     limiter.failed("10.0.0.1");
     assertThat(limiter.exhausted("10.0.0.1")).isTrue();
@@ -53,12 +35,12 @@ class FailedAuthLimiterTest {
     for (int i = 0; i < 10; i++) {
       limiter.failed("10.0.0.1");
     }
-    now = now.plus(Duration.ofSeconds(10));
+    clock.advance(Duration.ofSeconds(10));
     assertThat(limiter.exhausted("10.0.0.1")).isFalse();
     limiter.failed("10.0.0.1");
     assertThat(limiter.exhausted("10.0.0.1")).isTrue();
 
-    now = now.plus(Duration.ofHours(1));
+    clock.advance(Duration.ofHours(1));
     for (int i = 0; i < 3; i++) {
       assertThat(limiter.exhausted("10.0.0.1")).isFalse();
       limiter.failed("10.0.0.1");

@@ -65,6 +65,19 @@ public abstract class IntegrationTest {
     registry.add(details + "user-name-attribute", () -> "sub");
   }
 
+  /**
+   * Moves every unfinished delivery's next attempt a day ahead, so that other tests' deliveries do
+   * not become due while a test runs the redelivery sweep (their redeliveries would land in the
+   * queues it reads).
+   */
+  protected void parkUnfinishedDeliveries() {
+    jdbc.update(
+        """
+        update delivery set next_attempt_at = now() + interval '1 day'
+         where status in ('SCHEDULED', 'PUBLISHED')
+        """);
+  }
+
   /** An HTTP client for the given app (key = app id + "-key"). */
   protected Api as(String app) {
     return new Api(port, app + "-key");

@@ -6,8 +6,9 @@ import io.rms.service.RmsApplication;
 import io.rms.service.testing.Api;
 import io.rms.service.testing.Api.Response;
 import io.rms.service.testing.Await;
-import io.rms.service.testing.TcpProxy;
+import io.rms.service.testing.ServiceArgs;
 import io.rms.service.testing.TestInfra;
+import io.rms.testsupport.TcpProxy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -30,7 +31,7 @@ class BrokerOutageProbesTest {
   @BeforeAll
   static void start() {
     TestInfra infra = TestInfra.get();
-    broker = new TcpProxy(infra.amqpHost, infra.amqpPort);
+    broker = new TcpProxy("amqp", infra.amqpHost, infra.amqpPort);
     String prefix = infra.queuePrefix + "probes.";
     for (String sub :
         new String[] {
@@ -46,18 +47,15 @@ class BrokerOutageProbesTest {
     service =
         RmsApplication.application()
             .run(
-                "--spring.profiles.active=itest",
-                "--server.port=0",
-                "--management.server.port=0",
-                "--management.endpoint.health.show-components=always",
-                "--spring.datasource.url=" + infra.newDatabase("probes"),
-                "--spring.datasource.username=postgres",
-                "--spring.datasource.password=",
-                "--spring.rabbitmq.host=127.0.0.1",
-                "--spring.rabbitmq.port=" + broker.port(),
-                "--spring.rabbitmq.username=guest",
-                "--spring.rabbitmq.password=guest",
-                "--rms.broker.queue-prefix=" + prefix);
+                ServiceArgs.on(infra)
+                    .database(infra.newDatabase("probes"))
+                    .broker("127.0.0.1", broker.port())
+                    .queuePrefix(prefix)
+                    .with(
+                        "--spring.profiles.active=itest",
+                        "--server.port=0",
+                        "--management.server.port=0",
+                        "--management.endpoint.health.show-components=always"));
     port = service.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
     managementPort =
         service.getEnvironment().getRequiredProperty("local.management.port", Integer.class);

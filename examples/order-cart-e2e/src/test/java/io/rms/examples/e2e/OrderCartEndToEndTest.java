@@ -17,6 +17,7 @@ import io.rms.examples.order.OutOfStockException;
 import io.rms.producer.internal.Completer;
 import io.rms.service.RmsApplication;
 import io.rms.service.testing.Await;
+import io.rms.service.testing.ServiceArgs;
 import io.rms.service.testing.TestInfra;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -143,35 +144,29 @@ class OrderCartEndToEndTest {
     ConfigurableApplicationContext service =
         RmsApplication.application()
             .run(
-                "--server.port=" + servicePort,
-                "--management.server.port=0",
-                "--spring.datasource.url=" + infra.jdbcUrl,
-                "--spring.datasource.username=postgres",
-                "--spring.datasource.password=",
-                "--spring.rabbitmq.host=" + infra.amqpHost,
-                "--spring.rabbitmq.port=" + infra.amqpPort,
-                "--spring.rabbitmq.username=guest",
-                "--spring.rabbitmq.password=guest",
-                "--rms.broker.queue-prefix=" + infra.queuePrefix,
-                "--rms.apps[0].id=shop",
-                "--rms.apps[0].api-keys[0]=shop-key",
-                "--rms.apps[0].produces[0]=order.created",
-                "--rms.apps[0].check-back-url=" + checkBackUrl,
-                "--rms.apps[0].check-back-secret=" + SECRET,
-                "--rms.apps[1].id=cart",
-                "--rms.apps[1].api-keys[0]=cart-key",
-                "--rms.subscriptions[0].name=" + QUEUE_SUB,
-                "--rms.subscriptions[0].topic=order.created",
-                "--rms.subscriptions[0].app=cart",
-                "--rms.subscriptions[0].ack-timeout=20s",
-                "--rms.subscriptions[0].max-attempts=20",
-                "--rms.subscriptions[0].backoff.initial=200ms",
-                "--rms.subscriptions[0].backoff.max=2s",
-                "--rms.check-back.after=3s",
-                "--rms.check-back.backoff.initial=1s",
-                "--rms.check-back.backoff.max=2s",
-                "--rms.recovery.interval=1s",
-                "--logging.level.root=WARN");
+                ServiceArgs.on(infra)
+                    .with(
+                        "--server.port=" + servicePort,
+                        "--management.server.port=0",
+                        "--rms.apps[0].id=shop",
+                        "--rms.apps[0].api-keys[0]=shop-key",
+                        "--rms.apps[0].produces[0]=order.created",
+                        "--rms.apps[0].check-back-url=" + checkBackUrl,
+                        "--rms.apps[0].check-back-secret=" + SECRET,
+                        "--rms.apps[1].id=cart",
+                        "--rms.apps[1].api-keys[0]=cart-key",
+                        "--rms.subscriptions[0].name=" + QUEUE_SUB,
+                        "--rms.subscriptions[0].topic=order.created",
+                        "--rms.subscriptions[0].app=cart",
+                        "--rms.subscriptions[0].ack-timeout=20s",
+                        "--rms.subscriptions[0].max-attempts=20",
+                        "--rms.subscriptions[0].backoff.initial=200ms",
+                        "--rms.subscriptions[0].backoff.max=2s",
+                        "--rms.check-back.after=3s",
+                        "--rms.check-back.backoff.initial=1s",
+                        "--rms.check-back.backoff.max=2s",
+                        "--rms.recovery.interval=1s",
+                        "--logging.level.root=WARN"));
     contexts.add(service);
     JdbcTemplate serviceDb = new JdbcTemplate(service.getBean(javax.sql.DataSource.class));
 

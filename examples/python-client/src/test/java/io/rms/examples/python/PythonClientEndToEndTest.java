@@ -3,6 +3,7 @@ package io.rms.examples.python;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rms.service.RmsApplication;
+import io.rms.service.testing.ServiceArgs;
 import io.rms.service.testing.TestInfra;
 import java.io.IOException;
 import java.net.URI;
@@ -81,37 +82,31 @@ class PythonClientEndToEndTest {
     ConfigurableApplicationContext service =
         RmsApplication.application()
             .run(
-                "--server.port=" + servicePort,
-                "--spring.datasource.url=" + infra.jdbcUrl,
-                "--spring.datasource.username=postgres",
-                "--spring.datasource.password=",
-                "--spring.datasource.hikari.maximum-pool-size=5",
-                "--spring.rabbitmq.host=" + infra.amqpHost,
-                "--spring.rabbitmq.port=" + infra.amqpPort,
-                "--spring.rabbitmq.username=guest",
-                "--spring.rabbitmq.password=guest",
-                "--rms.broker.queue-prefix=" + infra.queuePrefix,
-                "--rms.apps[0].id=pyshop",
-                "--rms.apps[0].api-keys[0]=pyshop-key",
-                "--rms.apps[0].produces[0]=py.order",
-                "--rms.apps[0].check-back-url=http://127.0.0.1:"
-                    + checkBackPort
-                    + "/rms/check-back",
-                "--rms.apps[0].check-back-secret=" + SECRET,
-                "--rms.apps[1].id=pycart",
-                "--rms.apps[1].api-keys[0]=pycart-key",
-                "--rms.subscriptions[0].name=" + SUB,
-                "--rms.subscriptions[0].topic=py.order",
-                "--rms.subscriptions[0].app=pycart",
-                "--rms.subscriptions[0].ack-timeout=20s",
-                "--rms.subscriptions[0].max-attempts=10",
-                "--rms.subscriptions[0].backoff.initial=200ms",
-                "--rms.subscriptions[0].backoff.max=1s",
-                "--rms.check-back.after=2s",
-                "--rms.check-back.backoff.initial=1s",
-                "--rms.check-back.backoff.max=2s",
-                "--rms.recovery.interval=1s",
-                "--logging.level.root=WARN");
+                ServiceArgs.on(infra)
+                    .with(
+                        "--server.port=" + servicePort,
+                        "--spring.datasource.hikari.maximum-pool-size=5",
+                        "--rms.apps[0].id=pyshop",
+                        "--rms.apps[0].api-keys[0]=pyshop-key",
+                        "--rms.apps[0].produces[0]=py.order",
+                        "--rms.apps[0].check-back-url=http://127.0.0.1:"
+                            + checkBackPort
+                            + "/rms/check-back",
+                        "--rms.apps[0].check-back-secret=" + SECRET,
+                        "--rms.apps[1].id=pycart",
+                        "--rms.apps[1].api-keys[0]=pycart-key",
+                        "--rms.subscriptions[0].name=" + SUB,
+                        "--rms.subscriptions[0].topic=py.order",
+                        "--rms.subscriptions[0].app=pycart",
+                        "--rms.subscriptions[0].ack-timeout=20s",
+                        "--rms.subscriptions[0].max-attempts=10",
+                        "--rms.subscriptions[0].backoff.initial=200ms",
+                        "--rms.subscriptions[0].backoff.max=1s",
+                        "--rms.check-back.after=2s",
+                        "--rms.check-back.backoff.initial=1s",
+                        "--rms.check-back.backoff.max=2s",
+                        "--rms.recovery.interval=1s",
+                        "--logging.level.root=WARN"));
     contexts.add(service);
     Path work = Files.createTempDirectory("rms-python");
     Path producerOut = work.resolve("producer.json");
