@@ -1,6 +1,6 @@
 package io.rms.e2e;
 
-import io.rms.e2e.proxy.TcpProxy;
+import io.rms.testsupport.TcpProxy;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;

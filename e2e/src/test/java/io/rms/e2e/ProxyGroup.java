@@ -1,6 +1,6 @@
 package io.rms.e2e;
 
-import io.rms.e2e.proxy.TcpProxy;
+import io.rms.testsupport.TcpProxy;
 import java.util.List;
 import java.util.stream.Collectors;
 
