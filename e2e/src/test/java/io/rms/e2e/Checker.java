@@ -251,6 +251,40 @@ final class Checker {
     }
   }
 
+  /** What the consumer's own database says about the order of an ordered scenario's effects. */
+  record Ordering(int keys, int applied, int inversions) {}
+
+  /**
+   * Per ordering key of the scenario, walks the first effect of each message in the order the
+   * consumer applied them and counts inversions: an effect whose {@code x-rms-sequence} is lower
+   * than the one applied before it in the same key.
+   */
+  Ordering ordering(String scenario) {
+    try (Connection consumer = h.appsPg.connect("consumer");
+        PreparedStatement ps =
+            consumer.prepareStatement(
+                """
+                select count(distinct ordering_key), count(*),
+                       count(*) filter (where sequence < previous)
+                  from (select ordering_key, sequence,
+                               lag(sequence) over (partition by ordering_key
+                                                   order by at, message_id) as previous
+                          from (select distinct on (message_id) message_id, ordering_key,
+                                       sequence, at
+                                  from effect
+                                 where key like ? and ordering_key is not null
+                                 order by message_id, at) first_effects) walked
+                """)) {
+      ps.setString(1, scenario + "-%");
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new Ordering(rs.getInt(1), rs.getInt(2), rs.getInt(3));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private Snapshot snapshot(String scenario) {
     String like = scenario + "-%";
     try (Connection producer = h.appsPg.connect("producer");

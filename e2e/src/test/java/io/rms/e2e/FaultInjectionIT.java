@@ -576,6 +576,46 @@ class FaultInjectionIT {
     assertThat(f.committed()).isPositive();
   }
 
+  @Test
+  @Order(16)
+  void s16OrderedKeysThroughAServiceKillAndABrokerRestart() {
+    Instant start = Instant.now();
+    String sc = "s16-ordered";
+    int keys = 40;
+    // an ordered subscription: 40 keys, every fifth business transaction rolled back (its
+    // message cancelled, which must release the next one of its key)
+    produce(sc, N, RATE, 5, 0, keys);
+    awaitStarted(0.25);
+    h.services[0].kill9();
+    sleep(2000);
+    h.services[0].start(Duration.ofMinutes(3));
+    awaitStarted(0.6);
+    h.rabbit.kill9();
+    sleep(3000);
+    h.rabbit.start();
+    Instant healed = Instant.now();
+    awaitProducerDone();
+    Figures f = finish(sc, start, healed, List.of());
+    Checker.Ordering ordering = checker.ordering(sc);
+    String line =
+        "ordering (consumer's database): "
+            + ordering.applied()
+            + " messages over "
+            + ordering.keys()
+            + " keys applied, "
+            + ordering.inversions()
+            + " inversions of x-rms-sequence within a key";
+    System.out.println(line);
+    try {
+      Files.writeString(figuresFile, "\n" + sc + " " + line + "\n", StandardOpenOption.APPEND);
+    } catch (IOException ignored) {
+      // printed anyway
+    }
+    assertThat(ordering.applied()).isEqualTo(f.delivered());
+    assertThat(ordering.keys()).isEqualTo(keys);
+    assertThat(ordering.inversions()).as(line).isZero();
+  }
+
   /** Business transactions of a scenario the producer started between two instants. */
   private int sentBetween(String sc, Instant from, Instant to) {
     try (Connection c = h.appsPg.connect("producer");
@@ -803,6 +843,11 @@ class FaultInjectionIT {
   }
 
   private void produce(String scenario, int n, int rate, int rollbackEvery, int poisonEvery) {
+    produce(scenario, n, rate, rollbackEvery, poisonEvery, 0);
+  }
+
+  private void produce(
+      String scenario, int n, int rate, int rollbackEvery, int poisonEvery, int orderedKeys) {
     Harness.Answer a =
         h.producerCall(
             "POST",
@@ -816,6 +861,8 @@ class FaultInjectionIT {
                 + rollbackEvery
                 + "&poisonEvery="
                 + poisonEvery
+                + "&orderedKeys="
+                + orderedKeys
                 + "&threads=8");
     assertThat(a.status()).as(a.body()).isEqualTo(200);
   }

@@ -42,6 +42,8 @@ final class Harness implements AutoCloseable {
   static final String CHECK_BACK_SECRET = "e2e-check-back-secret";
   static final String TOPIC = "e2e.t";
   static final String SUBSCRIPTION = "e2e.s";
+  static final String ORDERED_TOPIC = "e2e.ordered";
+  static final String ORDERED_SUBSCRIPTION = "e2e.ordered";
 
   /** The subscription's queue ({@code rms.broker.queue-prefix} + name). */
   static final String SUBSCRIPTION_QUEUE = "rms.sub." + SUBSCRIPTION;
@@ -72,6 +74,10 @@ final class Harness implements AutoCloseable {
     SERVICE_SETTINGS.put("rms.subscriptions[0].max-attempts", "8");
     SERVICE_SETTINGS.put("rms.subscriptions[0].backoff.initial", "500ms");
     SERVICE_SETTINGS.put("rms.subscriptions[0].backoff.max", "2s");
+    SERVICE_SETTINGS.put("rms.subscriptions[1].ack-timeout", "5s");
+    SERVICE_SETTINGS.put("rms.subscriptions[1].max-attempts", "8");
+    SERVICE_SETTINGS.put("rms.subscriptions[1].backoff.initial", "500ms");
+    SERVICE_SETTINGS.put("rms.subscriptions[1].backoff.max", "2s");
   }
 
   final Path base;
@@ -214,6 +220,7 @@ final class Harness implements AutoCloseable {
     args.add("--rms.apps[0].id=e2e-producer");
     args.add("--rms.apps[0].api-keys[0]=" + PRODUCER_KEY);
     args.add("--rms.apps[0].produces[0]=" + TOPIC);
+    args.add("--rms.apps[0].produces[1]=" + ORDERED_TOPIC);
     args.add(
         "--rms.apps[0].check-back-url=http://127.0.0.1:"
             + checkBackProxy.port()
@@ -228,6 +235,10 @@ final class Harness implements AutoCloseable {
     args.add("--rms.subscriptions[0].name=" + SUBSCRIPTION);
     args.add("--rms.subscriptions[0].topic=" + TOPIC);
     args.add("--rms.subscriptions[0].app=e2e-consumer");
+    args.add("--rms.subscriptions[1].name=" + ORDERED_SUBSCRIPTION);
+    args.add("--rms.subscriptions[1].topic=" + ORDERED_TOPIC);
+    args.add("--rms.subscriptions[1].app=e2e-consumer");
+    args.add("--rms.subscriptions[1].ordered=true");
     SERVICE_SETTINGS.forEach((k, v) -> args.add("--" + k + "=" + v));
     args.add("--logging.level.root=WARN");
     args.add("--logging.level.org.springframework.boot.StartupInfoLogger=INFO");

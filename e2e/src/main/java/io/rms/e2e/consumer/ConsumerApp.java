@@ -34,6 +34,9 @@ public class ConsumerApp {
           "create table if not exists effect (key text not null, message_id uuid not null,"
               + " attempt int not null, at timestamptz not null default clock_timestamp())");
       jdbc.execute("create index if not exists effect_key on effect (key)");
+      // the ordered subscription's effects also record the key and place the service gave them
+      jdbc.execute("alter table effect add column if not exists ordering_key text");
+      jdbc.execute("alter table effect add column if not exists sequence bigint");
     }
 
     @ReliableMessageListener(subscription = "e2e.s", concurrency = 4)
@@ -46,6 +49,28 @@ public class ConsumerApp {
           payload.key(),
           meta.messageId(),
           meta.attempt());
+    }
+  }
+
+  /** The ordered subscription's handler: the same effect, with its ordering key and sequence. */
+  @Component
+  static class OrderedEffectListener {
+    private final JdbcTemplate jdbc;
+
+    OrderedEffectListener(JdbcTemplate jdbc, EffectListener schema) {
+      this.jdbc = jdbc;
+    }
+
+    @ReliableMessageListener(subscription = "e2e.ordered", concurrency = 4)
+    void on(Payload payload, MessageMetadata meta) {
+      jdbc.update(
+          "insert into effect (key, message_id, attempt, ordering_key, sequence)"
+              + " values (?, ?, ?, ?, ?)",
+          payload.key(),
+          meta.messageId(),
+          meta.attempt(),
+          meta.orderingKey(),
+          meta.sequence());
     }
   }
 

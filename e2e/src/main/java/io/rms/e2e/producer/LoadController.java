@@ -20,7 +20,9 @@ import org.springframework.web.bind.annotation.RestController;
  * row and sending one message; {@code GET /e2e/status} reports it. Keys are {@code <scenario>-<i>};
  * every {@code rollbackEvery}-th transaction throws after its send (rolled back); every {@code
  * poisonEvery}-th key ends in {@code -poison} (the consumer's handler always fails on those);
- * {@code hangMillis} keeps each transaction open that long after its send.
+ * {@code hangMillis} keeps each transaction open that long after its send; with {@code orderedKeys}
+ * > 0 the messages go to the ordered topic with ordering keys {@code <scenario>-k<i mod
+ * orderedKeys>}.
  */
 @RestController
 class LoadController {
@@ -54,12 +56,22 @@ class LoadController {
       @RequestParam(defaultValue = "0") int poisonEvery,
       @RequestParam(defaultValue = "0") double rate,
       @RequestParam(defaultValue = "0") long hangMillis,
-      @RequestParam(defaultValue = "false") boolean hangCommitsToo) {
+      @RequestParam(defaultValue = "false") boolean hangCommitsToo,
+      @RequestParam(defaultValue = "0") int orderedKeys) {
     if (current != null && !current.done()) {
       throw new IllegalStateException("a run is in progress");
     }
     Run run =
-        new Run(scenario, n, rollbackEvery, poisonEvery, rate, hangMillis, hangCommitsToo, threads);
+        new Run(
+            scenario,
+            n,
+            rollbackEvery,
+            poisonEvery,
+            rate,
+            hangMillis,
+            hangCommitsToo,
+            threads,
+            orderedKeys);
     current = run;
     run.start();
     return run.status();
@@ -87,6 +99,7 @@ class LoadController {
     final long hangMillis;
     final boolean hangCommitsToo;
     final int threads;
+    final int orderedKeys;
     final AtomicInteger next = new AtomicInteger();
     final AtomicInteger committed = new AtomicInteger();
     final AtomicInteger rolledBack = new AtomicInteger();
@@ -103,7 +116,8 @@ class LoadController {
         double rate,
         long hangMillis,
         boolean hangCommitsToo,
-        int threads) {
+        int threads,
+        int orderedKeys) {
       this.scenario = scenario;
       this.n = n;
       this.rollbackEvery = rollbackEvery;
@@ -112,6 +126,7 @@ class LoadController {
       this.hangMillis = hangMillis;
       this.hangCommitsToo = hangCommitsToo;
       this.threads = Math.max(1, threads);
+      this.orderedKeys = orderedKeys;
     }
 
     void start() {
@@ -176,11 +191,15 @@ class LoadController {
         jdbc.update("insert into attempt (key) values (?) on conflict do nothing", key);
         tx.executeWithoutResult(
             status -> {
+              SendOptions options =
+                  SendOptions.defaults().withProducerMessageId(key).withBusinessKey(key);
               UUID id =
-                  messenger.send(
-                      topic,
-                      Map.of("key", key),
-                      SendOptions.defaults().withProducerMessageId(key).withBusinessKey(key));
+                  orderedKeys > 0
+                      ? messenger.send(
+                          ORDERED_TOPIC,
+                          Map.of("key", key),
+                          options.withOrderingKey(scenario + "-k" + i % orderedKeys))
+                      : messenger.send(topic, Map.of("key", key), options);
               jdbc.update("insert into business (key, message_id) values (?, ?)", key, id);
               if (hangMillis > 0 && (rollback || hangCommitsToo)) {
                 sleep(hangMillis);
@@ -198,6 +217,9 @@ class LoadController {
       }
     }
   }
+
+  /** The topic of the suite's ordered subscription. */
+  static final String ORDERED_TOPIC = "e2e.ordered";
 
   private static void sleep(long millis) {
     try {
