@@ -223,7 +223,7 @@ class DashboardBrowserTest extends IntegrationTest {
     page.navigate(url("/dashboard/messages/" + id));
     Locator row = page.locator("#deliveries tr[data-subscription='" + SUB + "']");
     assertThat(row.locator(".delivery-status")).hasText("DEAD");
-    row.locator("button[data-open]").click();
+    row.locator("button[data-open^='dlg-redeliver']").click();
     Locator dialog = page.locator("dialog[open]");
     assertThat(dialog).containsText("Redeliver now?");
     dialog.locator("button[type=submit]").click();
@@ -240,6 +240,28 @@ class DashboardBrowserTest extends IntegrationTest {
     page.click("text=Audit");
     assertThat(page.locator("#audit")).containsText("REDELIVER");
     assertThat(page.locator("#audit")).containsText("user:admin");
+  }
+
+  @Test
+  void discardingADeadDeliveryAsksFirstThenFinishesItsMessage() {
+    UUID id = deadMessage("order-" + UUID.randomUUID().toString().substring(0, 8));
+    Page page = asAdmin();
+    page.navigate(url("/dashboard/messages/" + id));
+    Locator row = page.locator("#deliveries tr[data-subscription='" + SUB + "']");
+    row.locator("button[data-open^='dlg-discard']").click();
+    Locator dialog = page.locator("dialog[open]");
+    assertThat(dialog).containsText("Discard this delivery?");
+    dialog.locator("button[data-close]").click();
+    assertThat(page.locator("dialog[open]")).hasCount(0);
+    assertThat(row.locator(".delivery-status")).hasText("DEAD");
+    assertThat(delivery(id)).as("Back changes nothing").isEqualTo("DEAD");
+
+    row.locator("button[data-open^='dlg-discard']").click();
+    page.locator("dialog[open] button[type=submit]").click();
+    assertThat(page.locator(".flash.notice")).containsText("Discarded the delivery to " + SUB);
+    assertThat(row.locator(".delivery-status")).hasText("DISCARDED");
+    assertThat(page.locator("#message-status")).hasText("DELIVERED");
+    assertThat(row.locator("button")).hasCount(0);
   }
 
   @Test

@@ -120,6 +120,7 @@ class ApiAccessRefusalTest extends IntegrationTest {
                     + " where message_id = any(?::uuid[]) or message_id is null order by id",
                 ids),
             jdbc.queryForList("select app_id, count(*) from message group by app_id order by 1"),
+            jdbc.queryForList("select count(*) from delivery where status = 'DISCARDED'"),
             jdbc.queryForList(
                 "select id, api_key_hashes::text, produces::text, check_back_url,"
                     + " check_back_secret, roles::text, active from app order by id"));
@@ -147,6 +148,8 @@ class ApiAccessRefusalTest extends IntegrationTest {
       case "POST /api/v1/admin/messages/{id}/resolve" -> Map.of("decision", "COMMIT");
       case "POST /api/v1/admin/deliveries/redeliver" ->
           Map.of("messageId", sent, "subscription", "cart.order-created");
+      case "POST /api/v1/admin/deliveries/discard" ->
+          Map.of("subscription", "cart.order-created", "status", "DEAD", "limit", 1000);
       case "PUT /api/v1/admin/apps/{id}/check-back" ->
           Map.of("url", "http://127.0.0.1:1/elsewhere", "secret", "a-secret-of-the-attacker");
       case "GET /api/v1/messages",

@@ -127,7 +127,7 @@ class DashboardRefusalTest extends IntegrationTest {
             jdbc.queryForList(
                 "select id, type, actor from message_event"
                     + " where message_id = any(?::uuid[]) or message_id is null"
-                    + " or type in ('RESOLVE', 'REDELIVER') order by id",
+                    + " or type in ('RESOLVE', 'REDELIVER', 'DISCARD') order by id",
                 ids));
   }
 
@@ -151,7 +151,8 @@ class DashboardRefusalTest extends IntegrationTest {
   private static Map<String, String> form(String endpoint) {
     return switch (endpoint) {
       case "POST /dashboard/actions/messages/{id}/resolve" -> Map.of("decision", "COMMIT");
-      case "POST /dashboard/actions/messages/{id}/redeliver" ->
+      case "POST /dashboard/actions/messages/{id}/redeliver",
+          "POST /dashboard/actions/messages/{id}/discard" ->
           Map.of("subscription", "cart.order-created");
       case "POST /dashboard/actions/subscriptions/{name}/redeliver-dead" -> Map.of("limit", "10");
       case "POST /dashboard/admin/apps" ->
@@ -249,7 +250,7 @@ class DashboardRefusalTest extends IntegrationTest {
   @Test
   void operatorActionsRefuseViewersAndAnonymousUsers() {
     List<String> actions = endpoints("/dashboard/actions");
-    assertThat(actions).hasSize(3);
+    assertThat(actions).hasSize(4);
     DashboardClient viewer = login("viewer");
     String token = viewer.csrf("/dashboard/messages/" + inDoubt);
     for (String endpoint : actions) {
