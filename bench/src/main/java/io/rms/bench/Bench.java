@@ -368,14 +368,18 @@ public final class Bench {
             c -> {
               drain(receiver);
               long ackedBefore = receiver.acked.get();
+              long started = System.nanoTime();
               Load.Run run = Load.closed(c, seconds, op(name));
               double rate = run.rate();
               long messages = run.operations();
               if (byAcks) {
-                // the whole lifecycle's rate = what the consumer acknowledged in the window
+                // the whole lifecycle's rate = what the consumer acknowledged, over the time until
+                // the last of it was acked: deliveries held back (ordered) and acked after the
+                // window count against the rate instead of vanishing in the drain
                 drain(receiver);
                 messages = receiver.acked.get() - ackedBefore;
-                rate = Math.min(rate, messages / run.seconds());
+                double until = Math.max(run.seconds(), (receiver.lastAckNanos - started) / 1e9);
+                rate = Math.min(rate, messages / until);
               }
               return new Window(rate, messages, run.errors());
             });
