@@ -50,10 +50,11 @@ final class Api {
     return counts;
   }
 
-  /** A ~1 KiB JSON message body for the topic. */
-  String body(String topic) {
+  /** A ~1 KiB JSON message body for the topic, with an ordering key unless it is null. */
+  String body(String topic, String orderingKey) {
     return "{\"topic\":\""
         + topic
+        + (orderingKey == null ? "" : "\",\"orderingKey\":\"" + orderingKey)
         + "\",\"businessKey\":\"b-"
         + sequence.incrementAndGet()
         + "\",\"payload\":{\"orderId\":"
@@ -64,7 +65,11 @@ final class Api {
   }
 
   UUID prepare(String topic) {
-    return id(post("/messages", body(topic), Bench.PRODUCER_KEY, 201));
+    return prepare(topic, null);
+  }
+
+  UUID prepare(String topic, String orderingKey) {
+    return id(post("/messages", body(topic, orderingKey), Bench.PRODUCER_KEY, 201));
   }
 
   void confirm(UUID id) {
@@ -72,7 +77,7 @@ final class Api {
   }
 
   UUID send(String topic) {
-    return id(post("/messages/send", body(topic), Bench.PRODUCER_KEY, 201));
+    return id(post("/messages/send", body(topic, null), Bench.PRODUCER_KEY, 201));
   }
 
   /** Cancels up to 1,000 messages in one call (batch cancel). */

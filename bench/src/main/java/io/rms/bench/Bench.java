@@ -11,8 +11,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -33,6 +35,14 @@ public final class Bench {
   private static final String TOPIC = "bench.topic";
   private static final String SUBSCRIPTION = "bench.sub";
   private static final String BACKLOG_SUBSCRIPTION = "bench.backlog";
+  static final String ORDERED_TOPIC = "bench.ordered.topic";
+  static final String ORDERED_SUBSCRIPTION = "bench.ordered";
+
+  /** The scenarios whose rate is what the harness's consumer acknowledged. */
+  private static final Set<String> ACKED_SCENARIOS = Set.of("lifecycle", "keyed", "ordered");
+
+  /** The goal for ordering: at least this share of the unordered rate with the same keys. */
+  private static final double ORDERED_TARGET = 0.8;
 
   /** The scenarios levers and the growth row apply to. */
   private static final List<String> MAIN_SCENARIOS = List.of("sdk", "lifecycle");
@@ -44,6 +54,7 @@ public final class Bench {
           .toArray();
   private final List<String> scenarioNames =
       List.of(env("BENCH_SCENARIOS", "sdk,lifecycle,prepare,send").split(","));
+  private final int orderingKeys = Integer.parseInt(env("BENCH_ORDERING_KEYS", "1000"));
   private final long growthRows = Long.parseLong(env("BENCH_GROWTH_ROWS", "1000000"));
   private final long backlog = Long.parseLong(env("BENCH_BACKLOG", "100000"));
   private final List<String> leverNames =
@@ -73,6 +84,7 @@ public final class Bench {
   private Lever serviceLever;
   private Api api;
   private Consumer consumer;
+  private Consumer orderedConsumer;
   private ConsumerProcess consumerApp;
   private Sdk sdk;
   private CpuMeter meter;
@@ -124,10 +136,13 @@ public final class Bench {
       sdk = new Sdk(producerDb, consumerDb, port, Math.min(250, maxConcurrency + 16));
       sdk.producerWith(Map.of());
       consumer = new Consumer(prefix + SUBSCRIPTION, SUBSCRIPTION, api, confirmStarted, 4);
+      orderedConsumer =
+          new Consumer(prefix + ORDERED_SUBSCRIPTION, ORDERED_SUBSCRIPTION, api, confirmStarted, 4);
 
       for (String name : scenarioNames) {
         scenario(name.trim(), "");
       }
+      orderedToKeyed();
       if (scenarioNames.contains("lifecycle") && !env("BENCH_PROFILE", "1").equals("0")) {
         profile();
       }
@@ -336,58 +351,120 @@ public final class Bench {
 
   /** A bare-API scenario: one HTTP call per step, the harness's own consumer acking in batches. */
   private void apiScenario(String name, String variant) throws Exception {
-    boolean lifecycle = name.equals("lifecycle");
+    boolean byAcks = ACKED_SCENARIOS.contains(name);
+    Consumer receiver = route(name).consumer();
     String label = name + variant;
     log("scenario %s: warm-up, then closed-loop sweep %s", label, Arrays.toString(concurrency));
     Map<String, Object> warm =
         warmup.untilSteady(
             label,
             secs -> {
-              long ackedBefore = consumer.acked.get();
+              long ackedBefore = receiver.acked.get();
               Load.Run run = Load.closed(16, secs, op(name));
-              double acked = (consumer.acked.get() - ackedBefore) / run.seconds();
-              return new Warmup.Sample(lifecycle ? acked : run.rate(), run.errors());
+              double acked = (receiver.acked.get() - ackedBefore) / run.seconds();
+              return new Warmup.Sample(byAcks ? acked : run.rate(), run.errors());
             });
-    drain();
+    drain(receiver);
     cancelLeftPrepared();
     purge();
     Sweep sweep =
         sweep(
             c -> {
-              drain();
-              long ackedBefore = consumer.acked.get();
+              drain(receiver);
+              long ackedBefore = receiver.acked.get();
+              long started = System.nanoTime();
               Load.Run run = Load.closed(c, seconds, op(name));
               double rate = run.rate();
               long messages = run.operations();
-              if (lifecycle) {
-                // the whole lifecycle's rate = what the consumer acknowledged in the window
-                drain();
-                messages = consumer.acked.get() - ackedBefore;
-                rate = Math.min(rate, messages / run.seconds());
+              if (byAcks) {
+                // the whole lifecycle's rate = what the consumer acknowledged, over the time until
+                // the last of it was acked: deliveries held back (ordered) and acked after the
+                // window count against the rate instead of vanishing in the drain
+                drain(receiver);
+                messages = receiver.acked.get() - ackedBefore;
+                double until = Math.max(run.seconds(), (receiver.lastAckNanos - started) / 1e9);
+                rate = Math.min(rate, messages / until);
               }
               return new Window(rate, messages, run.errors());
             });
     double target = sweep.best() / 2;
     log("  open loop at %.0f/s for %.0f s", target, seconds);
-    drain();
-    consumer.endToEnd.reset();
+    drain(receiver);
+    receiver.endToEnd.reset();
     Map<String, Recorder> recorders = new LinkedHashMap<>();
     for (String call : calls(name)) {
       recorders.put(call, new Recorder(3));
     }
     Load.open(target, seconds, 512, timed(name, recorders), total -> {});
-    drain();
+    drain(receiver);
     Map<String, Object> latency = new LinkedHashMap<>();
     for (var e : recorders.entrySet()) {
       latency.put(e.getKey(), Report.latency(e.getValue().getIntervalHistogram()));
     }
-    if (lifecycle) {
-      latency.put("confirm->receive", Report.latency(consumer.endToEnd.getIntervalHistogram()));
+    if (byAcks) {
+      latency.put("confirm->receive", Report.latency(receiver.endToEnd.getIntervalHistogram()));
     }
     report.scenarios.add(result(label, sweep, target, latency, warm));
     log("  latency %s", latency);
     cancelLeftPrepared();
     purge();
+    if (name.equals("ordered")) {
+      orderingCheck();
+    }
+  }
+
+  /** Ordered against keyed: the same load, the best of each sweep in this run. */
+  private void orderedToKeyed() {
+    Double keyed = bestRate("keyed");
+    Double ordered = bestRate("ordered");
+    if (keyed == null || ordered == null) {
+      return;
+    }
+    report.ordering.put("ordering_keys", orderingKeys);
+    report.ordering.put("keyed_per_s", keyed);
+    report.ordering.put("ordered_per_s", ordered);
+    report.ordering.put("ratio", ordered / keyed);
+    report.ordering.put("target", ORDERED_TARGET);
+    report.ordering.put("met", ordered / keyed >= ORDERED_TARGET);
+    log("ordered / keyed = %.2f (target >= %.1f)", ordered / keyed, ORDERED_TARGET);
+  }
+
+  private Double bestRate(String label) {
+    return report.scenarios.stream()
+        .filter(s -> label.equals(s.get("name")))
+        .map(s -> (Double) s.get("max_per_s"))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * Counts, on the ordered subscription, deliveries whose publish was booked before the previous
+   * message of their key (by {@code order_seq}) was acked: each one is a broken order, so the count
+   * must be 0. One pass over the subscription's deliveries. {@code published_at} is when the
+   * broker's confirm was booked, after the publish itself, so the check can miss an inversion but
+   * never reports a false one; the pairs it could compare (both timestamps set) are reported too.
+   */
+  private void orderingCheck() throws Exception {
+    String sql =
+        """
+        select count(*) filter (where published_at < previous_acked_at),
+               count(*) filter (where published_at is not null and previous_acked_at is not null)
+          from (select d.published_at,
+                       lag(d.acked_at) over (partition by m.ordering_key order by m.order_seq)
+                         as previous_acked_at
+                  from delivery d join message m on m.id = d.message_id
+                 where d.subscription = ? and m.order_seq is not null) pairs
+        """;
+    try (java.sql.Connection c = serviceDb.connect();
+        java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, ORDERED_SUBSCRIPTION);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        report.ordering.put("inversions", rs.getLong(1));
+        report.ordering.put("pairs_checked", rs.getLong(2));
+        log("  ordering check: %d inversions in %d pairs", rs.getLong(1), rs.getLong(2));
+      }
+    }
   }
 
   private Map<String, Object> result(
@@ -427,7 +504,7 @@ public final class Bench {
     double cpu = service.cpuSeconds() - cpuBefore;
     jcmd("JFR.dump", "name=bench", "filename=" + jfr);
     jcmd("JFR.stop", "name=bench");
-    drain();
+    drain(consumer);
     Map<String, Object> split = Profile.breakdown(jfr);
     split.put("lifecycles_per_s", (consumer.acked.get() - ackedBefore) / run.seconds());
     split.put("service_cpu_cores", cpu / run.seconds());
@@ -451,10 +528,10 @@ public final class Bench {
   private Load.Op op(String name) {
     return switch (name) {
       case "prepare" -> intended -> leftPrepared.add(api.prepare(TOPIC));
-      case "prepare-confirm", "lifecycle" ->
+      case "prepare-confirm", "lifecycle", "keyed", "ordered" ->
           intended -> {
-            UUID id = api.prepare(TOPIC);
-            if (name.equals("lifecycle")) {
+            UUID id = prepare(name);
+            if (ACKED_SCENARIOS.contains(name)) {
               confirmStarted.put(id, System.nanoTime());
             }
             api.confirm(id);
@@ -462,6 +539,28 @@ public final class Bench {
       case "send" -> intended -> api.send(TOPIC);
       default -> throw new IllegalArgumentException("unknown scenario " + name);
     };
+  }
+
+  /**
+   * Where a prepare-confirm scenario's messages go and who acknowledges them: {@code keyed} is
+   * {@code lifecycle} with ordering keys on the same unordered subscription, {@code ordered} the
+   * same load on the ordered one, so the two differ only in the ordering.
+   */
+  private record Route(String topic, Consumer consumer, boolean keyed) {}
+
+  private Route route(String name) {
+    return switch (name) {
+      case "keyed" -> new Route(TOPIC, consumer, true);
+      case "ordered" -> new Route(ORDERED_TOPIC, orderedConsumer, true);
+      default -> new Route(TOPIC, consumer, false);
+    };
+  }
+
+  /** Prepares the scenario's message; keys are drawn uniformly, so all are in use at once. */
+  private UUID prepare(String name) {
+    Route r = route(name);
+    String key = r.keyed() ? "k-" + ThreadLocalRandom.current().nextInt(orderingKeys) : null;
+    return api.prepare(r.topic(), key);
   }
 
   /** Costs scaled to "per 1,000 messages" (divided again by 1,000 in the report). */
@@ -491,10 +590,10 @@ public final class Bench {
           recorders.get("send").recordValue((System.nanoTime() - intended) / 1000);
         }
         default -> {
-          UUID id = api.prepare(TOPIC);
+          UUID id = prepare(name);
           long confirmStart = System.nanoTime();
           recorders.get("prepare").recordValue((confirmStart - intended) / 1000);
-          if (name.equals("lifecycle")) {
+          if (ACKED_SCENARIOS.contains(name)) {
             confirmStarted.put(id, confirmStart);
           }
           api.confirm(id);
@@ -504,8 +603,8 @@ public final class Bench {
     };
   }
 
-  /** Waits until the bare-API consumer has acknowledged everything in flight (or 30 s pass). */
-  private void drain() throws Exception {
+  /** Waits until a bare-API consumer has acknowledged everything in flight (or 30 s pass). */
+  private void drain(Consumer consumer) throws Exception {
     long deadline = System.nanoTime() + 30_000_000_000L;
     long last = -1;
     int still = 0;
@@ -537,7 +636,11 @@ public final class Bench {
   }
 
   private void purge() throws Exception {
-    rabbit(ch -> ch.queuePurge(prefix + SUBSCRIPTION));
+    rabbit(
+        ch -> {
+          ch.queuePurge(prefix + SUBSCRIPTION);
+          ch.queuePurge(prefix + ORDERED_SUBSCRIPTION);
+        });
     confirmStarted.clear();
   }
 
@@ -570,6 +673,9 @@ public final class Bench {
           if (consumer != null) {
             consumer.close();
           }
+          if (orderedConsumer != null) {
+            orderedConsumer.close();
+          }
         });
     quietly(
         "producer app",
@@ -598,7 +704,12 @@ public final class Bench {
           () ->
               rabbit(
                   ch -> {
-                    for (String s : List.of(SUBSCRIPTION, BACKLOG_SUBSCRIPTION, SDK_SUBSCRIPTION)) {
+                    for (String s :
+                        List.of(
+                            SUBSCRIPTION,
+                            BACKLOG_SUBSCRIPTION,
+                            SDK_SUBSCRIPTION,
+                            ORDERED_SUBSCRIPTION)) {
                       ch.queueDeleteNoWait(prefix + s, false, false);
                     }
                   }));

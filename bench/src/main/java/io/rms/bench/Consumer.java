@@ -29,6 +29,10 @@ final class Consumer implements AutoCloseable {
   private final List<Thread> ackers = new ArrayList<>();
   private final Map<UUID, Long> confirmStarted;
   final AtomicLong acked = new AtomicLong();
+
+  /** {@link System#nanoTime()} of the latest acknowledgement. */
+  volatile long lastAckNanos = System.nanoTime();
+
   final AtomicLong receivedCount = new AtomicLong();
   final AtomicLong ackFailures = new AtomicLong();
   final Recorder endToEnd = new Recorder(3);
@@ -96,6 +100,7 @@ final class Consumer implements AutoCloseable {
           }
         }
         acked.addAndGet(batch.size());
+        lastAckNanos = System.nanoTime();
       } catch (InterruptedException e) {
         return;
       } catch (Exception e) {

@@ -20,6 +20,9 @@ final class Report {
   final Map<String, Object> profile = new LinkedHashMap<>();
   final Map<String, Object> postgres = new LinkedHashMap<>();
 
+  /** The ordered scenario against the keyed one, and its ordering check (when they ran). */
+  final Map<String, Object> ordering = new LinkedHashMap<>();
+
   double baselineA() {
     return (double) baselines.get("A_jdbc_inserts_per_s");
   }
@@ -62,11 +65,13 @@ final class Report {
           .append(" |\n");
     }
     md.append(
-        "\nRates: `sdk` = messages the consumer app handled per second, `lifecycle` = messages"
-            + " the harness's consumer acknowledged per second, others = calls per second; best of"
+        "\nRates: `sdk` = messages the consumer app handled per second, `lifecycle`, `keyed`,"
+            + " `ordered` = messages the harness's consumer acknowledged per second (until the last"
+            + " ack), others = calls per second; best of"
             + " the closed-loop sweep. Latencies from an open-loop run at half that rate, timed from"
             + " each operation's intended start (`start->`), so queueing shows (no coordinated"
             + " omission).\n");
+    ordering(md);
     invariants(md);
     md.append("\n| scenario | commits/msg | WAL bytes/msg | publishes/msg | calls/tx |\n")
         .append("|---|---|---|---|---|\n");
@@ -143,6 +148,36 @@ final class Report {
       }
     }
     return List.of();
+  }
+
+  private void ordering(StringBuilder md) {
+    if (ordering.containsKey("ratio")) {
+      double ratio = (double) ordering.get("ratio");
+      md.append("\nOrdered / keyed (the same lifecycle load with ")
+          .append(ordering.get("ordering_keys"))
+          .append(" ordering keys, best of each sweep in this run): ")
+          .append(fmt((double) ordering.get("ordered_per_s")))
+          .append(" / ")
+          .append(fmt((double) ordering.get("keyed_per_s")))
+          .append(" = **")
+          .append(fmt2(ratio))
+          .append("×**; target ≥ ")
+          .append(ordering.get("target"))
+          .append("× — ")
+          .append(Boolean.TRUE.equals(ordering.get("met")) ? "met" : "**not met**")
+          .append(".\n");
+    }
+    if (ordering.containsKey("inversions")) {
+      long inversions = (long) ordering.get("inversions");
+      md.append("\nOrdering check of `ordered`: ")
+          .append(inversions == 0 ? "OK" : "**VIOLATED**")
+          .append(" — ")
+          .append(inversions)
+          .append(" deliveries published before the previous message of their key was acked")
+          .append(" (must be 0), of ")
+          .append(ordering.get("pairs_checked"))
+          .append(" consecutive pairs compared.\n");
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -265,6 +300,7 @@ final class Report {
     all.put("baselines", baselines);
     all.put("scenarios", scenarios);
     all.put("profile", profile);
+    all.put("ordering", ordering);
     JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     Files.writeString(dir.resolve(stamp + ".json"), json.writeValueAsString(all));
     String md = "# Benchmark " + stamp + "\n\n" + markdown();

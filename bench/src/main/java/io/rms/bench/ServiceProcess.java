@@ -69,6 +69,7 @@ final class ServiceProcess implements AutoCloseable {
     cmd.add("--rms.apps[0].produces[0]=bench.topic");
     cmd.add("--rms.apps[0].produces[1]=bench.backlog");
     cmd.add("--rms.apps[0].produces[2]=" + Bench.SDK_TOPIC);
+    cmd.add("--rms.apps[0].produces[3]=" + Bench.ORDERED_TOPIC);
     cmd.add("--rms.apps[1].id=bench-consumer");
     cmd.add("--rms.apps[1].api-keys[0]=" + Bench.CONSUMER_KEY);
     cmd.add("--rms.subscriptions[0].name=bench.sub");
@@ -80,6 +81,11 @@ final class ServiceProcess implements AutoCloseable {
     cmd.add("--rms.subscriptions[2].name=" + Bench.SDK_SUBSCRIPTION);
     cmd.add("--rms.subscriptions[2].topic=" + Bench.SDK_TOPIC);
     cmd.add("--rms.subscriptions[2].app=bench-consumer");
+    // the ordered subscription is its topic's only one, so its rate is compared with bench.sub's
+    cmd.add("--rms.subscriptions[3].name=" + Bench.ORDERED_SUBSCRIPTION);
+    cmd.add("--rms.subscriptions[3].topic=" + Bench.ORDERED_TOPIC);
+    cmd.add("--rms.subscriptions[3].app=bench-consumer");
+    cmd.add("--rms.subscriptions[3].ordered=true");
     cmd.add("--logging.level.root=WARN");
     cmd.addAll(extraArgs);
     Process p =
