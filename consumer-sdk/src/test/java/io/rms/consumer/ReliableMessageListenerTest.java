@@ -157,17 +157,14 @@ class ReliableMessageListenerTest extends IntegrationTest {
   private UUID send(String orderId) {
     Api.Response r =
         as("orders")
-            .post(
-                "/api/v1/messages/send",
-                Map.of(
-                    "topic",
-                    "order.created",
-                    "payload",
-                    Map.of("orderId", orderId, "items", List.of("apple")),
-                    "businessKey",
-                    orderId,
-                    "headers",
-                    Map.of("tenant", "eu")));
+            .send(
+                "order.created",
+                "payload",
+                Map.of("orderId", orderId, "items", List.of("apple")),
+                "businessKey",
+                orderId,
+                "headers",
+                Map.of("tenant", "eu"));
     assertThat(r.status()).isEqualTo(201);
     return r.id();
   }
@@ -223,15 +220,12 @@ class ReliableMessageListenerTest extends IntegrationTest {
         String key = run + "-" + k;
         Api.Response r =
             as("orders")
-                .post(
-                    "/api/v1/messages/send",
-                    Map.of(
-                        "topic",
-                        "order.ordered",
-                        "orderingKey",
-                        key,
-                        "payload",
-                        Map.of("orderId", key + "-" + i, "items", List.of())));
+                .send(
+                    "order.ordered",
+                    "orderingKey",
+                    key,
+                    "payload",
+                    Map.of("orderId", key + "-" + i, "items", List.of()));
         assertThat(r.status()).isEqualTo(201);
         sent.computeIfAbsent(key, x -> new ArrayList<>()).add(r.id());
       }
@@ -318,11 +312,7 @@ class ReliableMessageListenerTest extends IntegrationTest {
 
   @Test
   void unmappablePayloadIsNotRetried() {
-    Api.Response r =
-        as("orders")
-            .post(
-                "/api/v1/messages/send",
-                Map.of("topic", "order.created", "payload", List.of("not", "an", "order")));
+    Api.Response r = as("orders").send("order.created", "payload", List.of("not", "an", "order"));
     UUID id = r.id();
     Await.until(WAIT, "dead", () -> "DEAD".equals(delivery(id, "status")));
     assertThat(delivery(id, "last_error")).contains("payload does not map");

@@ -183,8 +183,7 @@ class ChartOnRunningServiceTest {
   @Test
   void appsSubscriptionsAndAdminFromValuesAreRegistered() {
     Api orders = new Api(port, "chart-orders-key");
-    Api.Response prepared =
-        orders.post("/api/v1/messages", Map.of("topic", "order.created", "payload", Map.of()));
+    Api.Response prepared = orders.prepare("order.created", "payload", Map.of());
     assertThat(prepared.status()).as(prepared.raw()).isEqualTo(201);
     assertThat(new Api(port, "wrong-key").get("/api/v1/messages/" + prepared.id()).status())
         .isEqualTo(401);

@@ -500,7 +500,7 @@ public class MessageCommands implements DisposableBean {
     }
     // a confirmed message that is its key's head is released at once; a confirm releases no other
     for (PublishRequest head :
-        orderedKeys.release(OrderedKeys.keysOf(byId.values()), null, publishGrace)) {
+        orderedKeys.release(OrderedKeys.keysOf(byId.values()), null, publishGrace, byId)) {
       toPublish.computeIfAbsent(head.messageId(), k -> new ArrayList<>()).add(head);
     }
     return toPublish;

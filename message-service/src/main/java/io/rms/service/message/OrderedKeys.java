@@ -5,6 +5,7 @@ import io.rms.service.registry.SubscriptionInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -93,6 +94,16 @@ public class OrderedKeys {
    * deliverAfter} is left to the sweep).
    */
   public List<PublishRequest> release(Collection<Key> keys, String subscription, Duration grace) {
+    return release(keys, subscription, grace, Map.of());
+  }
+
+  /**
+   * {@link #release(Collection, String, Duration)}, building the publishes of released messages
+   * found in {@code known} from it instead of reading them again (a confirm releases the messages
+   * it just confirmed).
+   */
+  List<PublishRequest> release(
+      Collection<Key> keys, String subscription, Duration grace, Map<UUID, StoredMessage> known) {
     List<String[]> triples = new ArrayList<>();
     for (Key key : new TreeSet<>(keys)) {
       for (SubscriptionInfo s : orderedSubscriptions(key.topic())) {
@@ -109,8 +120,15 @@ public class OrderedKeys {
     if (released.isEmpty()) {
       return List.of();
     }
-    Map<UUID, StoredMessage> found =
-        messages.findAll(released.stream().map(DeliveryStore.NewDelivery::messageId).toList());
+    Map<UUID, StoredMessage> found = new HashMap<>(known);
+    List<UUID> unknown =
+        released.stream()
+            .map(DeliveryStore.NewDelivery::messageId)
+            .filter(id -> !known.containsKey(id))
+            .toList();
+    if (!unknown.isEmpty()) {
+      found.putAll(messages.findAll(unknown));
+    }
     List<PublishRequest> requests = new ArrayList<>(released.size());
     for (DeliveryStore.NewDelivery d : released) {
       registry

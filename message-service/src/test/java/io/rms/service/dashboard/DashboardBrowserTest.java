@@ -164,15 +164,7 @@ class DashboardBrowserTest extends IntegrationTest {
   private UUID inDoubtMessage(String businessKey) {
     Api.Response r =
         as("orders")
-            .post(
-                "/api/v1/messages",
-                Map.of(
-                    "topic",
-                    "order.created",
-                    "businessKey",
-                    businessKey,
-                    "payload",
-                    Map.of("orderId", 7)));
+            .prepare("order.created", "businessKey", businessKey, "payload", Map.of("orderId", 7));
     assertThat(r.status()).isEqualTo(201);
     jdbc.update("update message set status = 'IN_DOUBT' where id = ?", r.id());
     return r.id();

@@ -138,9 +138,7 @@ class DashboardOidcLoginTest extends IntegrationTest {
     DashboardClient client = new DashboardClient(port);
     assertThat(oidcLogin(client, "op", null, name, true).location()).endsWith("/dashboard");
 
-    Api.Response r =
-        as("orders")
-            .post("/api/v1/messages", Map.of("topic", "order.created", "payload", Map.of()));
+    Api.Response r = as("orders").prepare("order.created", "payload", Map.of());
     jdbc.update("update message set status = 'IN_DOUBT' where id = ?", r.id());
     Page resolved =
         client.submit(

@@ -212,10 +212,7 @@ class DashboardPagesTest extends IntegrationTest {
     List<UUID> ids = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       Api.Response sent =
-          as("orders")
-              .post(
-                  "/api/v1/messages/send",
-                  Map.of("topic", "order.poison", "orderingKey", key, "payload", Map.of("i", i)));
+          as("orders").send("order.poison", "orderingKey", key, "payload", Map.of("i", i));
       assertThat(sent.status()).isEqualTo(201);
       ids.add(sent.id());
     }
@@ -304,11 +301,7 @@ class DashboardPagesTest extends IntegrationTest {
     Matcher shown = NEW_KEY.matcher(admin.get("/dashboard/admin/apps/" + app).body());
     assertThat(shown.find()).isTrue();
     Api producer = new Api(port, shown.group(1));
-    assertThat(
-            producer
-                .post("/api/v1/messages/send", Map.of("topic", topic, "payload", Map.of()))
-                .code())
-        .isEqualTo("no-subscription");
+    assertThat(producer.send(topic, "payload", Map.of()).code()).isEqualTo("no-subscription");
 
     Page created =
         admin.submit(
@@ -317,8 +310,7 @@ class DashboardPagesTest extends IntegrationTest {
             Map.of("name", subscription, "topic", topic, "app", "audit", "maxAttempts", "4"));
     assertThat(created.location()).endsWith("/dashboard/admin/subscriptions/" + subscription);
     queue(subscription).close();
-    Api.Response sent =
-        producer.post("/api/v1/messages/send", Map.of("topic", topic, "payload", Map.of()));
+    Api.Response sent = producer.send(topic, "payload", Map.of());
     assertThat(sent.status()).isEqualTo(201);
     assertThat(
             jdbc.queryForObject(
@@ -329,11 +321,7 @@ class DashboardPagesTest extends IntegrationTest {
         "/dashboard/admin/subscriptions",
         "/dashboard/admin/subscriptions/" + subscription + "/active",
         Map.of("active", "false"));
-    assertThat(
-            producer
-                .post("/api/v1/messages/send", Map.of("topic", topic, "payload", Map.of()))
-                .code())
-        .isEqualTo("no-subscription");
+    assertThat(producer.send(topic, "payload", Map.of()).code()).isEqualTo("no-subscription");
   }
 
   @Test

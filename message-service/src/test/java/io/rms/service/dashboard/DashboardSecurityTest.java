@@ -41,9 +41,7 @@ class DashboardSecurityTest extends IntegrationTest {
   }
 
   private UUID inDoubtMessage() {
-    Api.Response r =
-        as("orders")
-            .post("/api/v1/messages", Map.of("topic", "order.created", "payload", Map.of("n", 1)));
+    Api.Response r = as("orders").prepare("order.created", "payload", Map.of("n", 1));
     assertThat(r.status()).isEqualTo(201);
     jdbc.update("update message set status = 'IN_DOUBT' where id = ?", r.id());
     return r.id();

@@ -63,10 +63,7 @@ class DashboardSessionsTest extends IntegrationTest {
   }
 
   private UUID inDoubtMessage() {
-    UUID id =
-        as("orders")
-            .post("/api/v1/messages", Map.of("topic", "order.created", "payload", Map.of()))
-            .id();
+    UUID id = as("orders").prepare("order.created", "payload", Map.of()).id();
     jdbc.update("update message set status = 'IN_DOUBT' where id = ?", id);
     return id;
   }

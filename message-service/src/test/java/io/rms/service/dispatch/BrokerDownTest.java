@@ -39,16 +39,11 @@ class BrokerDownTest extends IntegrationTest {
   void confirmSucceedsWhileTheBrokerIsDownAndTheDeliveryStaysScheduled() {
     PROXY.cut();
     try {
-      Response sent =
-          as("orders")
-              .post("/api/v1/messages/send", Map.of("topic", "order.created", "payload", 1));
+      Response sent = as("orders").send("order.created", "payload", 1);
       assertThat(sent.status()).isEqualTo(201);
       assertThat(sent.text("status")).isEqualTo("CONFIRMED");
 
-      UUID prepared =
-          as("orders")
-              .post("/api/v1/messages", Map.of("topic", "order.created", "payload", 2))
-              .id();
+      UUID prepared = as("orders").prepare("order.created", "payload", 2).id();
       Response confirmed = as("orders").post("/api/v1/messages/" + prepared + "/confirm");
       assertThat(confirmed.status()).isEqualTo(200);
 

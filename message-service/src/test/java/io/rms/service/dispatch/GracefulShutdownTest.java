@@ -61,10 +61,7 @@ class GracefulShutdownTest {
             Api orders = new Api(port, "orders-key");
             while (!stop.get()) {
               try {
-                Api.Response r =
-                    orders.post(
-                        "/api/v1/messages/send",
-                        Map.of("topic", "order.created", "payload", Map.of("n", 1)));
+                Api.Response r = orders.send("order.created", "payload", Map.of("n", 1));
                 if (r.status() == 201) {
                   accepted.add(r.id());
                 }

@@ -30,10 +30,7 @@ class UnroutablePublishTest extends IntegrationTest {
         Channel channel = c.createChannel()) {
       channel.queueDelete(infra.queuePrefix + "cart.unroutable");
     }
-    UUID id =
-        as("orders")
-            .post("/api/v1/messages/send", Map.of("topic", "order.unroutable", "payload", 1))
-            .id();
+    UUID id = as("orders").send("order.unroutable", "payload", 1).id();
     Map<String, Object> delivery = PublishFailures.awaitRecorded(jdbc, id, Duration.ofSeconds(10));
     assertThat(delivery.get("status")).isEqualTo("SCHEDULED");
     assertThat(delivery.get("attempts")).isEqualTo(0);

@@ -75,12 +75,7 @@ class EmbeddedModeTest {
         .startsWith("jdbc:postgresql://127.0.0.1:");
     Api orders = new Api(port, keys.getProperty("ORDERS_KEY"));
     Api cart = new Api(port, keys.getProperty("CART_KEY"));
-    UUID id =
-        orders
-            .post(
-                "/api/v1/messages/send",
-                Map.of("topic", "order.created", "payload", Map.of("orderId", 1)))
-            .id();
+    UUID id = orders.send("order.created", "payload", Map.of("orderId", 1)).id();
     GetResponse received;
     try (Connection c = connect();
         Channel channel = c.createChannel()) {
@@ -113,8 +108,7 @@ class EmbeddedModeTest {
       channel.queueDelete("rms.sub.cart.order-created");
     }
     Api orders = new Api(port, keys.getProperty("ORDERS_KEY"));
-    UUID id =
-        orders.post("/api/v1/messages/send", Map.of("topic", "order.created", "payload", 2)).id();
+    UUID id = orders.send("order.created", "payload", 2).id();
     JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
     Map<String, Object> delivery = PublishFailures.awaitRecorded(jdbc, id, Duration.ofSeconds(10));
     assertThat(delivery.get("status")).isEqualTo("SCHEDULED");

@@ -65,15 +65,8 @@ class GroupCommitFlowTest extends IntegrationTest {
                   assertThat(repeated.status()).isEqualTo(200);
                   assertThat(repeated.id()).isEqualTo(created.id());
                   Response conflict =
-                      orders.post(
-                          "/api/v1/messages",
-                          Map.of(
-                              "topic",
-                              "order.created",
-                              "producerMessageId",
-                              key,
-                              "payload",
-                              Map.of("n", -1)));
+                      orders.prepare(
+                          "order.created", "producerMessageId", key, "payload", Map.of("n", -1));
                   assertThat(conflict.status()).isEqualTo(409);
                   UUID id = created.id();
                   boolean commit = i % 3 != 0;

@@ -104,8 +104,7 @@ class MessageFlowTest extends IntegrationTest {
         BrokerProbe audit = queue("audit.fanout")) {
       cart.purge();
       audit.purge();
-      Response sent =
-          orders.post("/api/v1/messages/send", Map.of("topic", "order.fanout", "payload", "[1,2]"));
+      Response sent = orders.send("order.fanout", "payload", "[1,2]");
       assertThat(sent.status()).isEqualTo(201);
       UUID id = sent.id();
       assertThat(cart.next(WAIT).getProps().getMessageId()).isEqualTo(id.toString());
@@ -229,8 +228,7 @@ class MessageFlowTest extends IntegrationTest {
   void nackWithRetrySchedulesAgainAndWithoutRetryMakesItDead() {
     Api orders = as("orders");
     Api cart = as("cart");
-    UUID retried =
-        orders.post("/api/v1/messages/send", Map.of("topic", "order.created", "payload", 1)).id();
+    UUID retried = orders.send("order.created", "payload", 1).id();
     Await.until(
         WAIT, "published", () -> "PUBLISHED".equals(deliveryStatus(retried, "cart.order-created")));
     Response nack =
@@ -243,8 +241,7 @@ class MessageFlowTest extends IntegrationTest {
     var delivery = orders.get("/api/v1/messages/" + retried).body().get("deliveries").get(0);
     assertThat(delivery.get("lastError").asString()).isEqualTo("stock service down");
 
-    UUID dead =
-        orders.post("/api/v1/messages/send", Map.of("topic", "order.created", "payload", 2)).id();
+    UUID dead = orders.send("order.created", "payload", 2).id();
     Await.until(
         WAIT, "published", () -> "PUBLISHED".equals(deliveryStatus(dead, "cart.order-created")));
     Response poison =
@@ -260,10 +257,7 @@ class MessageFlowTest extends IntegrationTest {
 
   @Test
   void anAckThatOvertakesThePublishBookkeepingStillCountsOneAttempt() {
-    UUID id =
-        as("orders")
-            .post("/api/v1/messages/send", Map.of("topic", "order.created", "payload", 3))
-            .id();
+    UUID id = as("orders").send("order.created", "payload", 3).id();
     as("cart")
         .post("/api/v1/subscriptions/cart.order-created/acks", Map.of("messageIds", List.of(id)));
     Await.until(WAIT, "acked", () -> "ACKED".equals(deliveryStatus(id, "cart.order-created")));
@@ -274,10 +268,7 @@ class MessageFlowTest extends IntegrationTest {
 
   /** Puts a published delivery back to where its publish bookkeeping has not landed yet. */
   private UUID publishedButNotBooked(Api orders, int payload) {
-    UUID id =
-        orders
-            .post("/api/v1/messages/send", Map.of("topic", "order.created", "payload", payload))
-            .id();
+    UUID id = orders.send("order.created", "payload", payload).id();
     Await.until(
         WAIT, "published", () -> "PUBLISHED".equals(deliveryStatus(id, "cart.order-created")));
     jdbc.update(

@@ -152,10 +152,7 @@ class OrderedSubscriptionTest extends IntegrationTest {
     Api orders = as("orders");
     List<Sent> prepared = new ArrayList<>();
     for (int i = 0; i < PER_KEY; i++) {
-      Response r =
-          orders.post(
-              "/api/v1/messages",
-              Map.of("topic", TOPIC, "orderingKey", key, "payload", Map.of("key", key, "i", i)));
+      Response r = orders.prepare(TOPIC, "orderingKey", key, "payload", Map.of("key", key, "i", i));
       assertThat(r.status()).isEqualTo(201);
       Sent s = new Sent(r.id(), key, i, random.nextInt(7) == 0);
       prepared.add(s);

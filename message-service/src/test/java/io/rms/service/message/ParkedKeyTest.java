@@ -38,10 +38,7 @@ class ParkedKeyTest extends IntegrationTest {
   }
 
   private UUID send(String key, int i) {
-    Response r =
-        orders.post(
-            "/api/v1/messages/send",
-            Map.of("topic", TOPIC, "orderingKey", key, "payload", Map.of("i", i)));
+    Response r = orders.send(TOPIC, "orderingKey", key, "payload", Map.of("i", i));
     assertThat(r.status()).isEqualTo(201);
     return r.id();
   }
@@ -152,9 +149,7 @@ class ParkedKeyTest extends IntegrationTest {
     String key = UUID.randomUUID().toString();
     try (BrokerProbe queue = queue(SUB)) {
       queue.purge();
-      Response prepared =
-          orders.post(
-              "/api/v1/messages", Map.of("topic", TOPIC, "orderingKey", key, "payload", "{}"));
+      Response prepared = orders.prepare(TOPIC, "orderingKey", key, "payload", "{}");
       UUID first = prepared.id();
       UUID second = send(key, 2);
       assertThat(queue.next(Duration.ofMillis(500)))

@@ -35,9 +35,7 @@ class MetricsTest extends IntegrationTest {
   }
 
   private UUID prepare(Api orders) {
-    Response r =
-        orders.post(
-            "/api/v1/messages", Map.of("topic", "order.created", "payload", Map.of("n", 1)));
+    Response r = orders.prepare("order.created", "payload", Map.of("n", 1));
     assertThat(r.status()).isEqualTo(201);
     return r.id();
   }

@@ -99,10 +99,7 @@ class BrokerOutageTest {
       Api orders = new Api(port, "orders-key");
       List<UUID> ids = new ArrayList<>();
       for (int i = 0; i < BACKLOG; i++) {
-        Api.Response sent =
-            orders.post(
-                "/api/v1/messages/send",
-                Map.of("topic", "order.claims", "payload", Map.of("n", i)));
+        Api.Response sent = orders.send("order.claims", "payload", Map.of("n", i));
         assertThat(sent.status()).as("the API keeps accepting work").isEqualTo(201);
         ids.add(sent.id());
       }

@@ -113,10 +113,7 @@ class CheckBackAnswerRefusalTest extends IntegrationTest {
       // the previous message's retry may be due at once (full jitter): only this one is checked
       jdbc.update(
           "update message set next_check_at = now() + interval '1 day' where status = 'PREPARED'");
-      UUID id =
-          as("shop")
-              .post("/api/v1/messages", Map.of("topic", "order.created", "payload", Map.of()))
-              .id();
+      UUID id = as("shop").prepare("order.created", "payload", Map.of()).id();
       stub.then("/answers", answer.getValue().apply(id));
       refusals.attempt(
           FORGED,
@@ -141,10 +138,7 @@ class CheckBackAnswerRefusalTest extends IntegrationTest {
   @Test
   void aCorrectlySignedAnswerCommits() {
     String now = now();
-    UUID id =
-        as("shop")
-            .post("/api/v1/messages", Map.of("topic", "order.created", "payload", Map.of()))
-            .id();
+    UUID id = as("shop").prepare("order.created", "payload", Map.of()).id();
     stub.then(
         "/answers",
         commitWith(now, ProducerStub.answerSignature("shop-secret", now, id + "", "COMMIT")));

@@ -71,17 +71,14 @@ class CheckBackTest extends IntegrationTest {
   private UUID prepare(String app, String producerMessageId) {
     Response r =
         as(app)
-            .post(
-                "/api/v1/messages",
-                Map.of(
-                    "topic",
-                    "order.created",
-                    "payload",
-                    Map.of("orderId", 7),
-                    "producerMessageId",
-                    producerMessageId,
-                    "businessKey",
-                    "bk-" + producerMessageId));
+            .prepare(
+                "order.created",
+                "payload",
+                Map.of("orderId", 7),
+                "producerMessageId",
+                producerMessageId,
+                "businessKey",
+                "bk-" + producerMessageId);
     assertThat(r.status()).isEqualTo(201);
     return r.id();
   }

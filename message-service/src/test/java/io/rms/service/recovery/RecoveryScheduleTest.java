@@ -6,7 +6,6 @@ import io.rms.service.testing.Await;
 import io.rms.service.testing.BrokerProbe;
 import io.rms.service.testing.IntegrationTest;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,15 +45,12 @@ class RecoveryScheduleTest extends IntegrationTest {
       queue.purge();
       UUID id =
           as("orders")
-              .post(
-                  "/api/v1/messages/send",
-                  Map.of(
-                      "topic",
-                      "order.delayed",
-                      "payload",
-                      "{}",
-                      "deliverAfter",
-                      java.time.Instant.now().plusSeconds(3600).toString()))
+              .send(
+                  "order.delayed",
+                  "payload",
+                  "{}",
+                  "deliverAfter",
+                  java.time.Instant.now().plusSeconds(3600).toString())
               .id();
       jdbc.update(
           "update delivery set next_attempt_at = now() - interval '1 second' where message_id = ?",

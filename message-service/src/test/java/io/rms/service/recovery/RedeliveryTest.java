@@ -34,8 +34,7 @@ class RedeliveryTest extends IntegrationTest {
   }
 
   private UUID send(String topic) {
-    Response r =
-        as("orders").post("/api/v1/messages/send", Map.of("topic", topic, "payload", "{}"));
+    Response r = as("orders").send(topic, "payload", "{}");
     assertThat(r.status()).isEqualTo(201);
     return r.id();
   }
@@ -261,15 +260,12 @@ class RedeliveryTest extends IntegrationTest {
       queue.purge();
       Response sent =
           as("orders")
-              .post(
-                  "/api/v1/messages/send",
-                  Map.of(
-                      "topic",
-                      "order.delayed",
-                      "payload",
-                      "{}",
-                      "deliverAfter",
-                      Instant.now().plus(Duration.ofHours(1)).toString()));
+              .send(
+                  "order.delayed",
+                  "payload",
+                  "{}",
+                  "deliverAfter",
+                  Instant.now().plus(Duration.ofHours(1)).toString());
       assertThat(sent.status()).isEqualTo(201);
       UUID id = sent.id();
       sweep.run();

@@ -68,22 +68,16 @@ class ApiAccessRefusalTest extends IntegrationTest {
     producerMessageId = "secret-order-" + UUID.randomUUID();
     prepared =
         as("orders")
-            .post(
-                "/api/v1/messages",
-                Map.of(
-                    "topic",
-                    "order.created",
-                    "payload",
-                    Map.of("card", "4111-1111"),
-                    "producerMessageId",
-                    producerMessageId,
-                    "businessKey",
-                    producerMessageId))
+            .prepare(
+                "order.created",
+                "payload",
+                Map.of("card", "4111-1111"),
+                "producerMessageId",
+                producerMessageId,
+                "businessKey",
+                producerMessageId)
             .id();
-    sent =
-        as("orders")
-            .post("/api/v1/messages/send", Map.of("topic", "order.created", "payload", 1))
-            .id();
+    sent = as("orders").send("order.created", "payload", 1).id();
     Await.until(
         Duration.ofSeconds(10),
         "the delivery is published",
@@ -254,10 +248,7 @@ class ApiAccessRefusalTest extends IntegrationTest {
             CROSS_APP,
             "billing prepares on orders' topic order.fanout",
             state(),
-            () ->
-                forbidden(
-                    billing.post(
-                        "/api/v1/messages", Map.of("topic", "order.fanout", "payload", 1))));
+            () -> forbidden(billing.prepare("order.fanout", "payload", 1)));
         Supplier<Object> orders = state();
         refusals.attempt(
             CROSS_APP,
@@ -265,15 +256,12 @@ class ApiAccessRefusalTest extends IntegrationTest {
             () -> ((List<?>) orders.get()).subList(0, 3),
             () -> {
               Response r =
-                  billing.post(
-                      "/api/v1/messages",
-                      Map.of(
-                          "topic",
-                          "order.created",
-                          "payload",
-                          Map.of("card", "4111-1111"),
-                          "producerMessageId",
-                          producerMessageId));
+                  billing.prepare(
+                      "order.created",
+                      "payload",
+                      Map.of("card", "4111-1111"),
+                      "producerMessageId",
+                      producerMessageId);
               assertThat(r.status()).as("a message of its own").isEqualTo(201);
               assertThat(r.id()).isNotEqualTo(prepared);
               assertThat(r.text("app")).isEqualTo("billing");
@@ -285,10 +273,7 @@ class ApiAccessRefusalTest extends IntegrationTest {
               CROSS_APP,
               "billing sends on orders' topic order.fanout",
               state(),
-              () ->
-                  forbidden(
-                      billing.post(
-                          "/api/v1/messages/send", Map.of("topic", "order.fanout", "payload", 1))));
+              () -> forbidden(billing.send("order.fanout", "payload", 1)));
       case "POST /api/v1/messages/batch/prepare" ->
           refusals.attempt(
               CROSS_APP,

@@ -65,15 +65,9 @@ class DashboardRefusalTest extends IntegrationTest {
     DashboardUsersFixture.ensure(users, "viewer", Role.VIEWER);
     DashboardUsersFixture.ensure(users, "operator", Role.OPERATOR);
     DashboardUsersFixture.ensure(users, "second-admin", Role.ADMIN);
-    inDoubt =
-        as("orders")
-            .post("/api/v1/messages", Map.of("topic", "order.created", "payload", Map.of("n", 1)))
-            .id();
+    inDoubt = as("orders").prepare("order.created", "payload", Map.of("n", 1)).id();
     jdbc.update("update message set status = 'IN_DOUBT' where id = ?", inDoubt);
-    dead =
-        as("orders")
-            .post("/api/v1/messages/send", Map.of("topic", "order.created", "payload", 2))
-            .id();
+    dead = as("orders").send("order.created", "payload", 2).id();
     Await.until(
         Duration.ofSeconds(10),
         "the delivery is published",
@@ -300,8 +294,7 @@ class DashboardRefusalTest extends IntegrationTest {
         .containsEntry("from", "DEAD");
 
     // the API's operators likewise, as operator:<app>
-    UUID another =
-        as("orders").post("/api/v1/messages", Map.of("topic", "order.created", "payload", 3)).id();
+    UUID another = as("orders").prepare("order.created", "payload", 3).id();
     assertThat(
             as("ops")
                 .post(

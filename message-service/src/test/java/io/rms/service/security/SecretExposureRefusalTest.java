@@ -183,8 +183,7 @@ class SecretExposureRefusalTest extends IntegrationTest {
     VERBOSE.forEach(logger -> logging.setLogLevel(logger, LogLevel.TRACE));
     try {
       as("orders").get("/api/v1/messages?limit=1");
-      Response prepared =
-          as("shop").post("/api/v1/messages", Map.of("topic", "order.created", "payload", 1));
+      Response prepared = as("shop").prepare("order.created", "payload", 1);
       as("shop").post("/api/v1/messages/" + prepared.id() + "/cancel");
       as("cart").post("/api/v1/subscriptions/cart.order-created/acks", "{\"messageIds\":[\"x\"]}");
       new Api(port, wrongKey).get("/api/v1/stats");

@@ -5,6 +5,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,19 +51,44 @@ public final class Api {
   }
 
   public Response get(String path) {
-    return send(request(path).GET());
+    return exchange(request(path).GET());
   }
 
   public Response post(String path, Object body) {
     String json = body instanceof String s ? s : JSON.writeValueAsString(body);
-    return send(
+    return exchange(
         request(path)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   public Response post(String path) {
-    return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
+    return exchange(request(path).POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  /**
+   * {@code POST /api/v1/messages}: prepares a message on {@code topic}; {@code fields} are the
+   * request's other fields as name, value, name, value...
+   */
+  public Response prepare(String topic, Object... fields) {
+    return post("/api/v1/messages", message(topic, fields));
+  }
+
+  /** {@code POST /api/v1/messages/send}, with the fields as {@link #prepare} takes them. */
+  public Response send(String topic, Object... fields) {
+    return post("/api/v1/messages/send", message(topic, fields));
+  }
+
+  private static Map<String, Object> message(String topic, Object... fields) {
+    if (fields.length % 2 != 0) {
+      throw new IllegalArgumentException("fields come as name, value pairs");
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("topic", topic);
+    for (int i = 0; i < fields.length; i += 2) {
+      body.put((String) fields[i], fields[i + 1]);
+    }
+    return body;
   }
 
   public Response put(String path, Object body) {
@@ -72,10 +99,10 @@ public final class Api {
   public Response call(String method, String path, Object body) {
     HttpRequest.Builder b = request(path);
     if (body == null) {
-      return send(b.method(method, HttpRequest.BodyPublishers.noBody()));
+      return exchange(b.method(method, HttpRequest.BodyPublishers.noBody()));
     }
     String json = body instanceof String s ? s : JSON.writeValueAsString(body);
-    return send(
+    return exchange(
         b.header("Content-Type", "application/json")
             .method(method, HttpRequest.BodyPublishers.ofString(json)));
   }
@@ -88,7 +115,7 @@ public final class Api {
     return b;
   }
 
-  private static Response send(HttpRequest.Builder request) {
+  private static Response exchange(HttpRequest.Builder request) {
     try {
       HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
       JsonNode body = r.body().isEmpty() ? JSON.nullNode() : parse(r.body());

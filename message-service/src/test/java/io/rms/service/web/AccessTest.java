@@ -14,9 +14,7 @@ import org.junit.jupiter.api.Test;
 class AccessTest extends IntegrationTest {
 
   private UUID preparedByOrders() {
-    return as("orders")
-        .post("/api/v1/messages", Map.of("topic", "order.created", "payload", Map.of("n", 1)))
-        .id();
+    return as("orders").prepare("order.created", "payload", Map.of("n", 1)).id();
   }
 
   @Test
@@ -45,10 +43,7 @@ class AccessTest extends IntegrationTest {
 
   @Test
   void anAppAcksAndNacksOnlyItsOwnSubscriptions() {
-    UUID id =
-        as("orders")
-            .post("/api/v1/messages/send", Map.of("topic", "order.created", "payload", 1))
-            .id();
+    UUID id = as("orders").send("order.created", "payload", 1).id();
     Response ack =
         as("audit")
             .post(
@@ -69,8 +64,7 @@ class AccessTest extends IntegrationTest {
 
   @Test
   void aTopicTheAppDoesNotProduceIsForbidden() {
-    Response r =
-        as("billing").post("/api/v1/messages", Map.of("topic", "order.fanout", "payload", 1));
+    Response r = as("billing").prepare("order.fanout", "payload", 1);
     assertThat(r.status()).isEqualTo(403);
     assertThat(r.code()).isEqualTo("forbidden");
   }

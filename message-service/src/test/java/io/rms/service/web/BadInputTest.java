@@ -64,12 +64,7 @@ class BadInputTest extends IntegrationTest {
   @Test
   void aTopicWithNoSubscriptionIs422() {
     Response r =
-        refused(
-            422,
-            "no-subscription",
-            () ->
-                as("orders")
-                    .post("/api/v1/messages", Map.of("topic", "order.orphan", "payload", 1)));
+        refused(422, "no-subscription", () -> as("orders").prepare("order.orphan", "payload", 1));
     assertThat(r.text("detail")).contains("order.orphan");
   }
 
@@ -93,43 +88,21 @@ class BadInputTest extends IntegrationTest {
         400,
         "validation-failed",
         () -> as("orders").post("/api/v1/messages", Map.of("payload", 1)));
-    refused(
-        400,
-        "validation-failed",
-        () ->
-            as("orders").post("/api/v1/messages", Map.of("topic", "Order Created!", "payload", 1)));
-    refused(
-        400,
-        "validation-failed",
-        () -> as("orders").post("/api/v1/messages", Map.of("topic", "order.created")));
+    refused(400, "validation-failed", () -> as("orders").prepare("Order Created!", "payload", 1));
+    refused(400, "validation-failed", () -> as("orders").prepare("order.created"));
     refused(
         400,
         "validation-failed",
         () ->
             as("orders")
-                .post(
-                    "/api/v1/messages",
-                    Map.of(
-                        "topic",
-                        "order.created",
-                        "payload",
-                        1,
-                        "contentType",
-                        "application/octet-stream")));
+                .prepare("order.created", "payload", 1, "contentType", "application/octet-stream"));
     refused(
         400,
         "validation-failed",
         () ->
             as("orders")
-                .post(
-                    "/api/v1/messages",
-                    Map.of(
-                        "topic",
-                        "order.created",
-                        "payload",
-                        "%%%",
-                        "contentType",
-                        "application/octet-stream")));
+                .prepare(
+                    "order.created", "payload", "%%%", "contentType", "application/octet-stream"));
   }
 
   @Test

@@ -56,9 +56,9 @@ class BatchTest extends IntegrationTest {
   @Test
   void batchConfirmAndCancelAnswerPerItem() {
     Api orders = as("orders");
-    UUID a = orders.post("/api/v1/messages", Map.of("topic", "order.created", "payload", 1)).id();
-    UUID b = orders.post("/api/v1/messages", Map.of("topic", "order.created", "payload", 2)).id();
-    UUID c = orders.post("/api/v1/messages", Map.of("topic", "order.created", "payload", 3)).id();
+    UUID a = orders.prepare("order.created", "payload", 1).id();
+    UUID b = orders.prepare("order.created", "payload", 2).id();
+    UUID c = orders.prepare("order.created", "payload", 3).id();
     orders.post("/api/v1/messages/" + c + "/cancel");
     UUID missing = UUID.randomUUID();
 
@@ -90,19 +90,12 @@ class BatchTest extends IntegrationTest {
   @Test
   void batchConfirmCreatesEachTopicsDeliveriesAndAnswersRepeatsAndStrangersPerItem() {
     Api orders = as("orders");
-    UUID created =
-        orders.post("/api/v1/messages", Map.of("topic", "order.created", "payload", 1)).id();
-    UUID fanout =
-        orders.post("/api/v1/messages", Map.of("topic", "order.fanout", "payload", 2)).id();
+    UUID created = orders.prepare("order.created", "payload", 1).id();
+    UUID fanout = orders.prepare("order.fanout", "payload", 2).id();
     Instant later = Instant.now().plus(Duration.ofHours(2));
     UUID delayed =
-        orders
-            .post(
-                "/api/v1/messages",
-                Map.of("topic", "order.delayed", "payload", 3, "deliverAfter", later.toString()))
-            .id();
-    UUID billings =
-        as("billing").post("/api/v1/messages", Map.of("topic", "order.created", "payload", 4)).id();
+        orders.prepare("order.delayed", "payload", 3, "deliverAfter", later.toString()).id();
+    UUID billings = as("billing").prepare("order.created", "payload", 4).id();
 
     JsonNode items =
         orders
@@ -150,10 +143,8 @@ class BatchTest extends IntegrationTest {
   @Test
   void acksAnswerPerIdAndIgnoreOtherSubscriptionsDeliveries() {
     Api orders = as("orders");
-    UUID mine =
-        orders.post("/api/v1/messages/send", Map.of("topic", "order.created", "payload", 1)).id();
-    UUID fanout =
-        orders.post("/api/v1/messages/send", Map.of("topic", "order.fanout", "payload", 1)).id();
+    UUID mine = orders.send("order.created", "payload", 1).id();
+    UUID fanout = orders.send("order.fanout", "payload", 1).id();
     UUID unknown = UUID.randomUUID();
     JsonNode items =
         as("cart")

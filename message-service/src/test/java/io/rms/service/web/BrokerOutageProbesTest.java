@@ -100,8 +100,7 @@ class BrokerOutageProbesTest {
       assertThat(liveness.status()).as(liveness.raw()).isEqualTo(200);
 
       Api orders = new Api(port, "orders-key");
-      Response prepared =
-          orders.post("/api/v1/messages", Map.of("topic", "order.created", "payload", Map.of()));
+      Response prepared = orders.prepare("order.created", "payload", Map.of());
       assertThat(prepared.status()).as(prepared.raw()).isEqualTo(201);
       UUID id = prepared.id();
       Response confirmed = orders.post("/api/v1/messages/" + id + "/confirm");

@@ -6,7 +6,6 @@ import io.rms.service.testing.Api;
 import io.rms.service.testing.IntegrationTest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -21,12 +20,7 @@ class ListTest extends IntegrationTest {
     List<String> created = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
       created.add(
-          orders
-              .post(
-                  "/api/v1/messages",
-                  Map.of("topic", "order.created", "payload", i, "businessKey", key))
-              .id()
-              .toString());
+          orders.prepare("order.created", "payload", i, "businessKey", key).id().toString());
     }
     List<String> seen = new ArrayList<>();
     String cursor = null;
@@ -53,25 +47,10 @@ class ListTest extends IntegrationTest {
   void filtersCombine() {
     Api orders = as("orders");
     String key = "f-" + UUID.randomUUID();
-    UUID prepared =
-        orders
-            .post(
-                "/api/v1/messages",
-                Map.of("topic", "order.created", "payload", 1, "businessKey", key))
-            .id();
+    UUID prepared = orders.prepare("order.created", "payload", 1, "businessKey", key).id();
     UUID sent =
         orders
-            .post(
-                "/api/v1/messages/send",
-                Map.of(
-                    "topic",
-                    "order.fanout",
-                    "payload",
-                    2,
-                    "businessKey",
-                    key,
-                    "producerMessageId",
-                    key))
+            .send("order.fanout", "payload", 2, "businessKey", key, "producerMessageId", key)
             .id();
     assertThat(ids(orders, "businessKey=" + key + "&status=PREPARED"))
         .containsExactly(prepared.toString());
@@ -86,7 +65,7 @@ class ListTest extends IntegrationTest {
   @Test
   void statsCountTheAppsTopicsAndSubscriptions() {
     Api orders = as("orders");
-    orders.post("/api/v1/messages", Map.of("topic", "order.created", "payload", 1));
+    orders.prepare("order.created", "payload", 1);
     JsonNode stats = orders.get("/api/v1/stats").body();
     assertThat(stats.get("topics").findValuesAsString("topic")).contains("order.created");
     assertThat(stats.get("oldestPreparedAgeSeconds").asDouble()).isGreaterThanOrEqualTo(0.0);
