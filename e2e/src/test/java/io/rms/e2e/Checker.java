@@ -252,7 +252,7 @@ final class Checker {
   }
 
   /** What the consumer's own database says about the order of an ordered scenario's effects. */
-  record Ordering(int keys, int applied, int inversions) {}
+  record Ordering(int keys, int applied, int pairs, int inversions) {}
 
   /**
    * Per ordering key of the scenario, walks the first effect of each message in the order the
@@ -265,7 +265,7 @@ final class Checker {
             consumer.prepareStatement(
                 """
                 select count(distinct ordering_key), count(*),
-                       count(*) filter (where sequence < previous)
+                       count(previous), count(*) filter (where sequence < previous)
                   from (select ordering_key, sequence,
                                lag(sequence) over (partition by ordering_key
                                                    order by at, message_id) as previous
@@ -278,7 +278,7 @@ final class Checker {
       ps.setString(1, scenario + "-%");
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return new Ordering(rs.getInt(1), rs.getInt(2), rs.getInt(3));
+        return new Ordering(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4));
       }
     } catch (SQLException e) {
       throw new IllegalStateException(e);

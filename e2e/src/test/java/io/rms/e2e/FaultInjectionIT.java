@@ -581,8 +581,8 @@ class FaultInjectionIT {
   void s16OrderedKeysThroughAServiceKillAndABrokerRestart() {
     Instant start = Instant.now();
     String sc = "s16-ordered";
-    int keys = 40;
-    // an ordered subscription: 40 keys, every fifth business transaction rolled back (its
+    int keys = 7;
+    // an ordered subscription: 7 keys, every fifth business transaction rolled back (its
     // message cancelled, which must release the next one of its key)
     produce(sc, N, RATE, 5, 0, keys);
     awaitStarted(0.25);
@@ -603,6 +603,8 @@ class FaultInjectionIT {
             + " messages over "
             + ordering.keys()
             + " keys applied, "
+            + ordering.pairs()
+            + " consecutive pairs within a key compared, "
             + ordering.inversions()
             + " inversions of x-rms-sequence within a key";
     System.out.println(line);
@@ -612,7 +614,8 @@ class FaultInjectionIT {
       // printed anyway
     }
     assertThat(ordering.applied()).isEqualTo(f.delivered());
-    assertThat(ordering.keys()).isEqualTo(keys);
+    assertThat(ordering.keys()).isBetween(1, keys);
+    assertThat(ordering.pairs()).as("keys with more than one message").isPositive();
     assertThat(ordering.inversions()).as(line).isZero();
   }
 
