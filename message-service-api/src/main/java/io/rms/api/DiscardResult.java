@@ -10,7 +10,7 @@ import java.util.UUID;
  * @param released deliveries of ordered subscriptions that the discards released (the next message
  *     of each key), handed to the broker
  */
-public record DiscardResult(List<Item> items, int released) {
+public record DiscardResult(List<Discarded> items, int released) {
 
   /**
    * One discarded delivery.
@@ -18,5 +18,5 @@ public record DiscardResult(List<Item> items, int released) {
    * @param attempts the publishes it had
    * @param lastError why it died
    */
-  public record Item(UUID messageId, String subscription, int attempts, String lastError) {}
+  public record Discarded(UUID messageId, String subscription, int attempts, String lastError) {}
 }

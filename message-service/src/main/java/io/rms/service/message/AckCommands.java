@@ -119,7 +119,7 @@ public class AckCommands {
           // transaction: no one can see the ack without the release
           List<PublishRequest> released =
               ordered && !acked.isEmpty()
-                  ? orderedKeys.release(messages.orderedKeys(acked), subscription, publishGrace)
+                  ? orderedKeys.releaseAfter(acked, subscription, publishGrace)
                   : List.of();
           Map<UUID, AckOutcome> result = new LinkedHashMap<>();
           Set<UUID> now = new HashSet<>(acked);

@@ -289,17 +289,6 @@ public class MessageStore {
         == 1;
   }
 
-  /** The ordering keys of those of these messages that have a place in their key. */
-  public List<OrderedKeys.Key> orderedKeys(Collection<UUID> ids) {
-    return jdbc.query(
-        """
-        select distinct topic, ordering_key from message
-         where id = any(?::uuid[]) and order_seq is not null
-        """,
-        (rs, i) -> new OrderedKeys.Key(rs.getString(1), rs.getString(2)),
-        (Object) ids.toArray(UUID[]::new));
-  }
-
   // --- check-back: a PREPARED message's checks, compare-and-set on status and check_count -----
 
   /**

@@ -88,6 +88,31 @@ public class OrderedKeys {
   }
 
   /**
+   * After acks or discards on an ordered subscription: locks the keys of these messages (those with
+   * a place in their key) and releases each key's next delivery there. The keys are read and locked
+   * in one statement (the lock comes before the release's own snapshot).
+   */
+  public List<PublishRequest> releaseAfter(
+      Collection<UUID> finished, String subscription, Duration grace) {
+    if (finished.isEmpty()) {
+      return List.of();
+    }
+    List<Key> keys =
+        jdbc.query(
+            """
+            select s.topic, s.ordering_key, pg_advisory_xact_lock(s.k)
+              from (select distinct topic, ordering_key,
+                           hashtextextended(topic || E'\\n' || ordering_key, 0) as k
+                      from message
+                     where id = any(?::uuid[]) and order_seq is not null
+                     order by k) s
+            """,
+            (rs, i) -> new Key(rs.getString(1), rs.getString(2)),
+            (Object) finished.toArray(UUID[]::new));
+    return releaseLocked(triples(keys, subscription), grace, Map.of());
+  }
+
+  /**
    * Locks the keys and releases their heads on the topic's ordered subscriptions (only on {@code
    * subscription} when it is given: an ack or discard there changes no other subscription's head).
    * Returns the publishes to hand over after commit (a head whose message is delayed by {@code
@@ -104,18 +129,37 @@ public class OrderedKeys {
    */
   List<PublishRequest> release(
       Collection<Key> keys, String subscription, Duration grace, Map<UUID, StoredMessage> known) {
-    List<String[]> triples = new ArrayList<>();
-    for (Key key : new TreeSet<>(keys)) {
-      for (SubscriptionInfo s : orderedSubscriptions(key.topic())) {
-        if (subscription == null || subscription.equals(s.name())) {
-          triples.add(new String[] {s.name(), key.topic(), key.orderingKey()});
-        }
-      }
-    }
+    List<String[]> triples = triples(keys, subscription);
     if (triples.isEmpty()) {
       return List.of();
     }
     lock(keys);
+    return releaseLocked(triples, grace, known);
+  }
+
+  /** The (subscription, topic, key) triples whose heads a change of these keys may release. */
+  private List<String[]> triples(Collection<Key> keys, String subscription) {
+    List<String[]> triples = new ArrayList<>();
+    for (Key key : new TreeSet<>(keys)) {
+      // every ordered subscription of the topic, active or not: a deactivated one's deliveries
+      // still go out, so its keys must move on too
+      for (SubscriptionInfo s : registry.subscriptions()) {
+        if (s.ordered()
+            && s.topic().equals(key.topic())
+            && (subscription == null || subscription.equals(s.name()))) {
+          triples.add(new String[] {s.name(), key.topic(), key.orderingKey()});
+        }
+      }
+    }
+    return triples;
+  }
+
+  /** Releases the heads of the triples, whose keys the transaction has locked. */
+  private List<PublishRequest> releaseLocked(
+      List<String[]> triples, Duration grace, Map<UUID, StoredMessage> known) {
+    if (triples.isEmpty()) {
+      return List.of();
+    }
     List<DeliveryStore.NewDelivery> released = deliveries.releaseHeads(triples, grace);
     if (released.isEmpty()) {
       return List.of();

@@ -212,7 +212,7 @@ public class OperatorActions {
     SubscriptionInfo subscription = requireSubscription(request.subscription());
     int limit =
         request.messageId() != null ? 1 : bulkLimit("discard", request.status(), request.limit());
-    Discarded done =
+    DiscardOutcome done =
         tx.execute(
             status -> {
               List<DeliveryKey> discarded =
@@ -232,9 +232,9 @@ public class OperatorActions {
               }
               List<PublishRequest> released =
                   subscription.ordered() && !ids.isEmpty()
-                      ? orderedKeys.release(messages.orderedKeys(ids), subscription.name(), grace)
+                      ? orderedKeys.releaseAfter(ids, subscription.name(), grace)
                       : List.of();
-              return new Discarded(discarded, released);
+              return new DiscardOutcome(discarded, released);
             });
     if (!done.released().isEmpty()) {
       dispatcher.dispatch(done.released());
@@ -243,13 +243,13 @@ public class OperatorActions {
         done.discarded().stream()
             .map(
                 d ->
-                    new DiscardResult.Item(
+                    new DiscardResult.Discarded(
                         d.messageId(), d.subscription(), d.attempts(), d.lastError()))
             .toList(),
         done.released().size());
   }
 
-  private record Discarded(List<DeliveryKey> discarded, List<PublishRequest> released) {}
+  private record DiscardOutcome(List<DeliveryKey> discarded, List<PublishRequest> released) {}
 
   private SubscriptionInfo requireSubscription(String name) {
     if (name == null || name.isBlank()) {
