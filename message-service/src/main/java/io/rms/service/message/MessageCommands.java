@@ -396,7 +396,7 @@ public class MessageCommands implements DisposableBean {
 
   /** Inserts the messages in one statement; a taken producerMessageId is compared per message. */
   private List<Outcome> prepareAll(List<NewMessage> ms) {
-    boolean[] ordered = new boolean[ms.size()];
+    Boolean[] ordered = new Boolean[ms.size()];
     List<OrderedKeys.Key> keys = new ArrayList<>();
     for (int i = 0; i < ms.size(); i++) {
       NewMessage m = ms.get(i);

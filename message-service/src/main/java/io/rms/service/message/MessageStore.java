@@ -48,7 +48,7 @@ public class MessageStore {
    * left out.
    */
   Map<UUID, Instant> insertPreparedAll(
-      List<NewMessage> ms, Duration checkAfter, boolean[] ordered) {
+      List<NewMessage> ms, Duration checkAfter, Boolean[] ordered) {
     Map<UUID, Instant> created = new HashMap<>();
     jdbc.query(
         """
@@ -90,16 +90,8 @@ public class MessageStore {
         ms.stream()
             .map(m -> m.deliverAfter() == null ? null : m.deliverAfter().toString())
             .toArray(String[]::new),
-        toObjects(ordered));
+        ordered);
     return created;
-  }
-
-  private static Boolean[] toObjects(boolean[] flags) {
-    Boolean[] boxed = new Boolean[flags.length];
-    for (int i = 0; i < flags.length; i++) {
-      boxed[i] = flags[i];
-    }
-    return boxed;
   }
 
   /**

@@ -8,7 +8,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -69,22 +68,28 @@ public class OrderedKeys {
     return ordered;
   }
 
+  /**
+   * The one SQL expression a key's lock is taken on; every statement that locks keys uses it, so a
+   * key means the same lock wherever it is taken.
+   */
+  private static final String KEY_LOCK = "hashtextextended(topic || E'\\n' || ordering_key, 0)";
+
   /** Takes the keys' advisory locks for the rest of the transaction, in one statement. */
   void lock(Collection<Key> keys) {
     if (keys.isEmpty()) {
       return;
     }
-    Set<Key> sorted = new TreeSet<>(keys);
     jdbc.query(
         """
         select pg_advisory_xact_lock(k)
-          from (select distinct hashtextextended(t.topic || E'\\n' || t.ordering_key, 0) as k
+          from (select distinct %s as k
                   from unnest(?::text[], ?::text[]) as t(topic, ordering_key)
                  order by k) s
-        """,
+        """
+            .formatted(KEY_LOCK),
         rs -> {},
-        sorted.stream().map(Key::topic).toArray(String[]::new),
-        sorted.stream().map(Key::orderingKey).toArray(String[]::new));
+        keys.stream().map(Key::topic).toArray(String[]::new),
+        keys.stream().map(Key::orderingKey).toArray(String[]::new));
   }
 
   /**
@@ -101,12 +106,12 @@ public class OrderedKeys {
         jdbc.query(
             """
             select s.topic, s.ordering_key, pg_advisory_xact_lock(s.k)
-              from (select distinct topic, ordering_key,
-                           hashtextextended(topic || E'\\n' || ordering_key, 0) as k
+              from (select distinct topic, ordering_key, %s as k
                       from message
                      where id = any(?::uuid[]) and order_seq is not null
                      order by k) s
-            """,
+            """
+                .formatted(KEY_LOCK),
             (rs, i) -> new Key(rs.getString(1), rs.getString(2)),
             (Object) finished.toArray(UUID[]::new));
     return releaseLocked(triples(keys, subscription), grace, Map.of());
