@@ -145,6 +145,65 @@ class ParkedKeyTest extends IntegrationTest {
   }
 
   @Test
+  void bulkDiscardFinishesTheSubscriptionsDeadDeliveriesAndBadRequestsChangeNothing() {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    try (BrokerProbe queue = queue(SUB)) {
+      queue.purge();
+      UUID firstA = send(run + "-a", 1);
+      UUID nextA = send(run + "-a", 2);
+      UUID firstB = send(run + "-b", 1);
+      List<UUID> heads = List.of(next(queue), next(queue));
+      assertThat(heads).containsExactlyInAnyOrder(firstA, firstB);
+      heads.forEach(this::nackForGood);
+
+      for (Map<String, Object> bad :
+          List.of(
+              Map.<String, Object>of("status", "DEAD", "limit", 10),
+              Map.<String, Object>of("subscription", SUB, "limit", 10),
+              Map.<String, Object>of("subscription", SUB, "status", "PUBLISHED", "limit", 10),
+              Map.<String, Object>of("subscription", SUB, "status", "DEAD", "limit", 0),
+              Map.<String, Object>of("subscription", SUB, "status", "DEAD", "limit", 1001))) {
+        Response refused = ops.post("/api/v1/admin/deliveries/discard", bad);
+        assertThat(refused.status()).as("%s", bad).isEqualTo(400);
+        assertThat(refused.code()).isEqualTo("validation-failed");
+      }
+      Response unknown =
+          ops.post(
+              "/api/v1/admin/deliveries/discard",
+              Map.of("subscription", "no.such", "status", "DEAD", "limit", 10));
+      assertThat(unknown.status()).isEqualTo(404);
+      assertThat(
+              cart.post(
+                      "/api/v1/admin/deliveries/discard",
+                      Map.of("subscription", SUB, "status", "DEAD", "limit", 10))
+                  .status())
+          .as("a consumer app is no operator")
+          .isEqualTo(403);
+      assertThat(
+              jdbc.queryForList(
+                  "select status from delivery where subscription = ? and message_id = any(?)",
+                  String.class,
+                  SUB,
+                  new UUID[] {firstA, firstB}))
+          .as("refused discards change nothing")
+          .containsOnly("DEAD");
+
+      Response bulk =
+          ops.post(
+              "/api/v1/admin/deliveries/discard",
+              Map.of("subscription", SUB, "status", "DEAD", "limit", 1000));
+      assertThat(bulk.status()).isEqualTo(200);
+      List<String> discarded = new ArrayList<>();
+      bulk.body().get("items").forEach(i -> discarded.add(i.get("messageId").asString()));
+      assertThat(discarded).contains(firstA.toString(), firstB.toString());
+      assertThat(bulk.body().get("released").asInt()).isGreaterThanOrEqualTo(1);
+      assertThat(next(queue)).as("key a moves on, key b had nothing more").isEqualTo(nextA);
+      ack(nextA);
+      assertThat(orders.get("/api/v1/messages/" + firstB).text("status")).isEqualTo("DELIVERED");
+    }
+  }
+
+  @Test
   void aPreparedMessageHoldsItsKeyBackUntilItIsCancelled() {
     String key = UUID.randomUUID().toString();
     try (BrokerProbe queue = queue(SUB)) {
