@@ -30,8 +30,10 @@ final class Api {
   }
 
   /**
-   * The service's group-commit counters so far: {@code [transactions, calls]} from {@code
-   * rms_commit_calls_count} and {@code _sum} (zeros when group commit is off).
+   * The service's counters so far: {@code [transactions, calls, api requests]}: the group-commit
+   * counters {@code rms_commit_calls_count} and {@code _sum} (zeros when group commit is off), and
+   * the HTTP requests it answered under {@code /api/v1} ({@code
+   * http_server_requests_seconds_count}).
    */
   double[] commitCalls() throws IOException, InterruptedException {
     String text =
@@ -39,12 +41,15 @@ final class Api {
                 HttpRequest.newBuilder(URI.create(metrics)).build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
-    double[] counts = new double[2];
+    double[] counts = new double[3];
     for (String line : text.split("\n")) {
       if (line.startsWith("rms_commit_calls_count")) {
         counts[0] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       } else if (line.startsWith("rms_commit_calls_sum")) {
         counts[1] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      } else if (line.startsWith("http_server_requests_seconds_count{")
+          && line.contains("uri=\"/api/v1/")) {
+        counts[2] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
     }
     return counts;

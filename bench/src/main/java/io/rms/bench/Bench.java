@@ -269,7 +269,8 @@ public final class Bench {
       int bestConcurrency,
       Db.Counters costs,
       Map<String, Double> cpuPerMsg,
-      double callsPerTx) {}
+      double callsPerTx,
+      double apiCallsPerMsg) {}
 
   private Sweep sweep(ClosedRun closedRun) throws Exception {
     double best = 0;
@@ -277,6 +278,7 @@ public final class Bench {
     Db.Counters costs = null;
     Map<String, Double> cpuPerMsg = Map.of();
     double[] groupBefore = api.commitCalls();
+    long messages = 0;
     for (int c : concurrency) {
       Db.Counters before = serviceDb.counters();
       Map<String, Double> cpuBefore = meter.read();
@@ -285,6 +287,7 @@ public final class Bench {
       Db.Counters delta = serviceDb.counters().minus(before);
       Map<String, Double> cpuAfter = meter.read();
       log("  c=%-3d %8.0f/s  errors=%d  messages=%d", c, w.rate(), w.errors(), w.messages());
+      messages += w.messages();
       if (w.rate() > best || costs == null) {
         best = w.rate();
         bestConcurrency = c;
@@ -295,7 +298,8 @@ public final class Bench {
     double[] groupAfter = api.commitCalls();
     double transactions = groupAfter[0] - groupBefore[0];
     double callsPerTx = transactions > 0 ? (groupAfter[1] - groupBefore[1]) / transactions : 1;
-    return new Sweep(best, bestConcurrency, costs, cpuPerMsg, callsPerTx);
+    double apiCallsPerMsg = messages > 0 ? (groupAfter[2] - groupBefore[2]) / messages : 0;
+    return new Sweep(best, bestConcurrency, costs, cpuPerMsg, callsPerTx, apiCallsPerMsg);
   }
 
   /**
@@ -486,6 +490,7 @@ public final class Bench {
     s.put("publishes_per_msg", (double) sweep.costs().publishes() / 1000.0);
     s.put("cpu_ms_per_msg_by_party", sweep.cpuPerMsg());
     s.put("calls_per_tx", sweep.callsPerTx());
+    s.put("api_calls_per_msg", sweep.apiCallsPerMsg());
     s.put("warmup", warm);
     return s;
   }

@@ -1,6 +1,8 @@
 package io.rms.bench;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,8 +40,34 @@ record Lever(
               java25,
               List.of("--spring.threads.virtual.enabled=true"),
               Map.of());
-      default -> throw new IllegalArgumentException("unknown lever " + name);
+      case "default" -> new Lever("default, again", null, List.of(), Map.of());
+      default -> settings(name);
     };
+  }
+
+  /**
+   * A lever given as settings joined by {@code +}, each {@code producer:<property>=<value>} for the
+   * producer app or {@code service:<property>=<value>} for the service (e.g. {@code
+   * producer:rms.producer.batching.senders=1+service:rms.group-commit.enabled=false}).
+   */
+  private static Lever settings(String name) {
+    List<String> serviceArgs = new ArrayList<>();
+    Map<String, String> producerProperties = new LinkedHashMap<>();
+    for (String setting : name.split("\\+")) {
+      int colon = setting.indexOf(':');
+      int equals = setting.indexOf('=');
+      if (colon < 0 || equals < colon) {
+        throw new IllegalArgumentException("unknown lever " + name);
+      }
+      String property = setting.substring(colon + 1, equals);
+      String value = setting.substring(equals + 1);
+      switch (setting.substring(0, colon)) {
+        case "producer" -> producerProperties.put(property, value);
+        case "service" -> serviceArgs.add("--" + property + "=" + value);
+        default -> throw new IllegalArgumentException("unknown lever " + name);
+      }
+    }
+    return new Lever(name, null, List.copyOf(serviceArgs), Map.copyOf(producerProperties));
   }
 
   /** True when {@code other} runs the service the same way (no restart needed). */

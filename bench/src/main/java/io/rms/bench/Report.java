@@ -73,8 +73,10 @@ final class Report {
             + " omission).\n");
     ordering(md);
     invariants(md);
-    md.append("\n| scenario | commits/msg | WAL bytes/msg | publishes/msg | calls/tx |\n")
-        .append("|---|---|---|---|---|\n");
+    md.append(
+            "\n| scenario | commits/msg | WAL bytes/msg | publishes/msg | calls/tx | API calls/msg"
+                + " |\n")
+        .append("|---|---|---|---|---|---|\n");
     for (Map<String, Object> s : scenarios) {
       md.append("| ")
           .append(s.get("name"))
@@ -86,9 +88,15 @@ final class Report {
           .append(fmt2((double) s.get("publishes_per_msg")))
           .append(" | ")
           .append(fmt2((double) s.get("calls_per_tx")))
+          .append(" | ")
+          .append(fmt2((double) s.get("api_calls_per_msg")))
           .append(" |\n");
     }
-    md.append("\n(The service's database only: its commits, its instance's WAL, its publishes.)\n");
+    md.append(
+        "\n(The service's database only: its commits, its instance's WAL, its publishes."
+            + " calls/tx: single API calls per group-commit transaction. API calls/msg: HTTP requests"
+            + " the service answered under /api/v1 per message, over the whole sweep: prepares,"
+            + " confirms, cancels and acks, single or batched.)\n");
     if (!profile.isEmpty()) {
       md.append("\nWhere the service's CPU goes (JFR execution samples by layer, lifecycle closed")
           .append(" loop with 32 callers):\n\n| layer | share of samples |\n|---|---|\n");
