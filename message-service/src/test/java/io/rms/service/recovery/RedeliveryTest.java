@@ -9,7 +9,6 @@ import io.rms.service.testing.Await;
 import io.rms.service.testing.BrokerProbe;
 import io.rms.service.testing.IntegrationTest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -251,14 +250,7 @@ class RedeliveryTest extends IntegrationTest {
   void delayedDeliveryIsNotPublishedBeforeItIsDue() {
     try (BrokerProbe queue = queue("cart.delayed")) {
       queue.purge();
-      Response sent =
-          as("orders")
-              .send(
-                  "order.delayed",
-                  "payload",
-                  "{}",
-                  "deliverAfter",
-                  Instant.now().plus(Duration.ofHours(1)).toString());
+      Response sent = sendDueInAnHour();
       assertThat(sent.status()).isEqualTo(201);
       UUID id = sent.id();
       sweep.run();
