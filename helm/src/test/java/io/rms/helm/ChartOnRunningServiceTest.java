@@ -15,6 +15,7 @@ import io.rms.service.RmsApplication;
 import io.rms.service.config.RmsProperties;
 import io.rms.service.testing.Api;
 import io.rms.service.testing.ServiceArgs;
+import io.rms.service.testing.StartedService;
 import io.rms.service.testing.TestInfra;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -90,17 +91,16 @@ class ChartOnRunningServiceTest {
             StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
             new SystemEnvironmentPropertySource("chart-systemEnvironment", env));
     app.setEnvironment(environment);
-    service =
-        app.run(
+    StartedService started =
+        StartedService.run(
+            app,
             ServiceArgs.on(infra)
                 .with(
-                    "--server.port=0",
-                    "--management.server.port=0",
                     "--management.endpoint.health.group.readiness.show-components=always",
                     "--management.endpoint.health.group.liveness.show-components=always"));
-    port = service.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-    managementPort =
-        service.getEnvironment().getRequiredProperty("local.management.port", Integer.class);
+    service = started.context();
+    port = started.port();
+    managementPort = started.managementPort();
   }
 
   @AfterAll

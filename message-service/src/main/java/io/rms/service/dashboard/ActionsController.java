@@ -11,6 +11,7 @@ import io.rms.api.RedeliverResult;
 import io.rms.service.problem.RmsProblem;
 import io.rms.service.recovery.OperatorActions;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -40,18 +41,16 @@ class ActionsController {
       @RequestParam Decision decision,
       Authentication user,
       RedirectAttributes flash) {
-    try {
-      MessageView after = actions.resolve(DashboardAudit.actor(user.getName()), id, decision);
-      flash.addFlashAttribute(
-          "notice",
-          (decision == Decision.COMMIT ? "Committed" : "Rolled back")
+    return act(
+        flash,
+        "/dashboard/messages/" + id,
+        () -> {
+          MessageView after = actions.resolve(DashboardAudit.actor(user.getName()), id, decision);
+          return (decision == Decision.COMMIT ? "Committed" : "Rolled back")
               + ": the message is now "
               + after.status()
-              + ".");
-    } catch (RmsProblem problem) {
-      flash.addFlashAttribute("error", "Not done: " + problem.getMessage());
-    }
-    return "redirect:/dashboard/messages/" + id;
+              + ".";
+        });
   }
 
   /** Publishes one delivery again. */
@@ -61,22 +60,20 @@ class ActionsController {
       @RequestParam String subscription,
       Authentication user,
       RedirectAttributes flash) {
-    try {
-      RedeliverResult result =
-          actions.redeliver(
-              DashboardAudit.actor(user.getName()),
-              new RedeliverRequest(id, subscription, null, null));
-      flash.addFlashAttribute(
-          "notice",
-          "Redelivering to "
+    return act(
+        flash,
+        "/dashboard/messages/" + id,
+        () -> {
+          RedeliverResult result =
+              actions.redeliver(
+                  DashboardAudit.actor(user.getName()),
+                  new RedeliverRequest(id, subscription, null, null));
+          return "Redelivering to "
               + subscription
               + " (attempt "
               + result.items().get(0).attempt()
-              + ").");
-    } catch (RmsProblem problem) {
-      flash.addFlashAttribute("error", "Not done: " + problem.getMessage());
-    }
-    return "redirect:/dashboard/messages/" + id;
+              + ").";
+        });
   }
 
   /** Gives up on one DEAD delivery (behind a confirm dialog). */
@@ -86,19 +83,17 @@ class ActionsController {
       @RequestParam String subscription,
       Authentication user,
       RedirectAttributes flash) {
-    try {
-      DiscardResult result =
-          actions.discard(
-              DashboardAudit.actor(user.getName()), DiscardRequest.one(id, subscription));
-      flash.addFlashAttribute(
-          "notice",
-          "Discarded the delivery to "
+    return act(
+        flash,
+        "/dashboard/messages/" + id,
+        () -> {
+          DiscardResult result =
+              actions.discard(
+                  DashboardAudit.actor(user.getName()), DiscardRequest.one(id, subscription));
+          return "Discarded the delivery to "
               + subscription
-              + (result.released() > 0 ? "; the next message of its key is released." : "."));
-    } catch (RmsProblem problem) {
-      flash.addFlashAttribute("error", "Not done: " + problem.getMessage());
-    }
-    return "redirect:/dashboard/messages/" + id;
+              + (result.released() > 0 ? "; the next message of its key is released." : ".");
+        });
   }
 
   /** Publishes up to {@code limit} DEAD deliveries of a subscription again. */
@@ -108,22 +103,29 @@ class ActionsController {
       @RequestParam(defaultValue = "100") int limit,
       Authentication user,
       RedirectAttributes flash) {
-    try {
-      if (limit < 1 || limit > Limits.MAX_BATCH) {
-        throw RmsProblem.invalid("limit must be 1 to " + Limits.MAX_BATCH);
-      }
-      RedeliverResult result =
-          actions.redeliver(
-              DashboardAudit.actor(user.getName()),
-              new RedeliverRequest(null, name, DeliveryStatus.DEAD, limit));
-      flash.addFlashAttribute(
-          "notice",
-          result.items().isEmpty()
+    return act(
+        flash,
+        "/dashboard",
+        () -> {
+          if (limit < 1 || limit > Limits.MAX_BATCH) {
+            throw RmsProblem.invalid("limit must be 1 to " + Limits.MAX_BATCH);
+          }
+          RedeliverResult result =
+              actions.redeliver(
+                  DashboardAudit.actor(user.getName()),
+                  new RedeliverRequest(null, name, DeliveryStatus.DEAD, limit));
+          return result.items().isEmpty()
               ? "No DEAD deliveries of " + name + " were left to redeliver."
-              : "Redelivering " + result.items().size() + " DEAD deliveries of " + name + ".");
-    } catch (RmsProblem problem) {
-      flash.addFlashAttribute("error", "Not done: " + problem.getMessage());
-    }
-    return "redirect:/dashboard";
+              : "Redelivering " + result.items().size() + " DEAD deliveries of " + name + ".";
+        });
+  }
+
+  /**
+   * Runs the action and shows its notice, or "Not done" with the problem that refused it, on {@code
+   * page}, where the user is sent back to.
+   */
+  private static String act(RedirectAttributes flash, String page, Supplier<String> action) {
+    Flash.outcome(flash, "Not done: ", action);
+    return "redirect:" + page;
   }
 }

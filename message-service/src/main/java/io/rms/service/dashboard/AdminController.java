@@ -105,15 +105,16 @@ class AdminController {
       Authentication user,
       RedirectAttributes flash) {
     AppForm form = new AppForm(id.trim(), produces, checkBackUrl, checkBackSecret, roles, true);
-    try {
-      String key = admin.createApp(user.getName(), form);
-      flash.addFlashAttribute("newKey", key);
-      flash.addFlashAttribute("notice", "App " + form.id() + " created.");
-      return "redirect:/dashboard/admin/apps/" + form.id();
-    } catch (RmsProblem problem) {
-      flash.addFlashAttribute("error", problem.getMessage());
-      return "redirect:/dashboard/admin/apps/new";
-    }
+    boolean created =
+        Flash.outcome(
+            flash,
+            () -> {
+              flash.addFlashAttribute("newKey", admin.createApp(user.getName(), form));
+              return "App " + form.id() + " created.";
+            });
+    return created
+        ? "redirect:/dashboard/admin/apps/" + form.id()
+        : "redirect:/dashboard/admin/apps/new";
   }
 
   @PostMapping("/apps/{id}")
@@ -126,13 +127,14 @@ class AdminController {
       @RequestParam(defaultValue = "false") boolean active,
       Authentication user,
       RedirectAttributes flash) {
-    try {
-      admin.updateApp(
-          user.getName(), new AppForm(id, produces, checkBackUrl, checkBackSecret, roles, active));
-      flash.addFlashAttribute("notice", "Saved " + id + ".");
-    } catch (RmsProblem problem) {
-      flash.addFlashAttribute("error", problem.getMessage());
-    }
+    Flash.outcome(
+        flash,
+        () -> {
+          admin.updateApp(
+              user.getName(),
+              new AppForm(id, produces, checkBackUrl, checkBackSecret, roles, active));
+          return "Saved " + id + ".";
+        });
     return "redirect:/dashboard/admin/apps/" + id;
   }
 
@@ -238,21 +240,23 @@ class AdminController {
             backoffMaxSeconds,
             ordered,
             existing == null || active);
-    try {
-      if (existing == null) {
-        admin.createSubscription(user.getName(), form);
-        flash.addFlashAttribute("notice", "Subscription " + target + " created.");
-      } else {
-        admin.updateSubscription(user.getName(), form);
-        flash.addFlashAttribute("notice", "Saved " + target + ".");
-      }
+    boolean saved =
+        Flash.outcome(
+            flash,
+            () -> {
+              if (existing == null) {
+                admin.createSubscription(user.getName(), form);
+                return "Subscription " + target + " created.";
+              }
+              admin.updateSubscription(user.getName(), form);
+              return "Saved " + target + ".";
+            });
+    if (saved) {
       return "redirect:/dashboard/admin/subscriptions/" + target;
-    } catch (RmsProblem problem) {
-      flash.addFlashAttribute("error", problem.getMessage());
-      return existing == null
-          ? "redirect:/dashboard/admin/subscriptions/new"
-          : "redirect:/dashboard/admin/subscriptions/" + existing;
     }
+    return existing == null
+        ? "redirect:/dashboard/admin/subscriptions/new"
+        : "redirect:/dashboard/admin/subscriptions/" + existing;
   }
 
   @PostMapping("/subscriptions/{name}/active")
@@ -282,13 +286,13 @@ class AdminController {
       @RequestParam Role role,
       Authentication user,
       RedirectAttributes flash) {
-    try {
-      users.create(username.trim(), password, role);
-      audit.admin(user.getName(), "user.create", username.trim(), role.name());
-      flash.addFlashAttribute("notice", "User " + username.trim() + " created as " + role + ".");
-    } catch (RmsProblem problem) {
-      flash.addFlashAttribute("error", problem.getMessage());
-    }
+    Flash.outcome(
+        flash,
+        () -> {
+          users.create(username.trim(), password, role);
+          audit.admin(user.getName(), "user.create", username.trim(), role.name());
+          return "User " + username.trim() + " created as " + role + ".";
+        });
     return "redirect:/dashboard/admin/users";
   }
 
@@ -300,23 +304,23 @@ class AdminController {
       @RequestParam(defaultValue = "") String password,
       Authentication user,
       RedirectAttributes flash) {
-    try {
-      if (username.equals(user.getName()) && (role != Role.ADMIN || !active)) {
-        throw RmsProblem.invalid("you cannot demote or deactivate yourself");
-      }
-      users.update(username, role, active);
-      if (!password.isEmpty()) {
-        users.resetPassword(username, password);
-      }
-      audit.admin(
-          user.getName(),
-          "user.update",
-          username,
-          role + (active ? "" : ", inactive") + (password.isEmpty() ? "" : ", new password"));
-      flash.addFlashAttribute("notice", "Saved " + username + ".");
-    } catch (RmsProblem problem) {
-      flash.addFlashAttribute("error", problem.getMessage());
-    }
+    Flash.outcome(
+        flash,
+        () -> {
+          if (username.equals(user.getName()) && (role != Role.ADMIN || !active)) {
+            throw RmsProblem.invalid("you cannot demote or deactivate yourself");
+          }
+          users.update(username, role, active);
+          if (!password.isEmpty()) {
+            users.resetPassword(username, password);
+          }
+          audit.admin(
+              user.getName(),
+              "user.update",
+              username,
+              role + (active ? "" : ", inactive") + (password.isEmpty() ? "" : ", new password"));
+          return "Saved " + username + ".";
+        });
     return "redirect:/dashboard/admin/users";
   }
 }

@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -114,38 +116,20 @@ class RegistryAdmin {
   /** Saves an app's fields (its keys stay). */
   void updateApp(String user, AppForm form) {
     String url = checkBackUrl(form);
-    tx.executeWithoutResult(
-        s -> {
-          App app = apps.findById(form.id()).orElseThrow(() -> RmsProblem.notFound(form.id()));
-          apply(app, form, url);
-          apps.save(app);
-        });
-    registry.refresh();
+    change(apps, form.id(), app -> apply(app, form, url));
     audit.admin(user, "app.update", form.id(), form.active() ? "active" : "inactive");
   }
 
   /** Activates or deactivates an app (an inactive app's keys are refused). */
   void setAppActive(String user, String id, boolean active) {
-    tx.executeWithoutResult(
-        s -> {
-          App app = apps.findById(id).orElseThrow(() -> RmsProblem.notFound(id));
-          app.setActive(active);
-          apps.save(app);
-        });
-    registry.refresh();
+    change(apps, id, app -> app.setActive(active));
     audit.admin(user, active ? "app.activate" : "app.deactivate", id, "applied");
   }
 
   /** Replaces all of the app's API keys with a new one and answers it (shown once). */
   String rotateKey(String user, String id) {
     String key = apiKeys.generate();
-    tx.executeWithoutResult(
-        s -> {
-          App app = apps.findById(id).orElseThrow(() -> RmsProblem.notFound(id));
-          app.setApiKeyHashes(new String[] {apiKeys.hash(key)});
-          apps.save(app);
-        });
-    registry.refresh();
+    change(apps, id, app -> app.setApiKeyHashes(new String[] {apiKeys.hash(key)}));
     audit.admin(user, "app.rotate-key", id, "old keys revoked");
     return key;
   }
@@ -199,31 +183,29 @@ class RegistryAdmin {
 
   /** Saves a subscription's fields. */
   void updateSubscription(String user, SubscriptionForm form) {
-    tx.executeWithoutResult(
-        s -> {
-          Subscription sub =
-              subscriptions
-                  .findById(form.name())
-                  .orElseThrow(() -> RmsProblem.notFound(form.name()));
-          apply(sub, form);
-          subscriptions.save(sub);
-        });
-    registry.refresh();
+    change(subscriptions, form.name(), sub -> apply(sub, form));
     audit.admin(user, "subscription.update", form.name(), form.active() ? "active" : "inactive");
   }
 
   /** Activates or deactivates a subscription (new confirms stop creating its deliveries). */
   void setSubscriptionActive(String user, String name, boolean active) {
-    tx.executeWithoutResult(
-        s -> {
-          Subscription sub =
-              subscriptions.findById(name).orElseThrow(() -> RmsProblem.notFound(name));
-          sub.setActive(active);
-          subscriptions.save(sub);
-        });
-    registry.refresh();
+    change(subscriptions, name, sub -> sub.setActive(active));
     audit.admin(
         user, active ? "subscription.activate" : "subscription.deactivate", name, "applied");
+  }
+
+  /**
+   * Loads the row (404 when there is none), changes and saves it in one transaction, then refreshes
+   * the registry so that the change applies at once.
+   */
+  private <T> void change(JpaRepository<T, String> repository, String id, Consumer<T> change) {
+    tx.executeWithoutResult(
+        s -> {
+          T row = repository.findById(id).orElseThrow(() -> RmsProblem.notFound(id));
+          change.accept(row);
+          repository.save(row);
+        });
+    registry.refresh();
   }
 
   private void apply(Subscription sub, SubscriptionForm form) {

@@ -206,10 +206,10 @@ class CheckBackRegistrationRefusalTest extends IntegrationTest {
             "mixed-link-local.test", List.of("10.0.0.5", "169.254.1.1"),
             "mapped-link-local.test", List.of("::ffff:169.254.3.4"),
             "private.test", List.of("10.20.30.40"));
-    CheckBackTargets allowing = new CheckBackTargets(List.of("*"), false, FixedDns.of(dns));
-    AppRegistrations registrations = new AppRegistrations(apps, registry, allowing, events, tx);
-    AppInfo root = registry.app("root").orElseThrow();
-    for (String url :
+    AppRegistrations registrations = registrations(false, dns);
+    refusesEach(
+        registrations,
+        "link-local (always): ",
         List.of(
             "http://link-local.test/x",
             "http://link-local6.test/x",
@@ -217,24 +217,9 @@ class CheckBackRegistrationRefusalTest extends IntegrationTest {
             "http://mapped-link-local.test/x",
             "http://169.254.10.10:8080/x",
             "http://[fe80::1]:8080/x",
-            "http://[febf::1]:8080/x")) {
-      refusals.attempt(
-          WHAT,
-          "link-local (always): " + url,
-          state(),
-          () ->
-              assertThatThrownBy(
-                      () ->
-                          registrations.registerCheckBack(
-                              root, "shop", new CheckBackRegistration(url, "a-secret-0123456789")))
-                  .isInstanceOf(RmsProblem.class)
-                  .hasMessageContaining("link-local"));
-    }
-    assertThat(
-            registrations
-                .registerCheckBack(
-                    root, "shop", new CheckBackRegistration("http://private.test/x", null))
-                .checkBackUrl())
+            "http://[febf::1]:8080/x"),
+        "link-local");
+    assertThat(registered(registrations, "http://private.test/x"))
         .isEqualTo("http://private.test/x");
   }
 
@@ -249,10 +234,10 @@ class CheckBackRegistrationRefusalTest extends IntegrationTest {
             "mixed.test", List.of("203.0.113.10", "192.168.0.10"),
             "mapped.test", List.of("::ffff:172.16.0.1"),
             "public.test", List.of("203.0.113.10"));
-    CheckBackTargets blocking = new CheckBackTargets(List.of("*"), true, FixedDns.of(dns));
-    AppRegistrations registrations = new AppRegistrations(apps, registry, blocking, events, tx);
-    AppInfo root = registry.app("root").orElseThrow();
-    for (String url :
+    AppRegistrations registrations = registrations(true, dns);
+    refusesEach(
+        registrations,
+        "block-private-addresses: ",
         List.of(
             "http://loopback.test/x",
             "http://private.test/x",
@@ -263,10 +248,27 @@ class CheckBackRegistrationRefusalTest extends IntegrationTest {
             "http://does-not-resolve.test/x",
             "http://127.0.0.1:8080/x",
             "http://[::1]:8080/x",
-            "http://0.0.0.0:8080/x")) {
+            "http://0.0.0.0:8080/x"),
+        "check-back host");
+    assertThat(registered(registrations, "http://public.test/x")).isEqualTo("http://public.test/x");
+  }
+
+  /** Registrations that allow every host, resolving names with {@code dns}. */
+  private AppRegistrations registrations(
+      boolean blockPrivateAddresses, Map<String, List<String>> dns) {
+    CheckBackTargets targets =
+        new CheckBackTargets(List.of("*"), blockPrivateAddresses, FixedDns.of(dns));
+    return new AppRegistrations(apps, registry, targets, events, tx);
+  }
+
+  /** Each URL, registered for shop by root, is refused with a problem naming {@code why}. */
+  private void refusesEach(
+      AppRegistrations registrations, String label, List<String> urls, String why) {
+    AppInfo root = registry.app("root").orElseThrow();
+    for (String url : urls) {
       refusals.attempt(
           WHAT,
-          "block-private-addresses: " + url,
+          label + url,
           state(),
           () ->
               assertThatThrownBy(
@@ -274,13 +276,15 @@ class CheckBackRegistrationRefusalTest extends IntegrationTest {
                           registrations.registerCheckBack(
                               root, "shop", new CheckBackRegistration(url, "a-secret-0123456789")))
                   .isInstanceOf(RmsProblem.class)
-                  .hasMessageContaining("check-back host"));
+                  .hasMessageContaining(why));
     }
-    assertThat(
-            registrations
-                .registerCheckBack(
-                    root, "shop", new CheckBackRegistration("http://public.test/x", null))
-                .checkBackUrl())
-        .isEqualTo("http://public.test/x");
+  }
+
+  /** Registers the URL for shop (by root) and answers the URL the app now has. */
+  private String registered(AppRegistrations registrations, String url) {
+    AppInfo root = registry.app("root").orElseThrow();
+    return registrations
+        .registerCheckBack(root, "shop", new CheckBackRegistration(url, null))
+        .checkBackUrl();
   }
 }

@@ -140,11 +140,7 @@ class DashboardOidcLoginTest extends IntegrationTest {
 
     Api.Response r = as("orders").prepare("order.created", "payload", Map.of());
     jdbc.update("update message set status = 'IN_DOUBT' where id = ?", r.id());
-    Page resolved =
-        client.submit(
-            "/dashboard/messages/" + r.id(),
-            "/dashboard/actions/messages/" + r.id() + "/resolve",
-            Map.of("decision", "ROLLBACK"));
+    Page resolved = client.messageAction(r.id(), "resolve", Map.of("decision", "ROLLBACK"));
     assertThat(resolved.status()).isEqualTo(302);
     assertThat(jdbc.queryForObject("select status from message where id = ?", String.class, r.id()))
         .isEqualTo("CANCELLED");

@@ -72,6 +72,16 @@ class DashboardPagesTest extends IntegrationTest {
         SUB);
   }
 
+  /** Posts the overview's redeliver-dead form for SUB; the dashboard answers with a redirect. */
+  private static void redeliverDead(DashboardClient operator, int limit) {
+    Page page =
+        operator.submit(
+            "/dashboard",
+            "/dashboard/actions/subscriptions/" + SUB + "/redeliver-dead",
+            Map.of("limit", String.valueOf(limit)));
+    assertThat(page.status()).isEqualTo(302);
+  }
+
   @Test
   void searchFindsABusinessKeyAcrossAppsAndPagesWithAKeysetCursor() {
     String key = "bk-" + rand();
@@ -185,20 +195,10 @@ class DashboardPagesTest extends IntegrationTest {
     DashboardClient operator =
         DashboardClient.loggedIn(port, "operator", DashboardUsersFixture.password("operator"));
 
-    Page refused =
-        operator.submit(
-            "/dashboard",
-            "/dashboard/actions/subscriptions/" + SUB + "/redeliver-dead",
-            Map.of("limit", "0"));
-    assertThat(refused.status()).isEqualTo(302);
+    redeliverDead(operator, 0);
     assertThat(deadCount()).isEqualTo(dead);
 
-    Page done =
-        operator.submit(
-            "/dashboard",
-            "/dashboard/actions/subscriptions/" + SUB + "/redeliver-dead",
-            Map.of("limit", "2"));
-    assertThat(done.status()).isEqualTo(302);
+    redeliverDead(operator, 2);
     assertThat(operator.get("/dashboard").body()).contains("Redelivering 2 DEAD deliveries");
     assertThat(deadCount()).isEqualTo(dead - 2);
     assertThat(operator.get("/dashboard/audit?actor=user:operator").body())
@@ -237,10 +237,7 @@ class DashboardPagesTest extends IntegrationTest {
         .contains("waits for");
 
     Page discarded =
-        operator.submit(
-            "/dashboard/messages/" + blocking,
-            "/dashboard/actions/messages/" + blocking + "/discard",
-            Map.of("subscription", "cart.poison"));
+        operator.messageAction(blocking, "discard", Map.of("subscription", "cart.poison"));
     assertThat(discarded.status()).isEqualTo(302);
     assertThat(operator.get("/dashboard/messages/" + blocking).body())
         .contains("Discarded the delivery to cart.poison; the next message of its key is released")
@@ -340,10 +337,7 @@ class DashboardPagesTest extends IntegrationTest {
     assertThat(user.get("/dashboard").status()).isEqualTo(200);
     assertThat(user.get("/dashboard/admin/apps").status()).isEqualTo(403);
 
-    admin.submit(
-        "/dashboard/admin/users",
-        "/dashboard/admin/users/" + DashboardUsersFixture.ADMIN,
-        Map.of("role", "VIEWER", "active", "true"));
+    admin.saveUser(DashboardUsersFixture.ADMIN, "VIEWER", true);
     assertThat(users.find(DashboardUsersFixture.ADMIN).orElseThrow().role()).isEqualTo(Role.ADMIN);
   }
 }

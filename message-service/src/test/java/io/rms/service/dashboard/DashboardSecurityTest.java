@@ -114,11 +114,7 @@ class DashboardSecurityTest extends IntegrationTest {
     assertThat(message.status()).isEqualTo(200);
     assertThat(message.body()).contains("IN_DOUBT").doesNotContain("dlg-commit");
 
-    Page resolve =
-        viewer.submit(
-            "/dashboard/messages/" + id,
-            "/dashboard/actions/messages/" + id + "/resolve",
-            Map.of("decision", "COMMIT"));
+    Page resolve = viewer.messageAction(id, "resolve", Map.of("decision", "COMMIT"));
     assertThat(resolve.status()).isEqualTo(403);
     assertThat(status(id)).isEqualTo("IN_DOUBT");
     assertThat(viewer.get("/dashboard/admin/apps").status()).isEqualTo(403);
@@ -141,11 +137,7 @@ class DashboardSecurityTest extends IntegrationTest {
     assertThat(forged.status()).isEqualTo(403);
     assertThat(status(id)).isEqualTo("IN_DOUBT");
 
-    Page withToken =
-        operator.submit(
-            "/dashboard/messages/" + id,
-            "/dashboard/actions/messages/" + id + "/resolve",
-            Map.of("decision", "COMMIT"));
+    Page withToken = operator.messageAction(id, "resolve", Map.of("decision", "COMMIT"));
     assertThat(withToken.status()).isEqualTo(302);
     assertThat(withToken.location()).endsWith("/dashboard/messages/" + id);
     assertThat(status(id)).isIn("CONFIRMED", "DELIVERED");

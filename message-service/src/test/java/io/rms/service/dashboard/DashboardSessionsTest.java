@@ -126,11 +126,7 @@ class DashboardSessionsTest extends IntegrationTest {
     DashboardClient admin =
         DashboardClient.loggedIn(
             other, DashboardUsersFixture.ADMIN, DashboardUsersFixture.ADMIN_PASSWORD);
-    Page saved =
-        admin.submit(
-            "/dashboard/admin/users",
-            "/dashboard/admin/users/demoted-elsewhere",
-            Map.of("role", "VIEWER", "active", "true"));
+    Page saved = admin.saveUser("demoted-elsewhere", "VIEWER", true);
     assertThat(saved.status()).isEqualTo(302);
 
     ended("demoted to VIEWER on another instance", victim, id, token);

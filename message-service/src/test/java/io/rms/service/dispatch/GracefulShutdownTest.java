@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import io.rms.service.RmsApplication;
 import io.rms.service.testing.Api;
 import io.rms.service.testing.ServiceArgs;
+import io.rms.service.testing.StartedService;
 import io.rms.service.testing.TestInfra;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -21,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
@@ -40,16 +39,10 @@ class GracefulShutdownTest {
     String prefix = "it-" + infra.runId + "-shutdown.rms.sub.";
     String queue = prefix + SUB;
     infra.deleteAtExit(queue);
-    ConfigurableApplicationContext service =
-        RmsApplication.application()
-            .run(
-                ServiceArgs.on(infra)
-                    .queuePrefix(prefix)
-                    .with(
-                        "--spring.profiles.active=itest",
-                        "--server.port=0",
-                        "--management.server.port=0"));
-    int port = service.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+    StartedService service =
+        StartedService.run(
+            ServiceArgs.on(infra).queuePrefix(prefix).with("--spring.profiles.active=itest"));
+    int port = service.port();
     String jdbcUrl = infra.jdbcUrl;
 
     Set<UUID> accepted = ConcurrentHashMap.newKeySet();

@@ -6,11 +6,11 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
-import io.rms.service.RmsApplication;
 import io.rms.service.testing.Api;
 import io.rms.service.testing.Await;
 import io.rms.service.testing.DashboardClient;
 import io.rms.service.testing.PublishFailures;
+import io.rms.service.testing.StartedService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,19 +41,17 @@ class EmbeddedModeTest {
   static void start() throws Exception {
     dataDir = Files.createTempDirectory("rms-embedded-");
     long started = System.nanoTime();
-    context =
-        RmsApplication.application()
-            .run(
-                "--server.port=0",
-                "--management.server.port=0",
-                "--rms.embedded.data-dir=" + dataDir,
-                "--rms.embedded.postgres-port=0",
-                "--rms.embedded.amqp-port=0",
-                "--logging.level.root=WARN");
+    StartedService service =
+        StartedService.run(
+            "--rms.embedded.data-dir=" + dataDir,
+            "--rms.embedded.postgres-port=0",
+            "--rms.embedded.amqp-port=0",
+            "--logging.level.root=WARN");
+    context = service.context();
     System.out.printf(
         "embedded mode started in %d ms%n",
         Duration.ofNanos(System.nanoTime() - started).toMillis());
-    port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    port = service.port();
     amqpPort = Integer.parseInt(context.getEnvironment().getProperty("spring.rabbitmq.port"));
     keys = new Properties();
     try (var in = Files.newBufferedReader(dataDir.resolve("demo-keys.env"))) {

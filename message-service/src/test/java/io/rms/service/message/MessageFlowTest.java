@@ -79,11 +79,7 @@ class MessageFlowTest extends IntegrationTest {
 
       Await.until(
           WAIT, "PUBLISHED", () -> "PUBLISHED".equals(deliveryStatus(id, "cart.order-created")));
-      Response ack =
-          as("cart")
-              .post(
-                  "/api/v1/subscriptions/cart.order-created/acks",
-                  Map.of("messageIds", List.of(id)));
+      Response ack = as("cart").ack("cart.order-created", id);
       assertThat(ack.status()).isEqualTo(200);
       assertThat(ack.body().get("items").get(0).get("outcome").asString()).isEqualTo("ACKED");
 
@@ -110,14 +106,13 @@ class MessageFlowTest extends IntegrationTest {
       assertThat(cart.next(WAIT).getProps().getMessageId()).isEqualTo(id.toString());
       assertThat(audit.next(WAIT).getProps().getMessageId()).isEqualTo(id.toString());
 
-      as("cart").post("/api/v1/subscriptions/cart.fanout/acks", Map.of("messageIds", List.of(id)));
+      as("cart").ack("cart.fanout", id);
       Response afterOne = orders.get("/api/v1/messages/" + id);
       assertThat(afterOne.text("status")).isEqualTo("CONFIRMED");
       assertThat(deliveryStatus(id, "cart.fanout")).isEqualTo("ACKED");
       assertThat(deliveryStatus(id, "audit.fanout")).isIn("SCHEDULED", "PUBLISHED");
 
-      as("audit")
-          .post("/api/v1/subscriptions/audit.fanout/acks", Map.of("messageIds", List.of(id)));
+      as("audit").ack("audit.fanout", id);
       assertThat(orders.get("/api/v1/messages/" + id).text("status")).isEqualTo("DELIVERED");
     }
   }
@@ -143,11 +138,8 @@ class MessageFlowTest extends IntegrationTest {
   void confirmAfterCancelIsRejectedAndRecorded() {
     Api orders = as("orders");
     UUID id = prepare(orders, "order.created", Map.of()).id();
-    orders.post("/api/v1/messages/" + id + "/cancel");
-    Response confirm = orders.post("/api/v1/messages/" + id + "/confirm");
-    assertThat(confirm.status()).isEqualTo(409);
+    Response confirm = illegalAfter(orders, id, "cancel", "confirm");
     assertThat(confirm.contentType()).startsWith("application/problem+json");
-    assertThat(confirm.code()).isEqualTo("illegal-transition");
     var events = orders.get("/api/v1/messages/" + id).body().get("events");
     assertThat(events.size()).isEqualTo(1);
     assertThat(events.get(0).get("type").asString()).isEqualTo("CONFLICT");
@@ -160,11 +152,17 @@ class MessageFlowTest extends IntegrationTest {
   void cancelAfterConfirmIsRejected() {
     Api orders = as("orders");
     UUID id = prepare(orders, "order.created", Map.of()).id();
-    orders.post("/api/v1/messages/" + id + "/confirm");
-    Response cancel = orders.post("/api/v1/messages/" + id + "/cancel");
-    assertThat(cancel.status()).isEqualTo(409);
-    assertThat(cancel.code()).isEqualTo("illegal-transition");
+    illegalAfter(orders, id, "confirm", "cancel");
     assertThat(orders.get("/api/v1/messages/" + id).text("status")).isIn("CONFIRMED", "DELIVERED");
+  }
+
+  /** Applies {@code first} to the message, then {@code second}, which must be refused with 409. */
+  private static Response illegalAfter(Api orders, UUID id, String first, String second) {
+    orders.post("/api/v1/messages/" + id + "/" + first);
+    Response refused = orders.post("/api/v1/messages/" + id + "/" + second);
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.code()).isEqualTo("illegal-transition");
+    return refused;
   }
 
   @Test
@@ -193,12 +191,8 @@ class MessageFlowTest extends IntegrationTest {
         .isEqualTo(1);
 
     Api cart = as("cart");
-    Response ack1 =
-        cart.post(
-            "/api/v1/subscriptions/cart.order-created/acks", Map.of("messageIds", List.of(id)));
-    Response ack2 =
-        cart.post(
-            "/api/v1/subscriptions/cart.order-created/acks", Map.of("messageIds", List.of(id)));
+    Response ack1 = cart.ack("cart.order-created", id);
+    Response ack2 = cart.ack("cart.order-created", id);
     assertThat(ack1.body().get("items").get(0).get("outcome").asString()).isEqualTo("ACKED");
     assertThat(ack2.body().get("items").get(0).get("outcome").asString())
         .isEqualTo("ALREADY_ACKED");
@@ -231,10 +225,7 @@ class MessageFlowTest extends IntegrationTest {
     UUID retried = orders.send("order.created", "payload", 1).id();
     Await.until(
         WAIT, "published", () -> "PUBLISHED".equals(deliveryStatus(retried, "cart.order-created")));
-    Response nack =
-        cart.post(
-            "/api/v1/subscriptions/cart.order-created/nacks",
-            Map.of("messageId", retried, "reason", "stock service down", "retry", true));
+    Response nack = cart.nack("cart.order-created", retried, "stock service down", true);
     assertThat(nack.status()).isEqualTo(200);
     assertThat(nack.text("status")).isEqualTo("SCHEDULED");
     assertThat(nack.text("nextAttemptAt")).isNotNull();
@@ -244,10 +235,7 @@ class MessageFlowTest extends IntegrationTest {
     UUID dead = orders.send("order.created", "payload", 2).id();
     Await.until(
         WAIT, "published", () -> "PUBLISHED".equals(deliveryStatus(dead, "cart.order-created")));
-    Response poison =
-        cart.post(
-            "/api/v1/subscriptions/cart.order-created/nacks",
-            Map.of("messageId", dead, "reason", "unparseable", "retry", false));
+    Response poison = cart.nack("cart.order-created", dead, "unparseable", false);
     assertThat(poison.text("status")).isEqualTo("DEAD");
     var view = orders.get("/api/v1/messages/" + dead).body();
     assertThat(view.get("deliveries").get(0).get("status").asString()).isEqualTo("DEAD");
@@ -258,8 +246,7 @@ class MessageFlowTest extends IntegrationTest {
   @Test
   void anAckThatOvertakesThePublishBookkeepingStillCountsOneAttempt() {
     UUID id = as("orders").send("order.created", "payload", 3).id();
-    as("cart")
-        .post("/api/v1/subscriptions/cart.order-created/acks", Map.of("messageIds", List.of(id)));
+    as("cart").ack("cart.order-created", id);
     Await.until(WAIT, "acked", () -> "ACKED".equals(deliveryStatus(id, "cart.order-created")));
     var delivery = as("orders").get("/api/v1/messages/" + id).body().get("deliveries").get(0);
     assertThat(delivery.get("attempts").asInt()).isEqualTo(1);
@@ -286,11 +273,7 @@ class MessageFlowTest extends IntegrationTest {
     Api orders = as("orders");
     UUID id = publishedButNotBooked(orders, 4);
 
-    Response nack =
-        as("cart")
-            .post(
-                "/api/v1/subscriptions/cart.order-created/nacks",
-                Map.of("messageId", id, "reason", "stock service down", "retry", true));
+    Response nack = as("cart").nack("cart.order-created", id, "stock service down", true);
     assertThat(nack.status()).isEqualTo(200);
     assertThat(nack.text("status")).isEqualTo("SCHEDULED");
     // the late bookkeeping of copy 1 no longer applies
@@ -323,11 +306,7 @@ class MessageFlowTest extends IntegrationTest {
     Api orders = as("orders");
     UUID id = publishedButNotBooked(orders, 5);
 
-    Response nack =
-        as("cart")
-            .post(
-                "/api/v1/subscriptions/cart.order-created/nacks",
-                Map.of("messageId", id, "reason", "unparseable", "retry", false));
+    Response nack = as("cart").nack("cart.order-created", id, "unparseable", false);
 
     assertThat(nack.text("status")).isEqualTo("DEAD");
     var delivery = orders.get("/api/v1/messages/" + id).body().get("deliveries").get(0);

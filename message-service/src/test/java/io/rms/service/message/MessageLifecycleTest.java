@@ -49,28 +49,21 @@ class MessageLifecycleTest {
     }
   }
 
-  @ParameterizedTest(name = "confirm on {0}")
-  @MethodSource("statuses")
-  void confirmAppliesRepeatsOrConflicts(MessageStatus current) {
-    CommandOutcome expected =
-        switch (current) {
-          case PREPARED, IN_DOUBT -> CommandOutcome.APPLY;
-          case CONFIRMED, DELIVERED -> CommandOutcome.ALREADY_DONE;
-          case CANCELLED -> CommandOutcome.CONFLICT;
-        };
-    assertThat(MessageLifecycle.outcome(current, CONFIRMED)).isEqualTo(expected);
-  }
+  /** What confirm and cancel do to a message in one status. */
+  private record Outcomes(CommandOutcome confirm, CommandOutcome cancel) {}
 
-  @ParameterizedTest(name = "cancel on {0}")
+  @ParameterizedTest(name = "confirm and cancel on {0}")
   @MethodSource("statuses")
-  void cancelAppliesRepeatsOrConflicts(MessageStatus current) {
-    CommandOutcome expected =
+  void confirmAndCancelApplyRepeatOrConflict(MessageStatus current) {
+    Outcomes expected =
         switch (current) {
-          case PREPARED, IN_DOUBT -> CommandOutcome.APPLY;
-          case CANCELLED -> CommandOutcome.ALREADY_DONE;
-          case CONFIRMED, DELIVERED -> CommandOutcome.CONFLICT;
+          case PREPARED, IN_DOUBT -> new Outcomes(CommandOutcome.APPLY, CommandOutcome.APPLY);
+          case CONFIRMED, DELIVERED ->
+              new Outcomes(CommandOutcome.ALREADY_DONE, CommandOutcome.CONFLICT);
+          case CANCELLED -> new Outcomes(CommandOutcome.CONFLICT, CommandOutcome.ALREADY_DONE);
         };
-    assertThat(MessageLifecycle.outcome(current, CANCELLED)).isEqualTo(expected);
+    assertThat(MessageLifecycle.outcome(current, CONFIRMED)).isEqualTo(expected.confirm());
+    assertThat(MessageLifecycle.outcome(current, CANCELLED)).isEqualTo(expected.cancel());
   }
 
   static Stream<MessageStatus> statuses() {

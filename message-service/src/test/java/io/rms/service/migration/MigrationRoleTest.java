@@ -3,13 +3,12 @@ package io.rms.service.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rms.service.RmsApplication;
 import io.rms.service.testing.Api;
 import io.rms.service.testing.ServiceArgs;
+import io.rms.service.testing.StartedService;
 import io.rms.service.testing.TestInfra;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
@@ -90,31 +89,28 @@ class MigrationRoleTest {
 
     String migrated = infra.newDatabase("migrated");
     assertThat(Migration.run(args(migrated))).isZero();
-    try (ConfigurableApplicationContext service = service(migrated, infra)) {
-      int port = service.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+    try (StartedService service = service(migrated, infra)) {
+      int port = service.port();
       assertThat(new Api(port, "orders-key").get("/api/v1/stats").status()).isEqualTo(200);
     }
   }
 
-  private static ConfigurableApplicationContext service(String jdbcUrl, TestInfra infra) {
+  private static StartedService service(String jdbcUrl, TestInfra infra) {
     String prefix = infra.queuePrefix + "migrated.";
     infra.deleteAtExit(prefix + "cart.order-created");
-    return RmsApplication.application()
-        .run(
-            ServiceArgs.on(infra)
-                .database(jdbcUrl)
-                .queuePrefix(prefix)
-                .with(
-                    "--spring.flyway.enabled=false",
-                    "--server.port=0",
-                    "--management.server.port=0",
-                    "--rms.apps[0].id=orders",
-                    "--rms.apps[0].api-keys[0]=orders-key",
-                    "--rms.apps[1].id=cart",
-                    "--rms.apps[1].api-keys[0]=cart-key",
-                    "--rms.subscriptions[0].name=cart.order-created",
-                    "--rms.subscriptions[0].topic=order.created",
-                    "--rms.subscriptions[0].app=cart",
-                    "--logging.level.root=WARN"));
+    return StartedService.run(
+        ServiceArgs.on(infra)
+            .database(jdbcUrl)
+            .queuePrefix(prefix)
+            .with(
+                "--spring.flyway.enabled=false",
+                "--rms.apps[0].id=orders",
+                "--rms.apps[0].api-keys[0]=orders-key",
+                "--rms.apps[1].id=cart",
+                "--rms.apps[1].api-keys[0]=cart-key",
+                "--rms.subscriptions[0].name=cart.order-created",
+                "--rms.subscriptions[0].topic=order.created",
+                "--rms.subscriptions[0].app=cart",
+                "--logging.level.root=WARN"));
   }
 }

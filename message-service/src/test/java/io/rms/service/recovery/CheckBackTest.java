@@ -121,8 +121,7 @@ class CheckBackTest extends IntegrationTest {
       GetResponse received = queue.next(WAIT);
       assertThat(received).isNotNull();
       assertThat(received.getProps().getMessageId()).isEqualTo(id.toString());
-      as("cart")
-          .post("/api/v1/subscriptions/cart.order-created/acks", Map.of("messageIds", List.of(id)));
+      as("cart").ack("cart.order-created", id);
       assertThat(status(id)).isEqualTo("DELIVERED");
     }
     assertThat(checkCount(id)).isEqualTo(1);
@@ -229,8 +228,7 @@ class CheckBackTest extends IntegrationTest {
       assertThat(received).isNotNull();
       assertThat(received.getProps().getMessageId()).isEqualTo(id.toString());
     }
-    as("cart")
-        .post("/api/v1/subscriptions/cart.order-created/acks", Map.of("messageIds", List.of(id)));
+    as("cart").ack("cart.order-created", id);
     assertThat(status(id)).isEqualTo("DELIVERED");
     JsonNode events = as("ops").get("/api/v1/admin/events?messageId=" + id).body().get("items");
     assertThat(events.get(0).get("type").asString()).isEqualTo("RESOLVE");

@@ -43,15 +43,7 @@ class RecoveryScheduleTest extends IntegrationTest {
   void firingTheRedeliveryJobPublishesADueDelivery() throws Exception {
     try (BrokerProbe queue = queue("cart.delayed")) {
       queue.purge();
-      UUID id =
-          as("orders")
-              .send(
-                  "order.delayed",
-                  "payload",
-                  "{}",
-                  "deliverAfter",
-                  java.time.Instant.now().plusSeconds(3600).toString())
-              .id();
+      UUID id = sendDueInAnHour().id();
       jdbc.update(
           "update delivery set next_attempt_at = now() - interval '1 second' where message_id = ?",
           id);

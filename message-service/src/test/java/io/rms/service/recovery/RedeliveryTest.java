@@ -9,7 +9,6 @@ import io.rms.service.testing.Await;
 import io.rms.service.testing.BrokerProbe;
 import io.rms.service.testing.IntegrationTest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -152,7 +151,7 @@ class RedeliveryTest extends IntegrationTest {
       assertThat(attemptHeader(again)).isEqualTo(2);
       awaitDelivery(id, SUB, "PUBLISHED", 2);
     }
-    as("cart").post("/api/v1/subscriptions/" + SUB + "/acks", Map.of("messageIds", List.of(id)));
+    as("cart").ack(SUB, id);
     assertThat(delivery(id, SUB).get("status")).isEqualTo("ACKED");
     assertThat(as("orders").get("/api/v1/messages/" + id).text("status")).isEqualTo("DELIVERED");
   }
@@ -166,11 +165,7 @@ class RedeliveryTest extends IntegrationTest {
       assertThat(queue.next(WAIT)).isNotNull();
       awaitDelivery(id, SUB, "PUBLISHED", 1);
 
-      Response nack =
-          as("cart")
-              .post(
-                  "/api/v1/subscriptions/" + SUB + "/nacks",
-                  Map.of("messageId", id, "reason", "poison", "retry", false));
+      Response nack = as("cart").nack(SUB, id, "poison", false);
       assertThat(nack.status()).isEqualTo(200);
       assertThat(delivery(id, SUB).get("status")).isEqualTo("DEAD");
       due(id, SUB);
@@ -194,7 +189,7 @@ class RedeliveryTest extends IntegrationTest {
       assertThat(again).isNotNull();
       assertThat(attemptHeader(again)).isEqualTo(2);
       awaitDelivery(id, SUB, "PUBLISHED", 2);
-      as("cart").post("/api/v1/subscriptions/" + SUB + "/acks", Map.of("messageIds", List.of(id)));
+      as("cart").ack(SUB, id);
     }
     assertThat(as("orders").get("/api/v1/messages/" + id).text("status")).isEqualTo("DELIVERED");
     JsonNode events = as("ops").get("/api/v1/admin/events?type=REDELIVER&messageId=" + id).body();
@@ -223,10 +218,7 @@ class RedeliveryTest extends IntegrationTest {
       UUID id = send("order.fanout");
       ids.add(id);
       awaitDelivery(id, sub, "PUBLISHED", 1);
-      as("audit")
-          .post(
-              "/api/v1/subscriptions/" + sub + "/nacks",
-              Map.of("messageId", id, "reason", "broken", "retry", false));
+      as("audit").nack(sub, id, "broken", false);
     }
     Response bulk =
         as("ops")
@@ -258,14 +250,7 @@ class RedeliveryTest extends IntegrationTest {
   void delayedDeliveryIsNotPublishedBeforeItIsDue() {
     try (BrokerProbe queue = queue("cart.delayed")) {
       queue.purge();
-      Response sent =
-          as("orders")
-              .send(
-                  "order.delayed",
-                  "payload",
-                  "{}",
-                  "deliverAfter",
-                  Instant.now().plus(Duration.ofHours(1)).toString());
+      Response sent = sendDueInAnHour();
       assertThat(sent.status()).isEqualTo(201);
       UUID id = sent.id();
       sweep.run();

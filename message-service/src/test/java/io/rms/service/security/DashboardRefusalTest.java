@@ -209,19 +209,7 @@ class DashboardRefusalTest extends IntegrationTest {
             });
       }
     }
-    DashboardClient anonymous = new DashboardClient(port);
-    String token = anonymous.csrf("/dashboard/login");
-    for (String endpoint : admin) {
-      refusals.attempt(
-          ADMIN_ROLE,
-          "anonymous: " + endpoint,
-          state(),
-          () -> {
-            Page page = send(anonymous, endpoint, "anonymous", token);
-            assertThat(page.status()).isEqualTo(302);
-            assertThat(page.location()).endsWith("/dashboard/login");
-          });
-    }
+    anonymousUsersAreSentToLogin(ADMIN_ROLE, admin);
     refusals.attempt(
         ADMIN_ROLE,
         "the admin app's API key on the dashboard",
@@ -254,29 +242,13 @@ class DashboardRefusalTest extends IntegrationTest {
           state(),
           () -> assertThat(send(viewer, endpoint, "viewer", token).status()).isEqualTo(403));
     }
-    DashboardClient anonymous = new DashboardClient(port);
-    String anonymousToken = anonymous.csrf("/dashboard/login");
-    for (String endpoint : actions) {
-      refusals.attempt(
-          OPERATOR_ROLE,
-          "anonymous: " + endpoint,
-          state(),
-          () -> {
-            Page page = send(anonymous, endpoint, "anonymous", anonymousToken);
-            assertThat(page.status()).isEqualTo(302);
-            assertThat(page.location()).endsWith("/dashboard/login");
-          });
-    }
+    anonymousUsersAreSentToLogin(OPERATOR_ROLE, actions);
   }
 
   @Test
   void operatorActionsOfTheOperatorAreAppliedAndAudited() {
     DashboardClient operator = login("operator");
-    Page resolved =
-        operator.submit(
-            "/dashboard/messages/" + inDoubt,
-            "/dashboard/actions/messages/" + inDoubt + "/resolve",
-            Map.of("decision", "COMMIT"));
+    Page resolved = operator.messageAction(inDoubt, "resolve", Map.of("decision", "COMMIT"));
     assertThat(resolved.status()).isEqualTo(302);
     assertThat(status(inDoubt)).isIn("CONFIRMED", "DELIVERED");
     assertThat(event(inDoubt, "RESOLVE"))
@@ -284,10 +256,7 @@ class DashboardRefusalTest extends IntegrationTest {
         .containsEntry("result", "applied");
 
     Page redelivered =
-        operator.submit(
-            "/dashboard/messages/" + dead,
-            "/dashboard/actions/messages/" + dead + "/redeliver",
-            Map.of("subscription", "cart.order-created"));
+        operator.messageAction(dead, "redeliver", Map.of("subscription", "cart.order-created"));
     assertThat(redelivered.status()).isEqualTo(302);
     assertThat(event(dead, "REDELIVER"))
         .containsEntry("actor", "user:operator")
@@ -362,13 +331,26 @@ class DashboardRefusalTest extends IntegrationTest {
               });
         });
     // with the session's own token the same admin is let through
-    Page withToken =
-        admin.submit(
-            "/dashboard/admin/users",
-            "/dashboard/admin/users/second-admin",
-            Map.of("role", "ADMIN", "active", "true"));
+    Page withToken = admin.saveUser("second-admin", "ADMIN", true);
     assertThat(withToken.status()).isEqualTo(302);
     assertThat(withToken.location()).endsWith("/dashboard/admin/users");
+  }
+
+  /** Each endpoint, posted without a session (with the login page's token), leads to the login. */
+  private void anonymousUsersAreSentToLogin(String rule, List<String> endpoints) {
+    DashboardClient anonymous = new DashboardClient(port);
+    String token = anonymous.csrf("/dashboard/login");
+    for (String endpoint : endpoints) {
+      refusals.attempt(
+          rule,
+          "anonymous: " + endpoint,
+          state(),
+          () -> {
+            Page page = send(anonymous, endpoint, "anonymous", token);
+            assertThat(page.status()).isEqualTo(302);
+            assertThat(page.location()).endsWith("/dashboard/login");
+          });
+    }
   }
 
   private HttpResponse<String> bearer(String path, String key) {

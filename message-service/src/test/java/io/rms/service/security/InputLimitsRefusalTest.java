@@ -286,31 +286,8 @@ class InputLimitsRefusalTest extends IntegrationTest {
                         Map.of("messageIds", List.of()))));
     calls.put(
         "bulk redeliver of 1,001",
-        () ->
-            refused(
-                400,
-                "validation-failed",
-                as("ops")
-                    .post(
-                        "/api/v1/admin/deliveries/redeliver",
-                        Map.of(
-                            "subscription",
-                            "cart.order-created",
-                            "status",
-                            "DEAD",
-                            "limit",
-                            1001))));
-    calls.put(
-        "bulk redeliver of 0",
-        () ->
-            refused(
-                400,
-                "validation-failed",
-                as("ops")
-                    .post(
-                        "/api/v1/admin/deliveries/redeliver",
-                        Map.of(
-                            "subscription", "cart.order-created", "status", "DEAD", "limit", 0))));
+        () -> refused(400, "validation-failed", bulkRedeliverDead(1001)));
+    calls.put("bulk redeliver of 0", () -> refused(400, "validation-failed", bulkRedeliverDead(0)));
     calls.forEach((what, call) -> refusals.attempt(LIMITS, what, counts(), call));
   }
 
@@ -335,6 +312,14 @@ class InputLimitsRefusalTest extends IntegrationTest {
                   400, "validation-failed", as("ops").get("/api/v1/admin/events?limit=" + limit)));
     }
     assertThat(as("orders").get("/api/v1/messages?limit=500").status()).isEqualTo(200);
+  }
+
+  /** The admin API's bulk redeliver of cart.order-created's DEAD deliveries, up to limit. */
+  private Response bulkRedeliverDead(int limit) {
+    return as("ops")
+        .post(
+            "/api/v1/admin/deliveries/redeliver",
+            Map.of("subscription", "cart.order-created", "status", "DEAD", "limit", limit));
   }
 
   private static void refused(int status, String code, Response r) {

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
@@ -89,6 +90,27 @@ public final class Api {
       body.put((String) fields[i], fields[i + 1]);
     }
     return body;
+  }
+
+  /** {@code POST /api/v1/subscriptions/{subscription}/acks} for these messages. */
+  public Response ack(String subscription, UUID... messageIds) {
+    return post(
+        "/api/v1/subscriptions/" + subscription + "/acks",
+        Map.of("messageIds", List.of(messageIds)));
+  }
+
+  /**
+   * {@code POST /api/v1/subscriptions/{subscription}/nacks} for one message, with a reason (none
+   * when null) and whether to retry it.
+   */
+  public Response nack(String subscription, UUID messageId, String reason, boolean retry) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("messageId", messageId);
+    if (reason != null) {
+      body.put("reason", reason);
+    }
+    body.put("retry", retry);
+    return post("/api/v1/subscriptions/" + subscription + "/nacks", body);
   }
 
   public Response put(String path, Object body) {

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -108,6 +109,25 @@ public final class DashboardClient {
     Map<String, String> withToken = new LinkedHashMap<>(form);
     withToken.put("_csrf", csrf(fromPage));
     return post(path, withToken);
+  }
+
+  /**
+   * Posts an operator action ({@code resolve}, {@code redeliver}, {@code discard}) on a message
+   * from the message's page, as its buttons do.
+   */
+  public Page messageAction(UUID messageId, String action, Map<String, String> form) {
+    return submit(
+        "/dashboard/messages/" + messageId,
+        "/dashboard/actions/messages/" + messageId + "/" + action,
+        form);
+  }
+
+  /** Saves a user's role and active flag from the users page, as an admin does. */
+  public Page saveUser(String username, String role, boolean active) {
+    return submit(
+        "/dashboard/admin/users",
+        "/dashboard/admin/users/" + username,
+        Map.of("role", role, "active", String.valueOf(active)));
   }
 
   private URI uri(String path) {

@@ -1,6 +1,8 @@
 package io.rms.service.testing;
 
 import io.rms.service.RmsApplication;
+import java.time.Duration;
+import java.time.Instant;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
@@ -76,6 +78,20 @@ public abstract class IntegrationTest {
         update delivery set next_attempt_at = now() + interval '1 day'
          where status in ('SCHEDULED', 'PUBLISHED')
         """);
+  }
+
+  /**
+   * Orders sends a message to order.delayed (subscription cart.delayed) that is due in an hour: no
+   * sweep publishes it while a test runs unless the test makes it due.
+   */
+  protected Api.Response sendDueInAnHour() {
+    return as("orders")
+        .send(
+            "order.delayed",
+            "payload",
+            "{}",
+            "deliverAfter",
+            Instant.now().plus(Duration.ofHours(1)).toString());
   }
 
   /** An HTTP client for the given app (key = app id + "-key"). */

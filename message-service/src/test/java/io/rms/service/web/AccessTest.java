@@ -44,17 +44,10 @@ class AccessTest extends IntegrationTest {
   @Test
   void anAppAcksAndNacksOnlyItsOwnSubscriptions() {
     UUID id = as("orders").send("order.created", "payload", 1).id();
-    Response ack =
-        as("audit")
-            .post(
-                "/api/v1/subscriptions/cart.order-created/acks", Map.of("messageIds", List.of(id)));
+    Response ack = as("audit").ack("cart.order-created", id);
     assertThat(ack.status()).isEqualTo(403);
     assertThat(ack.code()).isEqualTo("forbidden");
-    Response nack =
-        as("orders")
-            .post(
-                "/api/v1/subscriptions/cart.order-created/nacks",
-                Map.of("messageId", id, "retry", false));
+    Response nack = as("orders").nack("cart.order-created", id, null, false);
     assertThat(nack.status()).isEqualTo(403);
     assertThat(
             jdbc.queryForObject(

@@ -2,11 +2,11 @@ package io.rms.service.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rms.service.RmsApplication;
 import io.rms.service.testing.Api;
 import io.rms.service.testing.Api.Response;
 import io.rms.service.testing.Await;
 import io.rms.service.testing.ServiceArgs;
+import io.rms.service.testing.StartedService;
 import io.rms.service.testing.TestInfra;
 import io.rms.testsupport.TcpProxy;
 import java.time.Duration;
@@ -15,7 +15,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A broker outage leaves the API pods in the Service: readiness follows what prepare and confirm
@@ -24,7 +23,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class BrokerOutageProbesTest {
   private static TcpProxy broker;
-  private static ConfigurableApplicationContext service;
+  private static StartedService service;
   private static int port;
   private static int managementPort;
 
@@ -45,20 +44,16 @@ class BrokerOutageProbesTest {
       infra.deleteAtExit(prefix + sub);
     }
     service =
-        RmsApplication.application()
-            .run(
-                ServiceArgs.on(infra)
-                    .database(infra.newDatabase("probes"))
-                    .broker("127.0.0.1", broker.port())
-                    .queuePrefix(prefix)
-                    .with(
-                        "--spring.profiles.active=itest",
-                        "--server.port=0",
-                        "--management.server.port=0",
-                        "--management.endpoint.health.show-components=always"));
-    port = service.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-    managementPort =
-        service.getEnvironment().getRequiredProperty("local.management.port", Integer.class);
+        StartedService.run(
+            ServiceArgs.on(infra)
+                .database(infra.newDatabase("probes"))
+                .broker("127.0.0.1", broker.port())
+                .queuePrefix(prefix)
+                .with(
+                    "--spring.profiles.active=itest",
+                    "--management.endpoint.health.show-components=always"));
+    port = service.port();
+    managementPort = service.managementPort();
   }
 
   @AfterAll
