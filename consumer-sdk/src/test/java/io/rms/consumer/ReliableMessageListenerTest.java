@@ -2,10 +2,6 @@ package io.rms.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import io.rms.consumer.autoconfigure.ConsumerAutoConfiguration;
 import io.rms.consumer.internal.AckBatcher;
 import io.rms.sdk.client.autoconfigure.RmsClientAutoConfiguration;
@@ -25,6 +21,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.MessageBuilder;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -266,25 +264,20 @@ class ReliableMessageListenerTest extends IntegrationTest {
     assertThat(calls).isEqualTo(1);
     int ackCalls = consumer.getBean(AckBatcher.class).calls();
 
-    // the broker hands the same message over again (e.g. after a consumer crash before its ack)
-    TestInfra infra = TestInfra.get();
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(infra.amqpHost);
-    factory.setPort(infra.amqpPort);
-    try (Connection c = factory.newConnection();
-        Channel ch = c.createChannel()) {
-      AMQP.BasicProperties props =
-          new AMQP.BasicProperties.Builder()
-              .messageId(id.toString())
-              .contentType("application/json")
-              .headers(Map.of("x-rms-attempt", 2, "x-rms-topic", "order.created"))
-              .build();
-      ch.basicPublish(
-          "",
-          infra.queuePrefix + "cart.order-created",
-          props,
-          "{\"orderId\":\"dup\",\"items\":[]}".getBytes(StandardCharsets.UTF_8));
-    }
+    // the broker hands the same message over again (e.g. after a consumer crash before its ack);
+    // sent through the consumer application's own broker connection
+    consumer
+        .getBean(RabbitTemplate.class)
+        .send(
+            "",
+            TestInfra.get().queuePrefix + "cart.order-created",
+            MessageBuilder.withBody(
+                    "{\"orderId\":\"dup\",\"items\":[]}".getBytes(StandardCharsets.UTF_8))
+                .setMessageId(id.toString())
+                .setContentType("application/json")
+                .setHeader("x-rms-attempt", 2)
+                .setHeader("x-rms-topic", "order.created")
+                .build());
     Await.until(WAIT, "acked again", () -> consumer.getBean(AckBatcher.class).calls() > ackCalls);
     assertThat(listener().seen.stream().filter(m -> m.messageId().equals(id)).count())
         .as("handler not called again")

@@ -7,17 +7,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -59,6 +62,9 @@ class FaultInjectionIT {
   private final List<Figures> all = new ArrayList<>();
   private Path figuresFile;
   private Instant suiteStart;
+
+  /** When the running scenario began: after {@link #ensureHealthy()}, before its first step. */
+  private Instant start;
 
   @BeforeAll
   void startCluster() throws IOException {
@@ -96,6 +102,7 @@ class FaultInjectionIT {
   @AfterAll
   void stopCluster() throws IOException {
     try {
+      all.sort(Comparator.comparing(Figures::scenario)); // s01 … s16, whatever ran when
       String total = Report.total(all, Duration.between(suiteStart, Instant.now()));
       System.out.println(
           Report.HEADER + all.stream().map(Report::row).collect(Collectors.joining()) + total);
@@ -114,11 +121,12 @@ class FaultInjectionIT {
   void onlySelected(TestInfo info) {
     String selected = System.getProperty("e2e.scenarios", "");
     if (!selected.isBlank()) {
-      String id = info.getTestMethod().orElseThrow().getName().substring(0, 3);
+      String id = info.getDisplayName().substring(0, 3);
       org.junit.jupiter.api.Assumptions.assumeTrue(
           Set.of(selected.split(",")).contains(id), "not selected");
     }
     ensureHealthy();
+    start = Instant.now();
   }
 
   // ---- scenarios ----------------------------------------------------------------------------
@@ -126,7 +134,6 @@ class FaultInjectionIT {
   @Test
   @Order(1)
   void s01ServiceKilledUnderLoadIncludingBetweenCommitAndPublish() {
-    Instant start = Instant.now();
     String sc = "s01-service-kill";
     produce(sc, N, RATE, 5, 0);
     awaitStarted(0.3);
@@ -134,34 +141,65 @@ class FaultInjectionIT {
     h.mqProxies.freeze();
     sleep(1500);
     int unpublished = confirmedUnpublished(sc);
-    h.services[0].kill9();
-    h.mqProxies.heal();
-    sleep(2000);
-    h.services[0].start(Duration.ofMinutes(3));
-    Instant healed = Instant.now();
+    Instant healed =
+        fault(
+            () -> {
+              h.services[0].kill9();
+              h.mqProxies.heal();
+            },
+            2000,
+            () -> h.services[0].start(Duration.ofMinutes(3)));
     awaitProducerDone();
     finish(sc, start, healed, List.of("confirmed but unpublished at the kill: " + unpublished));
   }
 
-  @Test
+  /**
+   * A scenario that is one fault under plain load: {@link #N} messages at {@link #RATE} (every
+   * fifth rolled back), {@code inject} once 30 % of them have started, {@code heal} {@code millis}
+   * later.
+   */
+  record LoadFault(String sc, long millis, Consumer<Harness> inject, Consumer<Harness> heal) {
+    @Override
+    public String toString() {
+      return sc;
+    }
+  }
+
+  static Stream<LoadFault> loadFaults() {
+    return Stream.of(
+        // s02: the broker killed and restarted
+        new LoadFault("s02-broker-kill", 3000, h -> h.rabbit.kill9(), h -> h.rabbit.start()),
+        // s06: confirm responses lost and retried: prepares and confirms reach the service;
+        // answers do not
+        new LoadFault(
+            "s06-response-lost", 4000, h -> h.apiProxy.dropResponses(), h -> h.apiProxy.heal()),
+        // s07: the service's database restarted under load
+        new LoadFault(
+            "s07-db-restart", 3000, h -> h.servicePg.stopImmediate(), h -> h.servicePg.start()),
+        // s09: the broker connections cut mid-publish
+        new LoadFault("s09-mq-cut", 3000, h -> h.mqProxies.cut(), h -> h.mqProxies.heal()),
+        // s12: the consumer stopped (SIGSTOP) for more than twice the ack timeout (5 s)
+        new LoadFault(
+            "s12-consumer-sigstop", 12_000, h -> h.consumer.pause(), h -> h.consumer.resume()));
+  }
+
+  /** s02, s06, s07, s09 and s12, one after the other in s02's place. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("loadFaults")
   @Order(2)
-  void s02BrokerKilledAndRestarted() {
-    Instant start = Instant.now();
-    String sc = "s02-broker-kill";
-    produce(sc, N, RATE, 5, 0);
+  void faultUnderLoad(LoadFault scenario) {
+    produce(scenario.sc(), N, RATE, 5, 0);
     awaitStarted(0.3);
-    h.rabbit.kill9();
-    sleep(3000);
-    h.rabbit.start();
-    Instant healed = Instant.now();
+    Instant healed =
+        fault(
+            () -> scenario.inject().accept(h), scenario.millis(), () -> scenario.heal().accept(h));
     awaitProducerDone();
-    finish(sc, start, healed, List.of());
+    finish(scenario.sc(), start, healed, List.of());
   }
 
   @Test
   @Order(3)
   void s03ProducerKilledBetweenPrepareAndConfirm() {
-    Instant start = Instant.now();
     String sc = "s03-producer-kill";
     hold(true); // confirms and cancels from here on die with the process
     produce(sc, N, 0, 2, 0); // half commit, half roll back
@@ -186,7 +224,6 @@ class FaultInjectionIT {
   @Test
   @Order(4)
   void s04ConsumerKilledAfterEffectBeforeAck() {
-    Instant start = Instant.now();
     String sc = "s04-consumer-kill";
     h.consumerApiProxy.freeze(); // acks (and nacks) hang: effects commit, acks never arrive
     produce(sc, N, RATE, 5, 0);
@@ -203,7 +240,6 @@ class FaultInjectionIT {
   @Test
   @Order(5)
   void s05PoisonMessageGoesDeadWhileOthersFlow() {
-    Instant start = Instant.now();
     String sc = "s05-poison";
     produce(sc, N, RATE, 5, Math.max(10, N / 10)); // poison: i % (N/10) == 0
     awaitProducerDone();
@@ -212,39 +248,8 @@ class FaultInjectionIT {
   }
 
   @Test
-  @Order(6)
-  void s06ConfirmResponseLostAndRetried() {
-    Instant start = Instant.now();
-    String sc = "s06-response-lost";
-    produce(sc, N, RATE, 5, 0);
-    awaitStarted(0.3);
-    h.apiProxy.dropResponses(); // prepares and confirms reach the service; answers do not
-    sleep(4000);
-    h.apiProxy.heal();
-    Instant healed = Instant.now();
-    awaitProducerDone();
-    finish(sc, start, healed, List.of());
-  }
-
-  @Test
-  @Order(7)
-  void s07DatabaseRestartedUnderLoad() {
-    Instant start = Instant.now();
-    String sc = "s07-db-restart";
-    produce(sc, N, RATE, 5, 0);
-    awaitStarted(0.3);
-    h.servicePg.stopImmediate();
-    sleep(3000);
-    h.servicePg.start();
-    Instant healed = Instant.now();
-    awaitProducerDone();
-    finish(sc, start, healed, List.of());
-  }
-
-  @Test
   @Order(8)
   void s08BrokerMemoryAlarmBlocksPublishers() {
-    Instant start = Instant.now();
     String sc = "s08-memory-alarm";
     h.rabbit.memoryAlarm(true); // raised and confirmed before the load: every publish is blocked
     produce(sc, N, RATE, 5, 0);
@@ -256,24 +261,8 @@ class FaultInjectionIT {
   }
 
   @Test
-  @Order(9)
-  void s09BrokerConnectionCutMidPublish() {
-    Instant start = Instant.now();
-    String sc = "s09-mq-cut";
-    produce(sc, N, RATE, 5, 0);
-    awaitStarted(0.3);
-    h.mqProxies.cut();
-    sleep(3000);
-    h.mqProxies.heal();
-    Instant healed = Instant.now();
-    awaitProducerDone();
-    finish(sc, start, healed, List.of());
-  }
-
-  @Test
   @Order(10)
   void s10CheckBackUnknownThenCommitAndLateConfirmAfterRollback() {
-    Instant start = Instant.now();
     String sc = "s10-check-back";
     int n = 20; // one thread and one connection each, all open at once: semantics, not volume
     hold(true);
@@ -346,40 +335,21 @@ class FaultInjectionIT {
   @Test
   @Order(11)
   void s11CheckBackEndpointDownThenSlow() {
-    Instant start = Instant.now();
     String sc = "s11-check-back-down";
     hold(true);
     h.checkBackProxy.cut();
     produce(sc, N, RATE, 2, 0);
     awaitProducerDone();
     sleep(5000);
-    h.checkBackProxy.slow(2500); // longer than the service's read timeout (2 s)
-    sleep(6000);
-    h.checkBackProxy.heal();
-    Instant healed = Instant.now();
+    // longer than the service's read timeout (2 s)
+    Instant healed = fault(() -> h.checkBackProxy.slow(2500), 6000, h.checkBackProxy::heal);
     hold(false);
-    finish(sc, start, healed, List.of());
-  }
-
-  @Test
-  @Order(12)
-  void s12ConsumerStoppedPastAckTimeout() {
-    Instant start = Instant.now();
-    String sc = "s12-consumer-sigstop";
-    produce(sc, N, RATE, 5, 0);
-    awaitStarted(0.3);
-    h.consumer.pause();
-    sleep(12_000); // more than twice the ack timeout (5 s)
-    h.consumer.resume();
-    Instant healed = Instant.now();
-    awaitProducerDone();
     finish(sc, start, healed, List.of());
   }
 
   @Test
   @Order(13)
   void s13ThreeInstancesRacingOneStoppedPastItsClaim() {
-    Instant start = Instant.now();
     String sc = "s13-three-instances";
     Thread second = new Thread(() -> h.services[1].start(Duration.ofMinutes(4)));
     second.start();
@@ -431,7 +401,6 @@ class FaultInjectionIT {
   @Test
   @Order(14)
   void s14BacklogReleasedAtOnceStaysUnderCaps() {
-    Instant start = Instant.now();
     String sc = "s14-backlog";
     int cap = 250; // rms.recovery.batch-size = max-in-flight, per run; one run per 1 s interval
     // republish backlog: the broker is unreachable while the messages are confirmed
@@ -442,17 +411,8 @@ class FaultInjectionIT {
     // then is the sweep's backlog, not confirms of new traffic published at once
     awaitNoPrepared(sc + "-pub-%");
     sleep(3000);
-    SweepSampler.Drain republish;
-    Figures pub;
-    Instant released = Instant.now();
-    try (SweepSampler sampler = new SweepSampler(h.managementPorts[0], "redelivery")) {
-      sleep(1500);
-      released = Instant.now();
-      h.mqProxies.heal();
-      pub = finish(sc + "-pub", start, released, List.of(), false);
-      republish = sampler.drain();
-    }
-    Rates received = effects(sc + "-pub-%", released);
+    Release pub = release("redelivery", h.mqProxies::heal, sc + "-pub", start);
+    Rates received = effects(sc + "-pub-%", pub.at());
     // check-back backlog: the producer's endpoint is unreachable and its confirms are lost
     Instant start2 = Instant.now();
     hold(true);
@@ -463,16 +423,7 @@ class FaultInjectionIT {
     awaitProducerDone();
     hold(false);
     sleep(3000);
-    SweepSampler.Drain checking;
-    Figures checks;
-    Instant released2;
-    try (SweepSampler sampler = new SweepSampler(h.managementPorts[0], "check-back")) {
-      sleep(1500);
-      released2 = Instant.now();
-      h.checkBackProxy.heal();
-      checks = finish(sc + "-cb", start2, released2, List.of(), false);
-      checking = sampler.drain();
-    }
+    Release checks = release("check-back", h.checkBackProxy::heal, sc + "-cb", start2);
     Rates decisions =
         rate(
             "select e.at from message_event e join message m on m.id = e.message_id"
@@ -480,36 +431,35 @@ class FaultInjectionIT {
                 + sc
                 + "-cb-%' and e.type = 'CHECK_BACK'"
                 + " and e.detail->>'decision' in ('COMMIT', 'ROLLBACK') and e.at >= ?",
-            released2);
-    all.remove(pub);
-    all.remove(checks);
+            checks.at());
+    all.remove(pub.figures());
+    all.remove(checks.figures());
     Figures f =
         finish(
             sc,
             start,
-            released,
+            pub.at(),
             List.of(
-                "republish backlog " + BACKLOG + ", redelivery sweep: " + republish,
+                "republish backlog " + BACKLOG + ", redelivery sweep: " + pub.drain(),
                 "republish backlog, received by the consumer: " + received,
-                "check-back backlog " + cb + ", check-back sweep: " + checking,
+                "check-back backlog " + cb + ", check-back sweep: " + checks.drain(),
                 "check-back backlog, decisions recorded: " + decisions,
                 "cap: " + cap + " per run, one run per 1 s interval"));
-    assertThat(pub.violations()).isEmpty();
-    assertThat(checks.violations()).isEmpty();
+    assertThat(pub.figures().violations()).isEmpty();
+    assertThat(checks.figures().violations()).isEmpty();
     assertThat(f.violations()).isEmpty();
     // a run claims at most `cap` overdue and `cap` due deliveries, or `cap` PREPARED messages
-    assertThat(republish.maxPerRun()).isLessThanOrEqualTo(2 * cap);
-    assertThat(checking.maxPerRun()).isLessThanOrEqualTo(cap);
+    assertThat(pub.drain().maxPerRun()).isLessThanOrEqualTo(2 * cap);
+    assertThat(checks.drain().maxPerRun()).isLessThanOrEqualTo(cap);
     // and runs come once per 1 s interval (n runs span n - 1 intervals), so the drain stays
     // under `cap` per second
-    assertThat(republish.runsPerInterval()).isLessThanOrEqualTo(1.1);
-    assertThat(checking.runsPerInterval()).isLessThanOrEqualTo(1.1);
+    assertThat(pub.drain().runsPerInterval()).isLessThanOrEqualTo(1.1);
+    assertThat(checks.drain().runsPerInterval()).isLessThanOrEqualTo(1.1);
   }
 
   @Test
   @Order(15)
   void s15QueueLeaderNodeKilledUnderLoad() {
-    Instant start = Instant.now();
     String sc = "s15-leader-kill";
     String queue = Harness.SUBSCRIPTION_QUEUE;
     int size = h.rabbit.nodes.size();
@@ -579,21 +529,15 @@ class FaultInjectionIT {
   @Test
   @Order(16)
   void s16OrderedKeysThroughAServiceKillAndABrokerRestart() {
-    Instant start = Instant.now();
     String sc = "s16-ordered";
     int keys = 7;
     // an ordered subscription: 7 keys, every fifth business transaction rolled back (its
     // message cancelled, which must release the next one of its key)
     produce(sc, N, RATE, 5, 0, keys);
     awaitStarted(0.25);
-    h.services[0].kill9();
-    sleep(2000);
-    h.services[0].start(Duration.ofMinutes(3));
+    fault(h.services[0]::kill9, 2000, () -> h.services[0].start(Duration.ofMinutes(3)));
     awaitStarted(0.6);
-    h.rabbit.kill9();
-    sleep(3000);
-    h.rabbit.start();
-    Instant healed = Instant.now();
+    Instant healed = fault(h.rabbit::kill9, 3000, h.rabbit::start);
     awaitProducerDone();
     Figures f = finish(sc, start, healed, List.of());
     Checker.Ordering ordering = checker.ordering(sc);
@@ -620,87 +564,56 @@ class FaultInjectionIT {
   }
 
   /** Business transactions of a scenario the producer started between two instants. */
-  private int sentBetween(String sc, Instant from, Instant to) {
-    try (Connection c = h.appsPg.connect("producer");
-        var ps =
-            c.prepareStatement(
-                "select count(*) from attempt where key like ? and at >= ? and at < ?")) {
-      ps.setString(1, sc + "-%");
-      ps.setObject(2, java.sql.Timestamp.from(from));
-      ps.setObject(3, java.sql.Timestamp.from(to));
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+  private long sentBetween(String sc, Instant from, Instant to) {
+    return h.appsPg.count(
+        "producer",
+        "select count(*) from attempt where key like ? and at >= ? and at < ?",
+        sc + "-%",
+        from,
+        to);
+  }
+
+  /** When the consumer first applied each of the keys {@code like}, in order. */
+  private List<Instant> firstEffects(String like) {
+    return h.appsPg.query(
+        "consumer",
+        "select min(at) from effect where key like ? group by key order by 1",
+        Postgres.INSTANT,
+        like);
   }
 
   /** The longest time between two consecutive first effects of a scenario's keys. */
   private long longestEffectGap(String sc) {
-    try (Connection c = h.appsPg.connect("consumer");
-        var ps =
-            c.prepareStatement(
-                "select min(at) from effect where key like ? group by key order by 1")) {
-      ps.setString(1, sc + "-%");
-      long longest = 0;
-      Instant previous = null;
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Instant at = rs.getTimestamp(1).toInstant();
-          if (previous != null) {
-            longest = Math.max(longest, Duration.between(previous, at).toMillis());
-          }
-          previous = at;
-        }
+    long longest = 0;
+    Instant previous = null;
+    for (Instant at : firstEffects(sc + "-%")) {
+      if (previous != null) {
+        longest = Math.max(longest, Duration.between(previous, at).toMillis());
       }
-      return longest;
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
+      previous = at;
     }
+    return longest;
   }
 
   private void awaitNoPrepared(String likeKey) {
-    long deadline = System.nanoTime() + QUIET.toNanos();
-    while (System.nanoTime() < deadline) {
-      try (Connection c = h.servicePg.connect("rms");
-          var ps =
-              c.prepareStatement(
-                  "select count(*) from message where business_key like ? and status = 'PREPARED'")) {
-        ps.setString(1, likeKey);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          if (rs.getInt(1) == 0) {
-            return;
-          }
-        }
-      } catch (SQLException e) {
-        throw new IllegalStateException(e);
-      }
-      sleep(500);
+    if (!poll(
+        QUIET,
+        500,
+        () ->
+            h.servicePg.count(
+                    "rms",
+                    "select count(*) from message where business_key like ? and status = 'PREPARED'",
+                    likeKey)
+                == 0)) {
+      throw new IllegalStateException("messages still PREPARED: " + likeKey);
     }
-    throw new IllegalStateException("messages still PREPARED: " + likeKey);
   }
 
   /** Effects of a scenario's keys at the consumer after {@code from}. */
   private Rates effects(String likeKey, Instant from) {
-    try (Connection c = h.appsPg.connect("consumer");
-        var ps = c.prepareStatement("select min(at) from effect where key like ? group by key")) {
-      ps.setString(1, likeKey);
-      List<Instant> times = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Instant at = rs.getTimestamp(1).toInstant();
-          if (!at.isBefore(from)) {
-            times.add(at);
-          }
-        }
-      }
-      return rates(times);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    List<Instant> times = new ArrayList<>(firstEffects(likeKey));
+    times.removeIf(at -> at.isBefore(from));
+    return rates(times);
   }
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -830,19 +743,7 @@ class FaultInjectionIT {
   }
 
   private Rates rate(String sql, Instant from) {
-    try (Connection c = h.servicePg.connect("rms");
-        var ps = c.prepareStatement(sql)) {
-      ps.setObject(1, java.sql.Timestamp.from(from));
-      List<Instant> times = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          times.add(rs.getTimestamp(1).toInstant());
-        }
-      }
-      return rates(times);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return rates(h.servicePg.query("rms", sql, Postgres.INSTANT, from));
   }
 
   private void produce(String scenario, int n, int rate, int rollbackEvery, int poisonEvery) {
@@ -874,83 +775,71 @@ class FaultInjectionIT {
     assertThat(h.producerCall("POST", "/e2e/hold?on=" + on).status()).isEqualTo(200);
   }
 
+  /** Asks {@code done} every {@code everyMillis} until it says yes (true) or {@code timeout}. */
+  private static boolean poll(Duration timeout, long everyMillis, BooleanSupplier done) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (done.getAsBoolean()) {
+        return true;
+      }
+      sleep(everyMillis);
+    }
+    return false;
+  }
+
   private void awaitStarted(double fraction) {
-    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonNode s = h.producerCall("GET", "/e2e/status").json();
-      if (s.get("done").asBoolean() || s.get("started").asInt() >= fraction * s.get("n").asInt()) {
-        return;
-      }
-      sleep(100);
+    if (!poll(
+        Duration.ofMinutes(5),
+        100,
+        () -> {
+          JsonNode s = h.producerCall("GET", "/e2e/status").json();
+          return s.get("done").asBoolean()
+              || s.get("started").asInt() >= fraction * s.get("n").asInt();
+        })) {
+      throw new IllegalStateException("producer did not get going");
     }
-    throw new IllegalStateException("producer did not get going");
   }
 
-  private JsonNode awaitProducerDone() {
-    long deadline =
-        System.nanoTime() + (LONG ? Duration.ofMinutes(20) : Duration.ofMinutes(4)).toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonNode s = h.producerCall("GET", "/e2e/status").json();
-      if (s.get("done").asBoolean()) {
-        return s;
-      }
-      sleep(250);
+  private void awaitProducerDone() {
+    if (!poll(
+        LONG ? Duration.ofMinutes(20) : Duration.ofMinutes(4),
+        250,
+        () -> h.producerCall("GET", "/e2e/status").json().get("done").asBoolean())) {
+      throw new IllegalStateException("producer run did not finish");
     }
-    throw new IllegalStateException("producer run did not finish");
   }
 
+  /** Waits up to 3 minutes for {@code atLeast} effects of a scenario; the effects there are. */
   private long waitForEffects(String sc, int atLeast) {
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    long count = 0;
-    while (System.nanoTime() < deadline) {
-      try (Connection c = h.appsPg.connect("consumer");
-          ResultSet rs =
-              c.createStatement()
-                  .executeQuery("select count(*) from effect where key like '" + sc + "-%'")) {
-        rs.next();
-        count = rs.getLong(1);
-        if (count >= atLeast) {
-          return count;
-        }
-      } catch (SQLException e) {
-        throw new IllegalStateException(e);
-      }
-      sleep(200);
-    }
-    return count;
+    long[] count = {0};
+    poll(
+        Duration.ofMinutes(3),
+        200,
+        () -> {
+          count[0] =
+              h.appsPg.count("consumer", "select count(*) from effect where key like ?", sc + "-%");
+          return count[0] >= atLeast;
+        });
+    return count[0];
   }
 
+  /** Deliveries of a scenario never published; -1 if the service's database does not answer. */
   private int confirmedUnpublished(String sc) {
-    try (Connection c = h.servicePg.connect("rms");
-        ResultSet rs =
-            c.createStatement()
-                .executeQuery(
-                    "select count(*) from delivery d join message m on m.id = d.message_id"
-                        + " where m.business_key like '"
-                        + sc
-                        + "-%' and d.status = 'SCHEDULED'"
-                        + " and d.attempts = 0")) {
-      rs.next();
-      return rs.getInt(1);
-    } catch (SQLException e) {
+    try {
+      return (int)
+          h.servicePg.count(
+              "rms",
+              "select count(*) from delivery d join message m on m.id = d.message_id"
+                  + " where m.business_key like ? and d.status = 'SCHEDULED' and d.attempts = 0",
+              sc + "-%");
+    } catch (IllegalStateException e) {
       return -1;
     }
   }
 
   private List<String> messageIds(String likeKey) {
-    List<String> ids = new ArrayList<>();
-    try (Connection c = h.servicePg.connect("rms");
-        var ps = c.prepareStatement("select id from message where business_key like ?")) {
-      ps.setString(1, likeKey);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          ids.add(rs.getString(1));
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-    return ids;
+    return h.servicePg.query(
+        "rms", "select id from message where business_key like ?", rs -> rs.getString(1), likeKey);
   }
 
   /** The check-back decisions of a message in order, from the service's API. */
@@ -959,13 +848,38 @@ class FaultInjectionIT {
     List<String> decisions = new ArrayList<>();
     List<JsonNode> events = new ArrayList<>();
     m.get("events").forEach(events::add);
-    events.sort(java.util.Comparator.comparing(e -> e.get("at").asString()));
+    events.sort(Comparator.comparing(e -> e.get("at").asString()));
     for (JsonNode e : events) {
       if ("CHECK_BACK".equals(e.get("type").asString())) {
         decisions.add(e.get("detail").get("decision").asString());
       }
     }
     return decisions;
+  }
+
+  /** Injects a fault, lets it last {@code millis} and heals it; when the heal was done. */
+  private static Instant fault(Runnable inject, long millis, Runnable heal) {
+    inject.run();
+    sleep(millis);
+    heal.run();
+    return Instant.now();
+  }
+
+  /** A backlog's release: when, the figures of its scenario and how the sweep drained it. */
+  private record Release(Instant at, Figures figures, SweepSampler.Drain drain) {}
+
+  /**
+   * Releases a backlog by {@code heal} while sampling {@code sweep}'s runs on service-1, and waits
+   * until scenario {@code sc} is quiet (its figures are not asserted clean here).
+   */
+  private Release release(String sweep, Runnable heal, String sc, Instant start) {
+    try (SweepSampler sampler = new SweepSampler(h.managementPorts[0], sweep)) {
+      sleep(1500);
+      Instant released = Instant.now();
+      heal.run();
+      Figures f = finish(sc, start, released, List.of(), false);
+      return new Release(released, f, sampler.drain());
+    }
   }
 
   private Figures finish(String sc, Instant start, Instant healed, List<String> notes) {

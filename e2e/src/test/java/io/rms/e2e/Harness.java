@@ -1,5 +1,6 @@
 package io.rms.e2e;
 
+import io.rms.testsupport.RegistryArgs;
 import io.rms.testsupport.TcpProxy;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -156,45 +157,35 @@ final class Harness implements AutoCloseable {
     }
     String cp = String.join(":", appsClasspath);
     producer =
-        JavaApp.of(
+        app(
             "producer",
             marker,
-            List.of("-Xmx384m", "-XX:+UseSerialGC", "-cp", cp),
+            cp,
+            "io.rms.e2e.producer.ProducerApp",
+            apiProxy.port(),
+            PRODUCER_KEY,
             List.of(
-                "io.rms.e2e.producer.ProducerApp",
                 "--server.port=" + producerPort,
-                "--spring.datasource.url=" + appsPg.url("producer"),
-                "--spring.datasource.username=postgres",
                 "--spring.datasource.hikari.maximum-pool-size=24",
-                "--rms.client.base-url=http://127.0.0.1:" + apiProxy.port(),
-                "--rms.client.api-key=" + PRODUCER_KEY,
-                "--rms.client.read-timeout=3s",
                 "--rms.producer.check-back.secret=" + CHECK_BACK_SECRET,
                 "--rms.producer.transaction-timeout=5s",
-                "--rms.producer.check-back.lock-wait=500ms",
-                "--logging.level.root=WARN"),
-            logs.resolve("producer.log"),
+                "--rms.producer.check-back.lock-wait=500ms"),
             "http://127.0.0.1:" + producerPort + "/e2e/status",
             null);
     consumer =
-        JavaApp.of(
+        app(
             "consumer",
             marker,
-            List.of("-Xmx384m", "-XX:+UseSerialGC", "-cp", cp),
+            cp,
+            "io.rms.e2e.consumer.ConsumerApp",
+            consumerApiProxy.port(),
+            CONSUMER_KEY,
             List.of(
-                "io.rms.e2e.consumer.ConsumerApp",
-                "--spring.datasource.url=" + appsPg.url("consumer"),
-                "--spring.datasource.username=postgres",
                 "--spring.rabbitmq.addresses=" + rabbit.addresses(),
                 "--spring.rabbitmq.username=guest",
                 "--spring.rabbitmq.password=guest",
-                "--rms.client.base-url=http://127.0.0.1:" + consumerApiProxy.port(),
-                "--rms.client.api-key=" + CONSUMER_KEY,
-                "--rms.client.read-timeout=3s",
-                "--logging.level.root=WARN",
                 "--logging.level.org.springframework.boot.StartupInfoLogger=INFO",
                 "--logging.level.io.rms.e2e=INFO"),
-            logs.resolve("consumer.log"),
             null,
             "Started ConsumerApp");
     services[0].start(Duration.ofMinutes(3));
@@ -204,41 +195,68 @@ final class Harness implements AutoCloseable {
     join(p);
   }
 
+  /**
+   * The producer or the consumer app ({@code mainClass} of the apps' class path {@code cp}) with
+   * its own database on {@link #appsPg}, calling the service through the proxy on {@code apiPort}.
+   */
+  private JavaApp app(
+      String name,
+      String marker,
+      String cp,
+      String mainClass,
+      int apiPort,
+      String apiKey,
+      List<String> more,
+      String readyUrl,
+      String readyLine) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                mainClass,
+                "--spring.datasource.url=" + appsPg.url(name),
+                "--spring.datasource.username=postgres",
+                "--rms.client.base-url=http://127.0.0.1:" + apiPort,
+                "--rms.client.api-key=" + apiKey,
+                "--rms.client.read-timeout=3s",
+                "--logging.level.root=WARN"));
+    args.addAll(more);
+    return JavaApp.of(
+        name,
+        marker,
+        List.of("-Xmx384m", "-XX:+UseSerialGC", "-cp", cp),
+        args,
+        logs.resolve(name + ".log"),
+        readyUrl,
+        readyLine);
+  }
+
   private JavaApp service(int i, String marker, Path jar) {
     int port = servicePorts[i];
-    List<String> args = new ArrayList<>();
-    args.add("-jar");
-    args.add(jar.toString());
-    args.add("--server.port=" + port);
-    args.add("--management.server.port=" + managementPorts[i]);
-    args.add("--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + pgProxy.port() + "/rms");
-    args.add("--spring.datasource.username=postgres");
-    args.add("--spring.datasource.hikari.connection-timeout=3000");
-    args.add("--spring.rabbitmq.addresses=" + mqProxies.addresses());
-    args.add("--spring.rabbitmq.username=guest");
-    args.add("--spring.rabbitmq.password=guest");
-    args.add("--rms.apps[0].id=e2e-producer");
-    args.add("--rms.apps[0].api-keys[0]=" + PRODUCER_KEY);
-    args.add("--rms.apps[0].produces[0]=" + TOPIC);
-    args.add("--rms.apps[0].produces[1]=" + ORDERED_TOPIC);
-    args.add(
-        "--rms.apps[0].check-back-url=http://127.0.0.1:"
-            + checkBackProxy.port()
-            + "/rms/check-back");
-    args.add("--rms.apps[0].check-back-secret=" + CHECK_BACK_SECRET);
-    args.add("--rms.apps[1].id=e2e-consumer");
-    args.add("--rms.apps[1].api-keys[0]=" + CONSUMER_KEY);
-    args.add("--rms.apps[2].id=e2e-operator");
-    args.add("--rms.apps[2].api-keys[0]=" + OPERATOR_KEY);
-    args.add("--rms.apps[2].roles[0]=OPERATOR");
-    args.add("--rms.broker.queue-type=quorum");
-    args.add("--rms.subscriptions[0].name=" + SUBSCRIPTION);
-    args.add("--rms.subscriptions[0].topic=" + TOPIC);
-    args.add("--rms.subscriptions[0].app=e2e-consumer");
-    args.add("--rms.subscriptions[1].name=" + ORDERED_SUBSCRIPTION);
-    args.add("--rms.subscriptions[1].topic=" + ORDERED_TOPIC);
-    args.add("--rms.subscriptions[1].app=e2e-consumer");
-    args.add("--rms.subscriptions[1].ordered=true");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-jar",
+                jar.toString(),
+                "--server.port=" + port,
+                "--management.server.port=" + managementPorts[i],
+                "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + pgProxy.port() + "/rms",
+                "--spring.datasource.username=postgres",
+                "--spring.datasource.hikari.connection-timeout=3000",
+                "--spring.rabbitmq.addresses=" + mqProxies.addresses(),
+                "--spring.rabbitmq.username=guest",
+                "--spring.rabbitmq.password=guest",
+                "--rms.broker.queue-type=quorum"));
+    args.addAll(
+        new RegistryArgs()
+            .app("e2e-producer", PRODUCER_KEY, TOPIC, ORDERED_TOPIC)
+            .checkBack(
+                "http://127.0.0.1:" + checkBackProxy.port() + "/rms/check-back", CHECK_BACK_SECRET)
+            .app("e2e-consumer", CONSUMER_KEY)
+            .app("e2e-operator", OPERATOR_KEY)
+            .roles("OPERATOR")
+            .subscription(SUBSCRIPTION, TOPIC, "e2e-consumer")
+            .subscription(ORDERED_SUBSCRIPTION, ORDERED_TOPIC, "e2e-consumer", "ordered=true")
+            .list());
     SERVICE_SETTINGS.forEach((k, v) -> args.add("--" + k + "=" + v));
     args.add("--logging.level.root=WARN");
     args.add("--logging.level.org.springframework.boot.StartupInfoLogger=INFO");

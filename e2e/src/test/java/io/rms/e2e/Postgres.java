@@ -5,8 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -164,6 +168,40 @@ final class Postgres implements AutoCloseable {
 
   Connection connect(String db) throws SQLException {
     return DriverManager.getConnection(url(db), "postgres", "");
+  }
+
+  /** Reads one value of the current row of a result. */
+  interface Column<T> {
+    T get(ResultSet rs) throws SQLException;
+  }
+
+  /** The first column as an instant (of a {@code timestamp} or {@code timestamptz}). */
+  static final Column<Instant> INSTANT = rs -> rs.getTimestamp(1).toInstant();
+
+  /**
+   * What {@code column} reads from every row of {@code sql} (with {@code params}) in {@code db}.
+   */
+  <T> List<T> query(String db, String sql, Column<T> column, Object... params) {
+    try (Connection c = connect(db);
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i] instanceof Instant at ? Timestamp.from(at) : params[i]);
+      }
+      List<T> values = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          values.add(column.get(rs));
+        }
+      }
+      return values;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The number {@code select count(*) …} answers (with {@code params}) in {@code db}. */
+  long count(String db, String sql, Object... params) {
+    return query(db, sql, rs -> rs.getLong(1), params).get(0);
   }
 
   void createDatabase(String db) {

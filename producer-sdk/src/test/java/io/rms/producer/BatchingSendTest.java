@@ -28,6 +28,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,8 +108,7 @@ class BatchingSendTest extends IntegrationTest {
   }
 
   /** Runs {@code TRANSACTIONS} business transactions on {@code THREADS} threads, all at once. */
-  private List<Future<UUID>> concurrently(java.util.function.IntFunction<UUID> transaction)
-      throws Exception {
+  private List<Future<UUID>> concurrently(IntFunction<UUID> transaction) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     CountDownLatch start = new CountDownLatch(1);
     List<Future<UUID>> results = new ArrayList<>();
@@ -126,25 +127,52 @@ class BatchingSendTest extends IntegrationTest {
     return results;
   }
 
+  /**
+   * Runs the business transactions {@link #concurrently}: transaction {@code n} inserts the order
+   * {@code run-n} and then sends through {@code send}; what a transaction throws (and so rolls it
+   * back) is handed to {@code failed}, whose answer stands for that transaction's result.
+   */
+  private List<Future<UUID>> concurrentOrders(
+      String run, IntFunction<UUID> send, BiFunction<Integer, RuntimeException, UUID> failed)
+      throws Exception {
+    return concurrently(
+        n -> {
+          try {
+            return db.tx.execute(
+                s -> {
+                  producerJdbc.update("insert into orders values (?, ?)", run + "-" + n, n);
+                  return send.apply(n);
+                });
+          } catch (RuntimeException e) {
+            return failed.apply(n, e);
+          }
+        });
+  }
+
+  /** The orders of a run still in the producer's database. */
+  private int orders(String run) {
+    return producerJdbc.queryForObject(
+        "select count(*) from orders where id like ?", Integer.class, run + "-%");
+  }
+
   @Test
   void concurrentTransactionsShareBatchCallsAndEachMessageFollowsItsTransaction() throws Exception {
     String run = UUID.randomUUID().toString();
     List<Future<UUID>> sent =
-        concurrently(
+        concurrentOrders(
+            run,
             n -> {
-              try {
-                return db.tx.execute(
-                    s -> {
-                      producerJdbc.update("insert into orders values (?, ?)", run + "-" + n, n);
-                      UUID id = messenger.send("order.created", Map.of("n", n));
-                      if (n % 10 == 0) {
-                        throw new RollBack(id);
-                      }
-                      return id;
-                    });
-              } catch (RollBack rolledBack) {
+              UUID id = messenger.send("order.created", Map.of("n", n));
+              if (n % 10 == 0) {
+                throw new RollBack(id);
+              }
+              return id;
+            },
+            (n, e) -> {
+              if (e instanceof RollBack rolledBack) {
                 return rolledBack.id;
               }
+              throw e;
             });
     List<UUID> committed = new ArrayList<>();
     List<UUID> rolledBack = new ArrayList<>();
@@ -157,10 +185,7 @@ class BatchingSendTest extends IntegrationTest {
         () ->
             committed.stream().allMatch(id -> Set.of("CONFIRMED", "DELIVERED").contains(status(id)))
                 && rolledBack.stream().allMatch(id -> "CANCELLED".equals(status(id))));
-    assertThat(
-            producerJdbc.queryForObject(
-                "select count(*) from orders where id like ?", Integer.class, run + "-%"))
-        .isEqualTo(committed.size());
+    assertThat(orders(run)).isEqualTo(committed.size());
     assertThat(calls("prepare")).as("no single prepare calls").isZero();
     assertThat(calls("batchPrepare"))
         .as("%d concurrent prepares share calls", TRANSACTIONS)
@@ -174,20 +199,13 @@ class BatchingSendTest extends IntegrationTest {
     String run = UUID.randomUUID().toString();
     Map<Integer, Throwable> failures = new ConcurrentHashMap<>();
     List<Future<UUID>> sent =
-        concurrently(
-            n -> {
-              try {
-                return db.tx.execute(
-                    s -> {
-                      producerJdbc.update("insert into orders values (?, ?)", run + "-" + n, n);
-                      // every seventh sends to a topic without subscription: 422 for that one
-                      String topic = n % 7 == 0 ? "order.orphan" : "order.created";
-                      return messenger.send(topic, Map.of("n", n));
-                    });
-              } catch (RuntimeException e) {
-                failures.put(n, e);
-                return null;
-              }
+        concurrentOrders(
+            run,
+            // every seventh sends to a topic without subscription: 422 for that one
+            n -> messenger.send(n % 7 == 0 ? "order.orphan" : "order.created", Map.of("n", n)),
+            (n, e) -> {
+              failures.put(n, e);
+              return null;
             });
     for (int i = 0; i < sent.size(); i++) {
       if (i % 7 == 0) {
@@ -200,9 +218,7 @@ class BatchingSendTest extends IntegrationTest {
         Await.until(WAIT, "confirmed", () -> !"PREPARED".equals(status(id)));
       }
     }
-    assertThat(
-            producerJdbc.queryForObject(
-                "select count(*) from orders where id like ?", Integer.class, run + "-%"))
+    assertThat(orders(run))
         .as("the refused sends' business rows are rolled back")
         .isEqualTo(TRANSACTIONS - failures.size());
   }

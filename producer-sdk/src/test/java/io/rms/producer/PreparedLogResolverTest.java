@@ -42,23 +42,25 @@ class PreparedLogResolverTest {
     return new CheckBackRequest(id, "k-" + id, "order.created", null, preparedAt, 0);
   }
 
+  /** The answer to a check-back of message {@code id}, {@code seconds} after it was prepared. */
+  private static Decision answer(UUID id, Instant prepared, long seconds) {
+    return resolverAt(prepared.plusSeconds(seconds)).resolve(request(id, prepared));
+  }
+
   @Test
   void committedTransactionAnswersCommit() {
     UUID id = UUID.randomUUID();
     db.tx.executeWithoutResult(s -> log.recordInCurrentTransaction(id, "order.created"));
-    Instant now = Instant.now();
-    assertThat(resolverAt(now).resolve(request(id, now))).isEqualTo(Decision.COMMIT);
+    assertThat(answer(id, Instant.now(), 0)).isEqualTo(Decision.COMMIT);
   }
 
   @Test
   void missingRowIsUnknownWithinTheTransactionTimeoutAndRollbackAfter() {
     UUID id = UUID.randomUUID();
     Instant prepared = Instant.now();
-    assertThat(resolverAt(prepared.plusSeconds(59)).resolve(request(id, prepared)))
-        .isEqualTo(Decision.UNKNOWN);
-    assertThat(resolverAt(prepared.plusSeconds(61)).resolve(request(id, prepared)))
-        .isEqualTo(Decision.ROLLBACK);
-    assertThat(resolverAt(prepared.plusSeconds(62)).resolve(request(id, prepared)))
+    assertThat(answer(id, prepared, 59)).isEqualTo(Decision.UNKNOWN);
+    assertThat(answer(id, prepared, 61)).isEqualTo(Decision.ROLLBACK);
+    assertThat(answer(id, prepared, 62))
         .as("the answer stays the same")
         .isEqualTo(Decision.ROLLBACK);
   }
@@ -67,8 +69,7 @@ class PreparedLogResolverTest {
   void rollbackIsFinalAStragglingTransactionCannotCommitAfterIt() {
     UUID id = UUID.randomUUID();
     Instant prepared = Instant.now();
-    assertThat(resolverAt(prepared.plusSeconds(61)).resolve(request(id, prepared)))
-        .isEqualTo(Decision.ROLLBACK);
+    assertThat(answer(id, prepared, 61)).isEqualTo(Decision.ROLLBACK);
     assertThatThrownBy(
             () -> db.tx.executeWithoutResult(s -> log.recordInCurrentTransaction(id, "t")))
         .isInstanceOf(DuplicateKeyException.class);
@@ -95,13 +96,12 @@ class PreparedLogResolverTest {
                       }
                     }));
     assertThat(inserted.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(resolverAt(prepared.plusSeconds(61)).resolve(request(id, prepared)))
+    assertThat(answer(id, prepared, 61))
         .as("the row is held by a running transaction")
         .isEqualTo(Decision.UNKNOWN);
     release.countDown();
     business.get(10, TimeUnit.SECONDS);
-    assertThat(resolverAt(prepared.plusSeconds(62)).resolve(request(id, prepared)))
-        .isEqualTo(Decision.COMMIT);
+    assertThat(answer(id, prepared, 62)).isEqualTo(Decision.COMMIT);
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,15 @@ class TransactionalMessengerTest extends IntegrationTest {
         "select count(*) from orders where id = ?", Integer.class, id);
   }
 
+  /** Inserts {@code order} and sends {@code topic} for it in one business transaction. */
+  private void placeOrder(TransactionalMessenger messenger, String order, String topic) {
+    db.tx.executeWithoutResult(
+        s -> {
+          producerJdbc.update("insert into orders values (?, 10)", order);
+          messenger.send(topic, Map.of("orderId", order));
+        });
+  }
+
   @Test
   void committedTransactionConfirmsTheMessageAndLogsItsId() {
     TransactionalMessenger messenger = new TransactionalMessenger(client, log, completer);
@@ -117,13 +127,7 @@ class TransactionalMessengerTest extends IntegrationTest {
   void failedPrepareFailsTheBusinessTransaction() {
     TransactionalMessenger messenger = new TransactionalMessenger(client, log, completer);
     String order = "o-" + UUID.randomUUID();
-    assertThatThrownBy(
-            () ->
-                db.tx.executeWithoutResult(
-                    s -> {
-                      producerJdbc.update("insert into orders values (?, 10)", order);
-                      messenger.send("order.orphan", Map.of("orderId", order));
-                    }))
+    assertThatThrownBy(() -> placeOrder(messenger, order, "order.orphan"))
         .isInstanceOf(RmsApiException.class)
         .satisfies(e -> assertThat(((RmsApiException) e).status()).isEqualTo(422));
     assertThat(orders(order)).as("the business change is rolled back").isZero();
@@ -143,13 +147,7 @@ class TransactionalMessengerTest extends IntegrationTest {
                 new RmsClientProperties.CircuitBreaker(50, 20, Duration.ofSeconds(5))));
     TransactionalMessenger messenger = new TransactionalMessenger(down, log, completer);
     String order = "o-" + UUID.randomUUID();
-    assertThatThrownBy(
-            () ->
-                db.tx.executeWithoutResult(
-                    s -> {
-                      producerJdbc.update("insert into orders values (?, 10)", order);
-                      messenger.send("order.created", Map.of("orderId", order));
-                    }))
+    assertThatThrownBy(() -> placeOrder(messenger, order, "order.created"))
         .isInstanceOf(feign.RetryableException.class);
     assertThat(orders(order)).isZero();
   }
@@ -165,21 +163,17 @@ class TransactionalMessengerTest extends IntegrationTest {
   void sameProducerMessageIdInANewTransactionAfterCommitIsTheSameMessage() {
     TransactionalMessenger messenger = new TransactionalMessenger(client, log, completer);
     String key = "order-" + UUID.randomUUID();
-    UUID first =
-        db.tx.execute(
-            s ->
-                messenger.send(
-                    "order.created",
-                    Map.of("n", 1),
-                    SendOptions.defaults().withProducerMessageId(key)));
+    Supplier<UUID> sendInANewTransaction =
+        () ->
+            db.tx.execute(
+                s ->
+                    messenger.send(
+                        "order.created",
+                        Map.of("n", 1),
+                        SendOptions.defaults().withProducerMessageId(key)));
+    UUID first = sendInANewTransaction.get();
     Await.until(WAIT, "confirmed", () -> !"PREPARED".equals(status(first)));
-    UUID second =
-        db.tx.execute(
-            s ->
-                messenger.send(
-                    "order.created",
-                    Map.of("n", 1),
-                    SendOptions.defaults().withProducerMessageId(key)));
+    UUID second = sendInANewTransaction.get();
     assertThat(second).isEqualTo(first);
   }
 

@@ -40,10 +40,8 @@ class CheckBackSweepTest {
 
   @Test
   void commitConfirmsAndRollbackCancels() {
-    PreparedMessage committed = port.add("orders", 0);
-    PreparedMessage rolledBack = port.add("orders", 4);
-    answers.put(committed.id(), CheckAnswer.of(Verdict.COMMIT));
-    answers.put(rolledBack.id(), CheckAnswer.of(Verdict.ROLLBACK));
+    PreparedMessage committed = prepared("orders", 0, CheckAnswer.of(Verdict.COMMIT));
+    PreparedMessage rolledBack = prepared("orders", 4, CheckAnswer.of(Verdict.ROLLBACK));
 
     assertThat(sweep.run()).isEqualTo(2);
 
@@ -56,8 +54,7 @@ class CheckBackSweepTest {
   @Test
   void noDecisionAsksAgainAfterTheBackoffOfTheChecksMade() {
     PreparedMessage unknown = port.add("orders", 0);
-    PreparedMessage failing = port.add("billing", 1);
-    answers.put(failing.id(), CheckAnswer.error("HTTP 500"));
+    PreparedMessage failing = prepared("billing", 1, CheckAnswer.error("HTTP 500"));
 
     sweep.run();
 
@@ -70,8 +67,7 @@ class CheckBackSweepTest {
 
   @Test
   void theLastAllowedCheckWithoutDecisionParksTheMessageInDoubt() {
-    PreparedMessage last = port.add("orders", 2);
-    answers.put(last.id(), CheckAnswer.error("timeout"));
+    PreparedMessage last = prepared("orders", 2, CheckAnswer.error("timeout"));
 
     sweep.run();
 
@@ -80,8 +76,7 @@ class CheckBackSweepTest {
 
   @Test
   void aProducerNotAskedIsPostponedWithoutCountingACheck() {
-    PreparedMessage skipped = port.add("orders", 2);
-    answers.put(skipped.id(), CheckAnswer.of(Verdict.NOT_CALLED));
+    PreparedMessage skipped = prepared("orders", 2, CheckAnswer.of(Verdict.NOT_CALLED));
 
     sweep.run();
 
@@ -106,10 +101,8 @@ class CheckBackSweepTest {
 
   @Test
   void aFailureToRecordOneOutcomeDoesNotStopTheOthers() {
-    PreparedMessage broken = port.add("orders", 0);
-    PreparedMessage fine = port.add("orders", 0);
-    answers.put(broken.id(), CheckAnswer.of(Verdict.COMMIT));
-    answers.put(fine.id(), CheckAnswer.of(Verdict.ROLLBACK));
+    PreparedMessage broken = prepared("orders", 0, CheckAnswer.of(Verdict.COMMIT));
+    PreparedMessage fine = prepared("orders", 0, CheckAnswer.of(Verdict.ROLLBACK));
     port.failOn = broken.id();
 
     assertThat(sweep.run()).isEqualTo(2);
@@ -119,10 +112,8 @@ class CheckBackSweepTest {
 
   @Test
   void everyClaimedMessageOfOneAppIsAskedInTheRunWithExactlyItsConcurrency() {
-    List<PreparedMessage> backlog = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      backlog.add(port.add("orders", 0));
-      answers.put(backlog.get(i).id(), CheckAnswer.of(Verdict.COMMIT));
+      prepared("orders", 0, CheckAnswer.of(Verdict.COMMIT));
     }
     java.util.concurrent.atomic.AtomicInteger inFlight =
         new java.util.concurrent.atomic.AtomicInteger();
@@ -166,10 +157,9 @@ class CheckBackSweepTest {
 
   @Test
   void aLaneThatReachesAMessageAfterHalfTheLeasePostponesIt() {
-    PreparedMessage first = port.add("orders", 0);
+    PreparedMessage first = prepared("orders", 0, CheckAnswer.of(Verdict.COMMIT));
     PreparedMessage second = port.add("orders", 0);
     PreparedMessage third = port.add("orders", 0);
-    answers.put(first.id(), CheckAnswer.of(Verdict.COMMIT));
     // each call takes 40 s of a two-minute lease: the third would start after half of it
     SettableClock moving = new SettableClock(Instant.ofEpochSecond(1000));
     CheckBackSweep slow =
@@ -195,6 +185,16 @@ class CheckBackSweepTest {
     assertThat(port.calls)
         .containsExactly(
             "commit " + first.id(), "commit " + second.id(), "postpone " + third.id() + " PT5S");
+  }
+
+  /**
+   * A PREPARED message of {@code app} with {@code checks} checks made so far, which the producer
+   * answers with {@code answer}.
+   */
+  private PreparedMessage prepared(String app, int checks, CheckAnswer answer) {
+    PreparedMessage m = port.add(app, checks);
+    answers.put(m.id(), answer);
+    return m;
   }
 
   private double outcomes(String app, String decision) {
@@ -226,11 +226,19 @@ class CheckBackSweepTest {
       return List.copyOf(prepared.subList(0, Math.min(limit, prepared.size())));
     }
 
-    private boolean record(String call, PreparedMessage m) {
+    /**
+     * Records an outcome as {@code "<call> <id> <details…>"}, or fails it as if the database were
+     * gone when it is for message {@link #failOn}.
+     */
+    private boolean record(String call, PreparedMessage m, Object... details) {
       if (m.id().equals(failOn)) {
         throw new IllegalStateException("database gone");
       }
-      calls.add(call + " " + m.id());
+      StringBuilder line = new StringBuilder(call).append(' ').append(m.id());
+      for (Object detail : details) {
+        line.append(' ').append(detail);
+      }
+      calls.add(line.toString());
       return true;
     }
 
@@ -246,8 +254,7 @@ class CheckBackSweepTest {
 
     @Override
     public boolean retryLater(PreparedMessage message, CheckAnswer answer, Duration delay) {
-      calls.add("retry " + message.id() + " " + delay);
-      return true;
+      return record("retry", message, delay);
     }
 
     @Override
@@ -257,7 +264,7 @@ class CheckBackSweepTest {
 
     @Override
     public void postpone(PreparedMessage message, Duration delay) {
-      calls.add("postpone " + message.id() + " " + delay);
+      record("postpone", message, delay);
     }
   }
 }

@@ -11,6 +11,7 @@ import io.rms.api.RmsApiException;
 import io.rms.service.RmsApplication;
 import io.rms.service.testing.ServiceArgs;
 import io.rms.service.testing.TestInfra;
+import io.rms.testsupport.RegistryArgs;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -59,17 +60,14 @@ class RmsFeignClientTest {
             .run(
                 ServiceArgs.on(infra)
                     .with(
-                        "--server.port=" + port,
-                        "--spring.datasource.hikari.maximum-pool-size=5",
-                        "--rms.apps[0].id=shop",
-                        "--rms.apps[0].api-keys[0]=shop-key",
-                        "--rms.apps[0].produces[0]=order.created",
-                        "--rms.apps[1].id=cart",
-                        "--rms.apps[1].api-keys[0]=cart-key",
-                        "--rms.subscriptions[0].name=cart.order-created",
-                        "--rms.subscriptions[0].topic=order.created",
-                        "--rms.subscriptions[0].app=cart",
-                        "--logging.level.root=WARN"));
+                        new RegistryArgs()
+                            .app("shop", "shop-key", "order.created")
+                            .app("cart", "cart-key")
+                            .subscription("cart.order-created", "order.created", "cart")
+                            .and(
+                                "--server.port=" + port,
+                                "--spring.datasource.hikari.maximum-pool-size=5",
+                                "--logging.level.root=WARN")));
     infra.deleteAtExit(infra.queuePrefix + "cart.order-created");
   }
 

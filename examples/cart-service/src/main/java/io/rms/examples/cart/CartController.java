@@ -2,7 +2,6 @@ package io.rms.examples.cart;
 
 import java.util.List;
 import java.util.Map;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -13,11 +12,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class CartController {
   private final CartService cart;
-  private final JdbcTemplate jdbc;
 
-  public CartController(CartService cart, JdbcTemplate jdbc) {
+  public CartController(CartService cart) {
     this.cart = cart;
-    this.jdbc = jdbc;
   }
 
   /** The body of {@code POST /carts/{customer}/items}. */
@@ -25,8 +22,7 @@ public class CartController {
 
   @GetMapping("/carts/{customer}")
   public List<Map<String, Object>> cart(@PathVariable String customer) {
-    return jdbc.queryForList(
-        "select sku, quantity from cart_item where customer = ? order by sku", customer);
+    return cart.items(customer);
   }
 
   @PostMapping("/carts/{customer}/items")

@@ -1,5 +1,7 @@
 package io.rms.examples.cart;
 
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -35,6 +37,12 @@ public class CartService {
           line.quantity());
     }
     jdbc.update("delete from cart_item where customer = ? and quantity = 0", order.customer());
+  }
+
+  /** The customer's cart: its articles ({@code sku}) and their {@code quantity}. */
+  public List<Map<String, Object>> items(String customer) {
+    return jdbc.queryForList(
+        "select sku, quantity from cart_item where customer = ? order by sku", customer);
   }
 
   /** Puts {@code quantity} of {@code sku} into the cart. */

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -16,11 +15,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class OrderController {
   private final OrderService orders;
-  private final JdbcTemplate jdbc;
 
-  public OrderController(OrderService orders, JdbcTemplate jdbc) {
+  public OrderController(OrderService orders) {
     this.orders = orders;
-    this.jdbc = jdbc;
   }
 
   /** The body of {@code POST /orders}. */
@@ -34,15 +31,12 @@ public class OrderController {
 
   @GetMapping("/orders/{id}")
   public List<Map<String, Object>> order(@PathVariable long id) {
-    return jdbc.queryForList(
-        "select o.id, o.customer, l.sku, l.quantity from orders o"
-            + " join order_line l on l.order_id = o.id where o.id = ?",
-        id);
+    return orders.lines(id);
   }
 
   @GetMapping("/stock")
   public List<Map<String, Object>> stock() {
-    return jdbc.queryForList("select sku, available from stock order by sku");
+    return orders.stock();
   }
 
   @ExceptionHandler(OutOfStockException.class)

@@ -3,11 +3,15 @@ package io.rms.examples.order;
 import io.rms.producer.ReliableMessenger;
 import io.rms.producer.SendOptions;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Places orders: the order rows, the stock reservation and order.created in one transaction. */
+/**
+ * Places orders (the order rows, the stock reservation and order.created in one transaction) and
+ * reads them and the stock back.
+ */
 @Service
 public class OrderService {
   private final JdbcTemplate jdbc;
@@ -54,5 +58,18 @@ public class OrderService {
       }
     }
     return id;
+  }
+
+  /** The order's lines, each with the order's id and customer. */
+  public List<Map<String, Object>> lines(long orderId) {
+    return jdbc.queryForList(
+        "select o.id, o.customer, l.sku, l.quantity from orders o"
+            + " join order_line l on l.order_id = o.id where o.id = ?",
+        orderId);
+  }
+
+  /** What is available of each article. */
+  public List<Map<String, Object>> stock() {
+    return jdbc.queryForList("select sku, available from stock order by sku");
   }
 }
