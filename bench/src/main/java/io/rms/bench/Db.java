@@ -24,20 +24,24 @@ record Db(Postgres instance, String name) {
   }
 
   long queryLong(String sql) throws SQLException {
-    try (Connection c = connect();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return query(sql, rs -> rs.getLong(1));
   }
 
   String queryString(String sql) throws SQLException {
+    return query(sql, rs -> rs.getString(1));
+  }
+
+  /** Reads the first row's value of a query. */
+  private interface Column<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private <T> T query(String sql, Column<T> column) throws SQLException {
     try (Connection c = connect();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       rs.next();
-      return rs.getString(1);
+      return column.read(rs);
     }
   }
 

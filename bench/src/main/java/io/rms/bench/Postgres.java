@@ -1,5 +1,6 @@
 package io.rms.bench;
 
+import io.rms.testsupport.PostgresBinaries;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +55,8 @@ final class Postgres implements AutoCloseable {
     SETTINGS.put("effective_io_concurrency", "200");
   }
 
-  private static final Path BIN = serverBinaries();
+  private static final PostgresBinaries BIN =
+      PostgresBinaries.find(System.getenv("BENCH_PG_BIN"), "BENCH_PG_BIN");
 
   final String name;
   final int port;
@@ -74,35 +76,21 @@ final class Postgres implements AutoCloseable {
   /** Creates the instance's cluster under {@code base}, starts it and waits until it answers. */
   static Postgres start(String name, Path base) throws Exception {
     Postgres pg = new Postgres(name, base, Bench.freePort());
-    Files.createDirectories(pg.dir);
-    chown(pg.dir);
-    exec(
-        asPostgres(
-            List.of(
-                BIN.resolve("initdb").toString(),
-                "-D",
-                pg.data.toString(),
-                "-U",
-                "postgres",
-                "-A",
-                "trust",
-                "-E",
-                "UTF8",
-                "--no-sync")));
+    BIN.initdb(pg.dir, pg.data);
     pg.startServer();
     return pg;
   }
 
   private void startServer() throws Exception {
     List<String> cmd = new ArrayList<>();
-    cmd.add(BIN.resolve("postgres").toString());
+    cmd.add(BIN.tool("postgres"));
     cmd.addAll(List.of("-D", data.toString(), "-p", Integer.toString(port)));
     cmd.addAll(List.of("-c", "listen_addresses=127.0.0.1"));
     cmd.addAll(List.of("-c", "unix_socket_directories=" + dir));
     cmd.addAll(List.of("-c", "log_min_messages=warning"));
     SETTINGS.forEach((k, v) -> cmd.addAll(List.of("-c", k + "=" + v)));
     process =
-        new ProcessBuilder(asPostgres(cmd))
+        new ProcessBuilder(PostgresBinaries.asPostgres(cmd))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
@@ -166,16 +154,7 @@ final class Postgres implements AutoCloseable {
   @Override
   public void close() {
     try {
-      exec(
-          asPostgres(
-              List.of(
-                  BIN.resolve("pg_ctl").toString(),
-                  "-D",
-                  data.toString(),
-                  "-m",
-                  "fast",
-                  "-w",
-                  "stop")));
+      BIN.stop(data, "fast");
     } catch (RuntimeException e) {
       Bench.log("PostgreSQL %s: pg_ctl stop failed (%s); killing it", name, e.getMessage());
     }
@@ -203,57 +182,6 @@ final class Postgres implements AutoCloseable {
       all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       Bench.log("could not delete %s: %s", path, e);
-    }
-  }
-
-  private static Path serverBinaries() {
-    String configured = System.getenv("BENCH_PG_BIN");
-    if (configured != null && !configured.isBlank()) {
-      return Path.of(configured);
-    }
-    try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-      return versions
-          .filter(v -> v.getFileName().toString().matches("\\d+"))
-          .max(Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString())))
-          .map(v -> v.resolve("bin"))
-          .orElseThrow();
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException(
-          "no PostgreSQL server binaries under /usr/lib/postgresql; set BENCH_PG_BIN", e);
-    }
-  }
-
-  private static boolean root() {
-    return "root".equals(System.getProperty("user.name"));
-  }
-
-  static void chown(Path p) {
-    if (root()) {
-      exec(List.of("chown", "-R", "postgres:postgres", p.toString()));
-    }
-  }
-
-  private static List<String> asPostgres(List<String> cmd) {
-    if (!root()) {
-      return cmd;
-    }
-    List<String> c = new ArrayList<>(List.of("runuser", "-u", "postgres", "--"));
-    c.addAll(cmd);
-    return c;
-  }
-
-  private static void exec(List<String> cmd) {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes());
-      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException(cmd + " failed: " + out);
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 }

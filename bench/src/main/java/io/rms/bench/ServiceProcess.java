@@ -1,5 +1,6 @@
 package io.rms.bench;
 
+import io.rms.testsupport.RegistryArgs;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,28 +65,24 @@ final class ServiceProcess implements AutoCloseable {
     cmd.add("--spring.rabbitmq.host=127.0.0.1");
     cmd.add("--spring.rabbitmq.port=5672");
     cmd.add("--rms.broker.queue-prefix=" + queuePrefix);
-    cmd.add("--rms.apps[0].id=bench-producer");
-    cmd.add("--rms.apps[0].api-keys[0]=" + Bench.PRODUCER_KEY);
-    cmd.add("--rms.apps[0].produces[0]=bench.topic");
-    cmd.add("--rms.apps[0].produces[1]=bench.backlog");
-    cmd.add("--rms.apps[0].produces[2]=" + Bench.SDK_TOPIC);
-    cmd.add("--rms.apps[0].produces[3]=" + Bench.ORDERED_TOPIC);
-    cmd.add("--rms.apps[1].id=bench-consumer");
-    cmd.add("--rms.apps[1].api-keys[0]=" + Bench.CONSUMER_KEY);
-    cmd.add("--rms.subscriptions[0].name=bench.sub");
-    cmd.add("--rms.subscriptions[0].topic=bench.topic");
-    cmd.add("--rms.subscriptions[0].app=bench-consumer");
-    cmd.add("--rms.subscriptions[1].name=bench.backlog");
-    cmd.add("--rms.subscriptions[1].topic=bench.backlog");
-    cmd.add("--rms.subscriptions[1].app=bench-consumer");
-    cmd.add("--rms.subscriptions[2].name=" + Bench.SDK_SUBSCRIPTION);
-    cmd.add("--rms.subscriptions[2].topic=" + Bench.SDK_TOPIC);
-    cmd.add("--rms.subscriptions[2].app=bench-consumer");
-    // the ordered subscription is its topic's only one, so its rate is compared with bench.sub's
-    cmd.add("--rms.subscriptions[3].name=" + Bench.ORDERED_SUBSCRIPTION);
-    cmd.add("--rms.subscriptions[3].topic=" + Bench.ORDERED_TOPIC);
-    cmd.add("--rms.subscriptions[3].app=bench-consumer");
-    cmd.add("--rms.subscriptions[3].ordered=true");
+    cmd.addAll(
+        new RegistryArgs()
+            .app(
+                "bench-producer",
+                Bench.PRODUCER_KEY,
+                "bench.topic",
+                "bench.backlog",
+                Bench.SDK_TOPIC,
+                Bench.ORDERED_TOPIC)
+            .app("bench-consumer", Bench.CONSUMER_KEY)
+            .subscription("bench.sub", "bench.topic", "bench-consumer")
+            .subscription("bench.backlog", "bench.backlog", "bench-consumer")
+            .subscription(Bench.SDK_SUBSCRIPTION, Bench.SDK_TOPIC, "bench-consumer")
+            // the ordered subscription is its topic's only one, so its rate is compared with
+            // bench.sub's
+            .subscription(
+                Bench.ORDERED_SUBSCRIPTION, Bench.ORDERED_TOPIC, "bench-consumer", "ordered=true")
+            .list());
     cmd.add("--logging.level.root=WARN");
     cmd.addAll(extraArgs);
     Process p =

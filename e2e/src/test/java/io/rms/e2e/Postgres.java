@@ -1,7 +1,6 @@
 package io.rms.e2e;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import io.rms.testsupport.PostgresBinaries;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Postgres implements AutoCloseable {
   /** {@code -De2e.pgBin}, else the newest {@code /usr/lib/postgresql/<version>/bin} (Debian). */
-  private static final Path BIN = serverBinaries();
+  private static final PostgresBinaries BIN =
+      PostgresBinaries.find(System.getProperty("e2e.pgBin"), "-De2e.pgBin");
 
   final String name;
   final int port;
@@ -37,79 +37,7 @@ final class Postgres implements AutoCloseable {
     this.dir = base.resolve(name);
     this.data = dir.resolve("data");
     this.logDir = logDir;
-    try {
-      Files.createDirectories(dir);
-      chown(dir);
-      run(
-          List.of(
-              BIN.resolve("initdb").toString(),
-              "-D",
-              data.toString(),
-              "-U",
-              "postgres",
-              "-A",
-              "trust",
-              "-E",
-              "UTF8",
-              "--no-sync"));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Path serverBinaries() {
-    String configured = System.getProperty("e2e.pgBin", "");
-    if (!configured.isBlank()) {
-      return Path.of(configured);
-    }
-    try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-      return versions
-          .filter(v -> v.getFileName().toString().matches("\\d+"))
-          .max(java.util.Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString())))
-          .map(v -> v.resolve("bin"))
-          .orElseThrow();
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException(
-          "no PostgreSQL server binaries under /usr/lib/postgresql; set -De2e.pgBin", e);
-    }
-  }
-
-  static boolean root() {
-    return "root".equals(System.getProperty("user.name"));
-  }
-
-  private static void chown(Path p) throws IOException {
-    if (root()) {
-      exec(List.of("chown", "-R", "postgres:postgres", p.toString()));
-    }
-  }
-
-  private static List<String> asPostgres(List<String> cmd) {
-    if (!root()) {
-      return cmd;
-    }
-    List<String> c = new ArrayList<>(List.of("runuser", "-u", "postgres", "--"));
-    c.addAll(cmd);
-    return c;
-  }
-
-  private void run(List<String> cmd) {
-    exec(asPostgres(cmd));
-  }
-
-  private static void exec(List<String> cmd) {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes());
-      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException(cmd + " failed: " + out);
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    BIN.initdb(dir, data);
   }
 
   /** Starts the postmaster and waits until it accepts connections. */
@@ -117,9 +45,9 @@ final class Postgres implements AutoCloseable {
     proc =
         Proc.start(
             "postgres-" + name,
-            asPostgres(
+            PostgresBinaries.asPostgres(
                 List.of(
-                    BIN.resolve("postgres").toString(),
+                    BIN.tool("postgres"),
                     "-D",
                     data.toString(),
                     "-p",
@@ -143,15 +71,7 @@ final class Postgres implements AutoCloseable {
 
   /** {@code pg_ctl stop -m immediate} (a crash: no checkpoint, recovery at the next start). */
   void stopImmediate() {
-    run(
-        List.of(
-            BIN.resolve("pg_ctl").toString(),
-            "-D",
-            data.toString(),
-            "-m",
-            "immediate",
-            "-w",
-            "stop"));
+    BIN.stop(data, "immediate");
     if (proc != null) {
       try {
         proc.process.waitFor(30, TimeUnit.SECONDS);

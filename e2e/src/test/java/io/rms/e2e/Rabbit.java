@@ -1,5 +1,6 @@
 package io.rms.e2e;
 
+import io.rms.testsupport.PostgresBinaries;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ final class Rabbit implements AutoCloseable {
       Files.createDirectories(dir.resolve("log"));
       Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
       Files.writeString(dir.resolve("rabbitmq.conf"), conf.toString());
-      if (Postgres.root()) {
+      if (PostgresBinaries.root()) {
         new ProcessBuilder("chown", "-R", "rabbitmq:rabbitmq", dir.toString()).start().waitFor();
       }
     } catch (IOException e) {
