@@ -15,7 +15,7 @@
 #   BENCH_GROWTH_ROWS    finished messages seeded for the growth row (default 1000000; 0: no row)
 #   BENCH_BACKLOG        due deliveries seeded with them (default 100000)
 #   BENCH_WARMUP_WINDOW  seconds per warm-up window (default 5)
-#   BENCH_WARMUP_MAX     longest warm-up per scenario in seconds (default 120)
+#   BENCH_WARMUP_MAX     longest warm-up per scenario in seconds (default 180)
 #   BENCH_PROFILE=0      no JFR profile of the lifecycle
 #   BENCH_RAW_LATENCY_RATE, BENCH_SERVICE_JVM_ARGS, BENCH_JAVA25, BENCH_PG_BIN, BENCH_KEEP_LOGS=1
 set -euo pipefail

@@ -63,8 +63,10 @@ public final class Bench {
   private final Warmup warmup =
       new Warmup(
           Double.parseDouble(env("BENCH_WARMUP_WINDOW", "5")),
-          Double.parseDouble(env("BENCH_WARMUP_MAX", "120")),
-          0.05);
+          Double.parseDouble(env("BENCH_WARMUP_MAX", "180")),
+          0.05,
+          0.1,
+          () -> this.meter == null ? 0 : this.meter.jitSeconds());
   private final Report report = new Report();
   private final Map<UUID, Long> confirmStarted = new ConcurrentHashMap<>();
 
@@ -316,7 +318,7 @@ public final class Bench {
             label,
             secs -> {
               long from = Sdk.now();
-              Load.Run run = Load.closed(16, secs, sdk.op());
+              Load.Run run = Load.closed(warmupConcurrency(), secs, sdk.op());
               long to = Sdk.now();
               return new Warmup.Sample(
                   sdk.handledBetween(from, to) / ((to - from) / 1e6), run.errors());
@@ -353,6 +355,11 @@ public final class Bench {
     sdk.clear();
   }
 
+  /** The warm-up runs at the sweep's highest concurrency, so it compiles what the sweep runs. */
+  private int warmupConcurrency() {
+    return Arrays.stream(concurrency).max().orElse(16);
+  }
+
   /** A bare-API scenario: one HTTP call per step, the harness's own consumer acking in batches. */
   private void apiScenario(String name, String variant) throws Exception {
     boolean byAcks = ACKED_SCENARIOS.contains(name);
@@ -364,7 +371,7 @@ public final class Bench {
             label,
             secs -> {
               long ackedBefore = receiver.acked.get();
-              Load.Run run = Load.closed(16, secs, op(name));
+              Load.Run run = Load.closed(warmupConcurrency(), secs, op(name));
               double acked = (receiver.acked.get() - ackedBefore) / run.seconds();
               return new Warmup.Sample(byAcks ? acked : run.rate(), run.errors());
             });

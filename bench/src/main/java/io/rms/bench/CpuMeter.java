@@ -38,6 +38,38 @@ final class CpuMeter {
     parties.put(CONSUMER_APP, consumerAppPid);
   }
 
+  /**
+   * CPU seconds the JIT compilers (the threads named {@code C1/C2 CompilerThread…}) of the three
+   * JVMs (service, harness, consumer app) have used so far: while they are busy the hot paths are
+   * still being compiled, and every party's figures are not yet what a long-running one costs.
+   */
+  double jitSeconds() {
+    return jitSeconds(parties.get(SERVICE).getAsLong())
+        + jitSeconds(parties.get(HARNESS).getAsLong())
+        + jitSeconds(parties.get(CONSUMER_APP).getAsLong());
+  }
+
+  private static double jitSeconds(long pid) {
+    if (pid <= 0) {
+      return 0;
+    }
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+      return tasks
+          .filter(
+              task -> {
+                try {
+                  return Files.readString(task.resolve("comm")).matches("C\\d CompilerThre.*\\s*");
+                } catch (IOException | RuntimeException gone) {
+                  return false;
+                }
+              })
+          .mapToDouble(task -> seconds(task, false))
+          .sum();
+    } catch (IOException | RuntimeException gone) {
+      return 0;
+    }
+  }
+
   /** CPU seconds per party so far. */
   Map<String, Double> read() {
     Map<String, Double> cpu = new LinkedHashMap<>();
