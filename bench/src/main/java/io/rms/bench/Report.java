@@ -228,9 +228,12 @@ final class Report {
 
   @SuppressWarnings("unchecked")
   private void warmups(StringBuilder md) {
-    md.append("\nWarm-up until steady (windows back to back until two differ by < 5%):\n\n")
+    md.append(
+            "\nWarm-up until steady (windows back to back until two differ by < 5% and the JVMs'"
+                + " JIT compilers used < 0.1 core in the last one):\n\n")
         .append(
-            "| scenario | seconds | steady | window rates/s | errors |\n|---|---|---|---|---|\n");
+            "| scenario | seconds | steady | window rates/s | JIT cores per window | errors |\n"
+                + "|---|---|---|---|---|---|\n");
     for (Map<String, Object> s : scenarios) {
       Map<String, Object> w = (Map<String, Object>) s.get("warmup");
       if (w != null) {
@@ -242,6 +245,8 @@ final class Report {
             .append(Boolean.TRUE.equals(w.get("converged")) ? "yes" : "**no**")
             .append(" | ")
             .append(w.get("window_rates_per_s"))
+            .append(" | ")
+            .append(w.getOrDefault("window_jit_cores", "-"))
             .append(" | ")
             .append(w.get("errors"))
             .append(" |\n");
