@@ -6,9 +6,18 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class WarmupTest {
+
+  /** Windows that take 20 ms each and report what {@code sample} gives. */
+  private static Warmup.Window twentyMillis(Supplier<Warmup.Sample> sample) {
+    return seconds -> {
+      Thread.sleep(20);
+      return sample.get();
+    };
+  }
 
   /** A warm-up whose JIT compilers are idle throughout. */
   private static Warmup warmup(double windowSeconds, double maxSeconds) {
@@ -40,11 +49,7 @@ class WarmupTest {
 
   @Test
   void windowsThatNeverMoveAreNotCalledSteadyWhenNothingFlows() throws Exception {
-    Warmup.Window idle =
-        seconds -> {
-          Thread.sleep(20);
-          return new Warmup.Sample(0, 1);
-        };
+    Warmup.Window idle = twentyMillis(() -> new Warmup.Sample(0, 1));
 
     Map<String, Object> result = warmup(0.02, 0.1).untilSteady("x", idle);
 
@@ -54,17 +59,8 @@ class WarmupTest {
 
   @Test
   void givesUpAtTheCapWhileTheRateStillClimbs() throws Exception {
-    Warmup.Window climbing =
-        new Warmup.Window() {
-          double rate = 100;
-
-          @Override
-          public Warmup.Sample run(double seconds) throws Exception {
-            Thread.sleep(20);
-            rate *= 1.5;
-            return new Warmup.Sample(rate, 0);
-          }
-        };
+    double[] rate = {100};
+    Warmup.Window climbing = twentyMillis(() -> new Warmup.Sample(rate[0] *= 1.5, 0));
 
     Map<String, Object> result = warmup(0.02, 0.15).untilSteady("x", climbing);
 
@@ -74,11 +70,7 @@ class WarmupTest {
 
   @Test
   void aSteadyRateIsNotEnoughWhileTheCompilersAreBusy() throws Exception {
-    Warmup.Window steady =
-        seconds -> {
-          Thread.sleep(20);
-          return new Warmup.Sample(500, 0);
-        };
+    Warmup.Window steady = twentyMillis(() -> new Warmup.Sample(500, 0));
     // the compilers use a whole core during the first three windows, then nothing
     double[] jit = {0};
     int[] reads = {0};
