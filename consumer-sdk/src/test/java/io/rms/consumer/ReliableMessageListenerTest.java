@@ -263,6 +263,7 @@ class ReliableMessageListenerTest extends IntegrationTest {
     long calls = listener().seen.stream().filter(m -> m.messageId().equals(id)).count();
     assertThat(calls).isEqualTo(1);
     int ackCalls = consumer.getBean(AckBatcher.class).calls();
+    long alreadyAcked = consumer.getBean(AckBatcher.class).answers().alreadyAcked();
 
     // the broker hands the same message over again (e.g. after a consumer crash before its ack);
     // sent through the consumer application's own broker connection
@@ -279,6 +280,10 @@ class ReliableMessageListenerTest extends IntegrationTest {
                 .setHeader("x-rms-topic", "order.created")
                 .build());
     Await.until(WAIT, "acked again", () -> consumer.getBean(AckBatcher.class).calls() > ackCalls);
+    Await.until(
+        WAIT,
+        "the service answered ALREADY_ACKED",
+        () -> consumer.getBean(AckBatcher.class).answers().alreadyAcked() > alreadyAcked);
     assertThat(listener().seen.stream().filter(m -> m.messageId().equals(id)).count())
         .as("handler not called again")
         .isEqualTo(1);

@@ -1,5 +1,7 @@
 package io.rms.consumer.internal;
 
+import feign.codec.DecodeException;
+import io.rms.api.AckResult;
 import io.rms.api.Limits;
 import io.rms.api.MessageIdsRequest;
 import io.rms.sdk.client.ResilientRmsClient;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Acknowledges processed messages to the service in batches: a call as soon as {@code batchSize}
  * ids are waiting, else every {@code maxDelay}. An ack that fails for good is dropped: the service
- * redelivers after its ack timeout and the inbox turns that into another (cheap) ack.
+ * redelivers after its ack timeout and the inbox turns that into another (cheap) ack. The per-id
+ * outcomes are counted in {@link AckAnswers}; one this SDK does not know is logged, never thrown.
  */
 public final class AckBatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AckBatcher.class);
@@ -32,6 +35,7 @@ public final class AckBatcher implements AutoCloseable {
   private final Map<String, Queue<UUID>> waiting = new ConcurrentHashMap<>();
   private final AtomicInteger count = new AtomicInteger();
   private final AtomicInteger calls = new AtomicInteger();
+  private final AckAnswers answers = new AckAnswers();
   private final ScheduledExecutorService scheduler;
 
   public AckBatcher(ResilientRmsClient client, int batchSize, Duration maxDelay) {
@@ -65,6 +69,11 @@ public final class AckBatcher implements AutoCloseable {
     return calls.get();
   }
 
+  /** What the service answered to the ack calls so far. */
+  public AckAnswers answers() {
+    return answers;
+  }
+
   /** Sends what is waiting now, on the caller's thread. */
   public void flushNow() {
     flushSafely();
@@ -94,7 +103,11 @@ public final class AckBatcher implements AutoCloseable {
         count.addAndGet(-ids.size());
         calls.incrementAndGet();
         try {
-          client.call(c -> c.ack(entry.getKey(), new MessageIdsRequest(ids)));
+          AckResult result = client.call(c -> c.ack(entry.getKey(), new MessageIdsRequest(ids)));
+          answers.read(entry.getKey(), ids, result);
+        } catch (DecodeException e) {
+          // a 2xx answer: the service took the acks; only its per-id outcomes are unreadable
+          answers.unreadable(entry.getKey(), ids.size(), firstLine(e));
         } catch (RuntimeException e) {
           log.warn(
               "ack of {} messages of {} failed; the service will redeliver them",
@@ -104,6 +117,13 @@ public final class AckBatcher implements AutoCloseable {
         }
       }
     }
+  }
+
+  private static String firstLine(DecodeException e) {
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    String text = String.valueOf(cause.getMessage());
+    int end = text.indexOf('\n');
+    return end < 0 ? text : text.substring(0, end);
   }
 
   /** Sends what is waiting, then stops. */

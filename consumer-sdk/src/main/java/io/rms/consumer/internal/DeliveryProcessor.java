@@ -32,7 +32,7 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
   private final ResilientRmsClient client;
   private final JsonMapper json;
   private final ListenerStats stats;
-  private final Object[] keyLocks = new Object[256];
+  private final KeyTurns keyTurns = new KeyTurns();
 
   public DeliveryProcessor(
       ListenerMethod listener,
@@ -49,9 +49,6 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
     this.client = client;
     this.json = json;
     this.stats = stats;
-    for (int i = 0; i < keyLocks.length; i++) {
-      keyLocks[i] = new Object();
-    }
   }
 
   /** What happened to one delivery. */
@@ -60,7 +57,9 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
     DUPLICATE,
     FAILED_RETRY,
     FAILED_FINAL,
-    NOT_AN_RMS_MESSAGE
+    NOT_AN_RMS_MESSAGE,
+    /** The listener stopped while the delivery waited for its key; the handler did not run. */
+    INTERRUPTED
   }
 
   @Override
@@ -89,12 +88,26 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
     if (metadata.sequence() == null || metadata.orderingKey() == null) {
       return processUnordered(message, metadata);
     }
-    // an ordered subscription's key is handled by one listener thread at a time, so a late copy of
-    // a message is never applied beside (or after) its successor
-    Object keyLock = keyLocks[Math.floorMod(metadata.orderingKey().hashCode(), keyLocks.length)];
-    synchronized (keyLock) {
-      return processUnordered(message, metadata);
+    // an ordered subscription's key is handled by one listener thread at a time, in arrival order,
+    // so a late copy of a message is never applied beside (or after) its successor; other keys,
+    // hash collisions included, never wait for it
+    try {
+      return keyTurns.run(metadata.orderingKey(), () -> processUnordered(message, metadata));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      log.warn(
+          "{}: stopped while message {} waited for key {}; the service redelivers it after its"
+              + " ack timeout",
+          listener,
+          metadata.messageId(),
+          metadata.orderingKey());
+      return Outcome.INTERRUPTED;
     }
+  }
+
+  /** Ordering keys with a delivery being handled or waiting now (one entry each). */
+  public int keysInFlight() {
+    return keyTurns.keysInFlight();
   }
 
   private Outcome processUnordered(Message message, MessageMetadata metadata) {

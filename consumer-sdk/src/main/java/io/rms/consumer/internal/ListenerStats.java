@@ -8,6 +8,7 @@ public final class ListenerStats {
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong failedRetry = new AtomicLong();
   private final AtomicLong failedFinal = new AtomicLong();
+  private final AtomicLong interrupted = new AtomicLong();
 
   void record(DeliveryProcessor.Outcome outcome) {
     switch (outcome) {
@@ -16,6 +17,7 @@ public final class ListenerStats {
       case FAILED_RETRY -> failedRetry.incrementAndGet();
       case FAILED_FINAL -> failedFinal.incrementAndGet();
       case NOT_AN_RMS_MESSAGE -> failedFinal.incrementAndGet();
+      case INTERRUPTED -> interrupted.incrementAndGet();
     }
   }
 
@@ -39,6 +41,11 @@ public final class ListenerStats {
     return failedFinal.get();
   }
 
+  /** Deliveries left to the service's redelivery because the listener stopped while they waited. */
+  public long interrupted() {
+    return interrupted.get();
+  }
+
   @Override
   public String toString() {
     return "processed="
@@ -48,6 +55,8 @@ public final class ListenerStats {
         + " failedRetry="
         + failedRetry
         + " failedFinal="
-        + failedFinal;
+        + failedFinal
+        + " interrupted="
+        + interrupted;
   }
 }
