@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -40,6 +41,7 @@ public class SubscriptionChanges {
   private final TransactionTemplate tx;
   private final RegistryAudit audit;
   private final RmsProperties properties;
+  private final JdbcTemplate jdbc;
 
   SubscriptionChanges(
       SubscriptionRepository subscriptions,
@@ -47,13 +49,15 @@ public class SubscriptionChanges {
       Registry registry,
       TransactionTemplate tx,
       RegistryAudit audit,
-      RmsProperties properties) {
+      RmsProperties properties,
+      JdbcTemplate jdbc) {
     this.subscriptions = subscriptions;
     this.apps = apps;
     this.registry = registry;
     this.tx = tx;
     this.audit = audit;
     this.properties = properties;
+    this.jdbc = jdbc;
   }
 
   /** True when the subscription is declared in configuration (a restart re-applies it). */
@@ -69,6 +73,12 @@ public class SubscriptionChanges {
     }
     tx.executeWithoutResult(
         s -> {
+          // creates of one name take turns, so the second sees the first's row (READ COMMITTED:
+          // each statement reads what has committed) and is refused instead of merging into it
+          jdbc.query(
+              "select pg_advisory_xact_lock(hashtextextended('subscription:' || ?, 0))",
+              rs -> {},
+              name);
           if (subscriptions.existsById(name)) {
             throw new RmsProblem(
                 ErrorCode.ALREADY_EXISTS, "subscription " + name + " already exists");

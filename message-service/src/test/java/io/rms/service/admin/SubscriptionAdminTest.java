@@ -175,6 +175,38 @@ class SubscriptionAdminTest extends IntegrationTest {
   }
 
   @Test
+  void concurrentCreatesOfOneNameAnswerOneCreatedAndTheOthersAlreadyExists() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      String name = "adm.race-" + UUID.randomUUID().toString().substring(0, 8);
+      List<java.util.concurrent.Callable<Integer>> creates = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        creates.add(
+            () -> root.post(PATH, Map.of("name", name, "topic", topic, "app", "audit")).status());
+      }
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(4);
+      List<Integer> statuses = new ArrayList<>();
+      try {
+        for (var f : pool.invokeAll(creates)) {
+          statuses.add(f.get());
+        }
+      } finally {
+        pool.shutdown();
+      }
+      assertThat(statuses).as("round %d", round).containsOnly(201, 409);
+      assertThat(statuses.stream().filter(s -> s == 201)).hasSize(1);
+      assertThat(
+              jdbc.queryForObject(
+                  "select count(*) from message_event where type = 'ADMIN'"
+                      + " and detail->>'target' = ? and detail->>'action' = 'subscription.create'",
+                  Long.class,
+                  name))
+          .isEqualTo(1);
+      assertThat(root.post(PATH + "/" + name + "/deactivate").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void theDashboardChangesSubscriptionsThroughTheSameChecksAndAudit() {
     String name = "adm.sub-" + UUID.randomUUID().toString().substring(0, 8);
     assertThat(root.post(PATH, Map.of("name", name, "topic", topic, "app", "audit")).status())
