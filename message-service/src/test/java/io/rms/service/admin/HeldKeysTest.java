@@ -209,6 +209,34 @@ class HeldKeysTest extends IntegrationTest {
   }
 
   @Test
+  void anInDoubtHeadHoldsItsKeyUntilAnOperatorResolvesIt() {
+    String key = key();
+    try (BrokerProbe queue = queue(SUB)) {
+      queue.purge();
+      UUID first = orders.prepare(TOPIC, "orderingKey", key, "payload", "{}").id();
+      UUID second = send(key, 2);
+      // what the check-back does when it gives up on the producer
+      assertThat(
+              jdbc.update(
+                  "update message set status = 'IN_DOUBT' where id = ? and status = 'PREPARED'",
+                  first))
+          .isEqualTo(1);
+
+      JsonNode held = held(key);
+      assertThat(held.get("blockingMessage").asString()).isEqualTo(first.toString());
+      assertThat(held.get("reason").asString()).isEqualTo("IN_DOUBT");
+      assertThat(held.get("deliveryStatus").isNull()).isTrue();
+
+      Response resolved =
+          ops.post("/api/v1/admin/messages/" + first + "/resolve", Map.of("decision", "ROLLBACK"));
+      assertThat(resolved.status()).as(resolved.raw()).isEqualTo(200);
+      assertThat(held(key)).isNull();
+      assertThat(next(queue)).isEqualTo(second);
+      assertThat(cart.ack(SUB, second).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void theListIsBoundedByItsLimitAndSaysWhenMoreAreHeld() {
     String a = key();
     String b = key();
