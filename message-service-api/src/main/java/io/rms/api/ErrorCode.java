@@ -38,7 +38,9 @@ public enum ErrorCode {
   /** 503: a dependency (database) is unavailable; retry later. */
   UNAVAILABLE("unavailable", 503),
   /** 500: an unexpected error; the response never carries internals. */
-  INTERNAL("internal", 500);
+  INTERNAL("internal", 500),
+  /** 409: a registry entry (subscription) with this name exists already. */
+  ALREADY_EXISTS("already-exists", 409);
 
   private final String code;
   private final int httpStatus;

@@ -83,10 +83,11 @@ class ApiDocsConfig {
                 new Tag()
                     .name(ApiOperations.OPERATOR)
                     .description(
-                        "Operator actions (role OPERATOR or ADMIN): resolve, redeliver, audit."),
+                        "Operator actions (role OPERATOR or ADMIN): resolve, redeliver, discard,"
+                            + " audit, held ordering keys."),
                 new Tag()
                     .name(ApiOperations.REGISTRY)
-                    .description("The app registry (role ADMIN).")));
+                    .description("The registry of apps and subscriptions (role ADMIN).")));
   }
 
   @Bean

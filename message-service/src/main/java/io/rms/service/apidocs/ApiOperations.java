@@ -484,6 +484,7 @@ final class ApiOperations {
              "checkBackUrl": "http://orders:8080/rms/check-back", "checkBackSecretSet": true,
              "roles": ["APP"], "active": true}
             """));
+    t.putAll(SubscriptionAdminOperations.table());
     return Map.copyOf(t);
   }
 

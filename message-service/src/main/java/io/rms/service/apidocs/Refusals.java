@@ -29,6 +29,7 @@ final class Refusals {
           "too many failed authentications from this address; retry after `Retry-After` seconds";
       case UNAVAILABLE -> "the database is unavailable; nothing was changed, retry later";
       case INTERNAL -> "an unexpected error; the answer never carries internals";
+      case ALREADY_EXISTS -> "a subscription with this name exists already";
     };
   }
 
@@ -54,6 +55,7 @@ final class Refusals {
       case TOO_MANY_FAILED_AUTH -> "too many failed authentications from this address";
       case UNAVAILABLE -> "the database is unavailable; retry later";
       case INTERNAL -> "unexpected error";
+      case ALREADY_EXISTS -> "subscription cart.order-created already exists";
     };
   }
 }

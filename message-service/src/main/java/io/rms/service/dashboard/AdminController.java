@@ -3,12 +3,12 @@ package io.rms.service.dashboard;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.rms.service.dashboard.RegistryAdmin.AppForm;
-import io.rms.service.dashboard.RegistryAdmin.SubscriptionForm;
 import io.rms.service.dashboard.users.DashboardUsers;
 import io.rms.service.dashboard.users.Role;
 import io.rms.service.problem.RmsProblem;
 import io.rms.service.registry.AppInfo;
 import io.rms.service.registry.Registry;
+import io.rms.service.registry.SubscriptionChanges;
 import io.rms.service.registry.SubscriptionInfo;
 import java.util.Comparator;
 import java.util.List;
@@ -28,6 +28,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class AdminController {
   private final Registry registry;
   private final RegistryAdmin admin;
+  private final SubscriptionChanges subscriptionChanges;
   private final DashboardQueries queries;
   private final CircuitBreakerRegistry breakers;
   private final DashboardUsers users;
@@ -36,12 +37,14 @@ class AdminController {
   AdminController(
       Registry registry,
       RegistryAdmin admin,
+      SubscriptionChanges subscriptionChanges,
       DashboardQueries queries,
       CircuitBreakerRegistry breakers,
       DashboardUsers users,
       DashboardAudit audit) {
     this.registry = registry;
     this.admin = admin;
+    this.subscriptionChanges = subscriptionChanges;
     this.queries = queries;
     this.breakers = breakers;
     this.users = users;
@@ -168,7 +171,7 @@ class AdminController {
     model.addAttribute(
         "configured",
         registry.subscriptions().stream()
-            .filter(s -> admin.configuredSubscription(s.name()))
+            .filter(s -> subscriptionChanges.configured(s.name()))
             .map(SubscriptionInfo::name)
             .toList());
     return "dashboard/subscriptions";
@@ -177,8 +180,7 @@ class AdminController {
   @GetMapping("/subscriptions/new")
   String newSubscription(Model model) {
     model.addAttribute("sub", null);
-    model.addAttribute(
-        "form", new SubscriptionForm("", "", "", "", 60, 10, 5, 2.0, 600, false, true));
+    model.addAttribute("form", SubscriptionForm.empty());
     model.addAttribute("appIds", appIds());
     return "dashboard/subscription";
   }
@@ -187,21 +189,8 @@ class AdminController {
   String subscription(@PathVariable String name, Model model) {
     SubscriptionInfo s = registry.subscription(name).orElseThrow(() -> RmsProblem.notFound(name));
     model.addAttribute("sub", s);
-    model.addAttribute("configured", admin.configuredSubscription(name));
-    model.addAttribute(
-        "form",
-        new SubscriptionForm(
-            s.name(),
-            s.topic(),
-            s.app(),
-            s.queue(),
-            s.ackTimeout().toSeconds(),
-            s.maxAttempts(),
-            s.backoff().initial().toSeconds(),
-            s.backoff().multiplier(),
-            s.backoff().max().toSeconds(),
-            s.ordered(),
-            s.active()));
+    model.addAttribute("configured", subscriptionChanges.configured(name));
+    model.addAttribute("form", SubscriptionForm.of(s));
     model.addAttribute("appIds", appIds());
     return "dashboard/subscription";
   }
@@ -244,11 +233,12 @@ class AdminController {
         Flash.outcome(
             flash,
             () -> {
+              String actor = DashboardAudit.actor(user.getName());
               if (existing == null) {
-                admin.createSubscription(user.getName(), form);
+                subscriptionChanges.create(actor, form.settings());
                 return "Subscription " + target + " created.";
               }
-              admin.updateSubscription(user.getName(), form);
+              subscriptionChanges.update(actor, existing, current -> form.settings());
               return "Saved " + target + ".";
             });
     if (saved) {
@@ -265,7 +255,7 @@ class AdminController {
       @RequestParam boolean active,
       Authentication user,
       RedirectAttributes flash) {
-    admin.setSubscriptionActive(user.getName(), name, active);
+    subscriptionChanges.setActive(DashboardAudit.actor(user.getName()), name, active);
     flash.addFlashAttribute("notice", name + (active ? " is active again." : " is deactivated."));
     return "redirect:/dashboard/admin/subscriptions";
   }

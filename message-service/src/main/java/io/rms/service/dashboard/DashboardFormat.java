@@ -35,6 +35,11 @@ public class DashboardFormat {
     return String.format("%dd %dh", s / 86_400, (s % 86_400) / 3600);
   }
 
+  /** {@link #age(Duration)} of a number of seconds. */
+  public String seconds(double seconds) {
+    return age(Duration.ofMillis((long) (seconds * 1000)));
+  }
+
   /** How long ago, from the database's {@code now}. */
   public String ago(Instant at, Instant now) {
     return at == null ? "—" : age(Duration.between(at, now)) + " ago";

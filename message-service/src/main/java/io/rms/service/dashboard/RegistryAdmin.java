@@ -1,7 +1,6 @@
 package io.rms.service.dashboard;
 
 import io.rms.api.Limits;
-import io.rms.recovery.ExponentialBackoff;
 import io.rms.service.config.RmsProperties;
 import io.rms.service.problem.RmsProblem;
 import io.rms.service.registry.ApiKeys;
@@ -9,9 +8,6 @@ import io.rms.service.registry.App;
 import io.rms.service.registry.AppRepository;
 import io.rms.service.registry.CheckBackTargets;
 import io.rms.service.registry.Registry;
-import io.rms.service.registry.Subscription;
-import io.rms.service.registry.SubscriptionRepository;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -22,16 +18,17 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Admin changes to apps and subscriptions from the dashboard. Each change is validated like the
- * configuration bootstrap, saved, audited, and followed by {@link Registry#refresh()} so the API
- * and dispatch see it at once (other replicas within the registry refresh interval).
+ * Admin changes to apps from the dashboard (subscriptions change through {@link
+ * io.rms.service.registry.SubscriptionChanges}, shared with the admin API). Each change is
+ * validated like the configuration bootstrap, saved, audited, and followed by {@link
+ * Registry#refresh()} so the API and dispatch see it at once (other replicas within the registry
+ * refresh interval).
  */
 @Service
 class RegistryAdmin {
   private static final Set<String> APP_ROLES = Set.of("OPERATOR", "ADMIN");
 
   private final AppRepository apps;
-  private final SubscriptionRepository subscriptions;
   private final ApiKeys apiKeys;
   private final Registry registry;
   private final TransactionTemplate tx;
@@ -41,7 +38,6 @@ class RegistryAdmin {
 
   RegistryAdmin(
       AppRepository apps,
-      SubscriptionRepository subscriptions,
       ApiKeys apiKeys,
       Registry registry,
       TransactionTemplate tx,
@@ -49,7 +45,6 @@ class RegistryAdmin {
       RmsProperties properties,
       CheckBackTargets checkBackTargets) {
     this.apps = apps;
-    this.subscriptions = subscriptions;
     this.apiKeys = apiKeys;
     this.registry = registry;
     this.tx = tx;
@@ -67,28 +62,9 @@ class RegistryAdmin {
       List<String> roles,
       boolean active) {}
 
-  /** The editable fields of a subscription. */
-  record SubscriptionForm(
-      String name,
-      String topic,
-      String app,
-      String queue,
-      long ackTimeoutSeconds,
-      int maxAttempts,
-      long backoffInitialSeconds,
-      double backoffMultiplier,
-      long backoffMaxSeconds,
-      boolean ordered,
-      boolean active) {}
-
   /** True when the app is declared in configuration (restarts re-apply that declaration). */
   boolean configuredApp(String id) {
     return properties.apps().stream().anyMatch(a -> id.equals(a.id()));
-  }
-
-  /** True when the subscription is declared in configuration. */
-  boolean configuredSubscription(String name) {
-    return properties.subscriptions().stream().anyMatch(s -> name.equals(s.name()));
   }
 
   /** Creates an app with a fresh API key and answers the key (shown once, stored hashed). */
@@ -163,37 +139,6 @@ class RegistryAdmin {
     app.setActive(form.active());
   }
 
-  /** Creates a subscription. */
-  void createSubscription(String user, SubscriptionForm form) {
-    if (form.name() == null || !form.name().matches(Limits.SUBSCRIPTION_PATTERN)) {
-      throw RmsProblem.invalid("subscription name must match " + Limits.SUBSCRIPTION_PATTERN);
-    }
-    tx.executeWithoutResult(
-        s -> {
-          if (subscriptions.existsById(form.name())) {
-            throw RmsProblem.invalid("subscription " + form.name() + " already exists");
-          }
-          Subscription sub = new Subscription(form.name());
-          apply(sub, form);
-          subscriptions.save(sub);
-        });
-    registry.refresh();
-    audit.admin(user, "subscription.create", form.name(), "created");
-  }
-
-  /** Saves a subscription's fields. */
-  void updateSubscription(String user, SubscriptionForm form) {
-    change(subscriptions, form.name(), sub -> apply(sub, form));
-    audit.admin(user, "subscription.update", form.name(), form.active() ? "active" : "inactive");
-  }
-
-  /** Activates or deactivates a subscription (new confirms stop creating its deliveries). */
-  void setSubscriptionActive(String user, String name, boolean active) {
-    change(subscriptions, name, sub -> sub.setActive(active));
-    audit.admin(
-        user, active ? "subscription.activate" : "subscription.deactivate", name, "applied");
-  }
-
   /**
    * Loads the row (404 when there is none), changes and saves it in one transaction, then refreshes
    * the registry so that the change applies at once.
@@ -208,37 +153,6 @@ class RegistryAdmin {
     registry.refresh();
   }
 
-  private void apply(Subscription sub, SubscriptionForm form) {
-    if (form.topic() == null || !form.topic().matches(Limits.TOPIC_PATTERN)) {
-      throw RmsProblem.invalid("topic must match " + Limits.TOPIC_PATTERN);
-    }
-    if (form.app() == null || !apps.existsById(form.app())) {
-      throw RmsProblem.invalid("no app " + form.app());
-    }
-    if (form.ackTimeoutSeconds() < 1 || form.maxAttempts() < 1) {
-      throw RmsProblem.invalid("ack timeout and max attempts must be at least 1");
-    }
-    try {
-      new ExponentialBackoff(
-          Duration.ofSeconds(form.backoffInitialSeconds()),
-          form.backoffMultiplier(),
-          Duration.ofSeconds(form.backoffMaxSeconds()));
-    } catch (IllegalArgumentException e) {
-      throw RmsProblem.invalid(e.getMessage());
-    }
-    sub.setTopic(form.topic());
-    sub.setAppId(form.app());
-    String queue = blankToNull(form.queue());
-    sub.setQueue(queue != null ? queue : properties.broker().queuePrefix() + form.name());
-    sub.setAckTimeoutMs(form.ackTimeoutSeconds() * 1000);
-    sub.setMaxAttempts(form.maxAttempts());
-    sub.setBackoffInitialMs(form.backoffInitialSeconds() * 1000);
-    sub.setBackoffMultiplier(form.backoffMultiplier());
-    sub.setBackoffMaxMs(form.backoffMaxSeconds() * 1000);
-    sub.setOrdered(form.ordered());
-    sub.setActive(form.active());
-  }
-
   private static List<String> split(String list) {
     if (list == null) {
       return List.of();
@@ -250,9 +164,5 @@ class RegistryAdmin {
         .stream()
         .distinct()
         .toList();
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s.trim();
   }
 }

@@ -3,6 +3,7 @@ package io.rms.service.security;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
@@ -48,7 +49,13 @@ class SecurityConfig {
             new ApiKeyFilter(authenticator, limiter), AnonymousAuthenticationFilter.class)
         .authorizeHttpRequests(
             a ->
-                a.requestMatchers("/api/v1/admin/apps", "/api/v1/admin/apps/**")
+                a.requestMatchers(HttpMethod.GET, "/api/v1/admin/subscriptions/*/held-keys")
+                    .hasAnyRole("OPERATOR", "ADMIN")
+                    .requestMatchers(
+                        "/api/v1/admin/apps",
+                        "/api/v1/admin/apps/**",
+                        "/api/v1/admin/subscriptions",
+                        "/api/v1/admin/subscriptions/**")
                     .hasRole("ADMIN")
                     .requestMatchers("/api/v1/admin/**")
                     .hasAnyRole("OPERATOR", "ADMIN")

@@ -117,7 +117,8 @@ class ApiAccessRefusalTest extends IntegrationTest {
             jdbc.queryForList("select count(*) from delivery where status = 'DISCARDED'"),
             jdbc.queryForList(
                 "select id, api_key_hashes::text, produces::text, check_back_url,"
-                    + " check_back_secret, roles::text, active from app order by id"));
+                    + " check_back_secret, roles::text, active from app order by id"),
+            jdbc.queryForList("select * from subscription order by name"));
   }
 
   /** The endpoint's path with its variables filled in with orders' message, shop, cart's sub. */
@@ -146,12 +147,20 @@ class ApiAccessRefusalTest extends IntegrationTest {
           Map.of("subscription", "cart.order-created", "status", "DEAD", "limit", 1000);
       case "PUT /api/v1/admin/apps/{id}/check-back" ->
           Map.of("url", "http://127.0.0.1:1/elsewhere", "secret", "a-secret-of-the-attacker");
+      case "POST /api/v1/admin/subscriptions" ->
+          Map.of("name", "attacker.sub", "topic", "order.created", "app", "cart");
+      case "PATCH /api/v1/admin/subscriptions/{name}" -> Map.of("topic", "order.elsewhere");
       case "GET /api/v1/messages",
           "GET /api/v1/messages/{id}",
           "GET /api/v1/stats",
           "GET /api/v1/admin/events",
           "GET /api/v1/admin/apps",
           "GET /api/v1/admin/apps/{id}",
+          "GET /api/v1/admin/subscriptions",
+          "GET /api/v1/admin/subscriptions/{name}",
+          "GET /api/v1/admin/subscriptions/{name}/held-keys",
+          "POST /api/v1/admin/subscriptions/{name}/activate",
+          "POST /api/v1/admin/subscriptions/{name}/deactivate",
           "POST /api/v1/messages/{id}/confirm",
           "POST /api/v1/messages/{id}/cancel" ->
           null;
@@ -432,7 +441,8 @@ class ApiAccessRefusalTest extends IntegrationTest {
     assertThat(admin).hasSizeGreaterThanOrEqualTo(6);
     for (String endpoint : admin) {
       List<String> callers = new ArrayList<>(List.of("orders", "cart", "shop"));
-      if (endpoint.contains("/api/v1/admin/apps")) {
+      if (endpoint.contains("/api/v1/admin/apps")
+          || endpoint.contains("/api/v1/admin/subscriptions") && !endpoint.endsWith("held-keys")) {
         callers.add("ops");
       }
       for (String app : callers) {
@@ -449,6 +459,10 @@ class ApiAccessRefusalTest extends IntegrationTest {
     assertThat(as("ops").get("/api/v1/admin/events?limit=1").status()).isEqualTo(200);
     assertThat(as("root").get("/api/v1/admin/events?limit=1").status()).isEqualTo(200);
     assertThat(as("root").get("/api/v1/admin/apps/shop").status()).isEqualTo(200);
+    assertThat(as("root").get("/api/v1/admin/subscriptions/cart.order-created").status())
+        .isEqualTo(200);
+    assertThat(as("ops").get("/api/v1/admin/subscriptions/cart.order-created/held-keys").status())
+        .isEqualTo(200);
   }
 
   private static void forbidden(Response r) {

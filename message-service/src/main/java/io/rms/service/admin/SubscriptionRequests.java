@@ -1,0 +1,67 @@
+package io.rms.service.admin;
+
+import io.rms.api.SubscriptionRequest;
+import io.rms.api.SubscriptionView;
+import io.rms.service.problem.RmsProblem;
+import io.rms.service.registry.SubscriptionInfo;
+import io.rms.service.registry.SubscriptionSettings;
+import java.time.Duration;
+
+/** Between the admin API's subscription bodies and the registry's settings. */
+final class SubscriptionRequests {
+  private SubscriptionRequests() {}
+
+  /** The settings of a new subscription: the request's, the defaults for what it leaves out. */
+  static SubscriptionSettings create(SubscriptionRequest r) {
+    return merge(SubscriptionSettings.defaults(r.name(), r.topic(), r.app()), r);
+  }
+
+  /**
+   * The request's settings over the current ones; a name in the body must be the subscription's (a
+   * subscription is never renamed).
+   */
+  static SubscriptionSettings change(
+      String name, SubscriptionRequest r, SubscriptionSettings current) {
+    if (r.name() != null && !r.name().equals(name)) {
+      throw RmsProblem.invalid("name cannot change (it is " + name + ")");
+    }
+    return merge(current, r);
+  }
+
+  private static SubscriptionSettings merge(SubscriptionSettings s, SubscriptionRequest r) {
+    return new SubscriptionSettings(
+        s.name(),
+        r.topic() != null ? r.topic() : s.topic(),
+        r.app() != null ? r.app() : s.app(),
+        r.queue() != null ? r.queue() : s.queue(),
+        r.ackTimeoutSeconds() != null ? seconds(r.ackTimeoutSeconds()) : s.ackTimeout(),
+        r.maxAttempts() != null ? r.maxAttempts() : s.maxAttempts(),
+        r.backoffInitialSeconds() != null ? seconds(r.backoffInitialSeconds()) : s.backoffInitial(),
+        r.backoffMultiplier() != null ? r.backoffMultiplier() : s.backoffMultiplier(),
+        r.backoffMaxSeconds() != null ? seconds(r.backoffMaxSeconds()) : s.backoffMax(),
+        r.ordered() != null ? r.ordered() : s.ordered(),
+        r.active() != null ? r.active() : s.active());
+  }
+
+  /** Seconds as a duration; a value beyond ten years stays beyond the checked range. */
+  private static Duration seconds(long seconds) {
+    long tenYears = Duration.ofDays(3650).toSeconds();
+    return Duration.ofSeconds(Math.max(-tenYears, Math.min(seconds, tenYears)));
+  }
+
+  static SubscriptionView view(SubscriptionInfo s, boolean configured) {
+    return new SubscriptionView(
+        s.name(),
+        s.topic(),
+        s.app(),
+        s.queue(),
+        s.ackTimeout().toSeconds(),
+        s.maxAttempts(),
+        s.backoff().initial().toSeconds(),
+        s.backoff().multiplier(),
+        s.backoff().max().toSeconds(),
+        s.ordered(),
+        s.active(),
+        configured);
+  }
+}
