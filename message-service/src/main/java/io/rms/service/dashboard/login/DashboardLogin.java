@@ -13,6 +13,9 @@ import org.springframework.stereotype.Component;
 /** The parts the dashboard's security chain takes from this package. */
 @Component
 public class DashboardLogin {
+  /** The request attribute with the seconds a throttled login must wait, for the login page. */
+  public static final String RETRY_AFTER = LoginFailures.RETRY_AFTER;
+
   private final LoginThrottle throttle;
   private final LoginAudit audit;
   private final LoginProperties properties;
@@ -28,9 +31,6 @@ public class DashboardLogin {
     this.properties = properties;
     this.sessions = sessions;
   }
-
-  /** The request attribute with the seconds a throttled login must wait, for the login page. */
-  public static final String RETRY_AFTER = LoginFailures.RETRY_AFTER;
 
   /** {@code passwords} behind the throttle, the hash-check cap and the audit of failures. */
   public AuthenticationProvider throttled(AuthenticationProvider passwords) {
