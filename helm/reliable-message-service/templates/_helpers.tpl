@@ -243,6 +243,9 @@ The application.yaml the ConfigMap carries: rms.* from values, then `config` mer
 {{- $_ := set $generated "spring" (dict "security" (dict "oauth2" (dict "client" $client))) }}
 {{- end }}
 {{- end }}
+{{- with .Values.ingress.trustedProxies }}
+{{- $_ := set $generated "server" (dict "tomcat" (dict "remoteip" (dict "internal-proxies" (join ", " .)))) }}
+{{- end }}
 {{- $merged := mergeOverwrite $generated (deepCopy .Values.config) }}
 {{- toYaml $merged }}
 {{- end }}

@@ -3,6 +3,7 @@ package io.rms.service.dashboard;
 import io.rms.api.DeliveryStatus;
 import io.rms.api.MessageStatus;
 import io.rms.service.dashboard.DashboardQueries.Search;
+import io.rms.service.dashboard.login.DashboardLogin;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -17,6 +18,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,7 +47,11 @@ class DashboardController {
   record Provider(String name, String href) {}
 
   @GetMapping("/login")
-  String login(Model model) {
+  String login(
+      Model model,
+      @RequestAttribute(name = DashboardLogin.RETRY_AFTER, required = false) Long retryAfter) {
+    // a throttled login post is shown this page with 429 (DashboardLogin)
+    model.addAttribute("retryAfter", retryAfter);
     List<Provider> providers = new ArrayList<>();
     if (oidc.getIfAvailable() instanceof Iterable<?> registrations) {
       for (Object r : registrations) {

@@ -2,6 +2,7 @@ package io.rms.service.dashboard;
 
 import io.rms.api.DeliveryStatus;
 import io.rms.api.MessageStatus;
+import io.rms.service.message.EventType;
 import io.rms.service.message.PageCursor;
 import io.rms.service.registry.Registry;
 import io.rms.service.registry.SubscriptionInfo;
@@ -450,8 +451,13 @@ public class DashboardQueries {
   /** A page of the audit log. */
   public record AuditPage(List<AuditRow> rows, Long next) {}
 
-  /** Event types written by people (operators through the API or the dashboard, admins). */
-  static final String[] AUDITED = {"RESOLVE", "REDELIVER", "DISCARD", DashboardAudit.ADMIN};
+  /**
+   * Event types written by people (operators through the API or the dashboard, admins) and failed
+   * dashboard logins.
+   */
+  static final String[] AUDITED = {
+    "RESOLVE", "REDELIVER", "DISCARD", DashboardAudit.ADMIN, EventType.LOGIN_FAILED
+  };
 
   /** Operator and admin actions, newest first, keyset on the event id. */
   public AuditPage audit(String actor, Long before) {

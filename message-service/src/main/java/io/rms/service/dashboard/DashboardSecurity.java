@@ -1,5 +1,6 @@
 package io.rms.service.dashboard;
 
+import io.rms.service.dashboard.login.DashboardLogin;
 import io.rms.service.dashboard.users.DashboardUsers;
 import io.rms.service.dashboard.users.OidcUsers;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,17 +13,23 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.authentication.builders.AuthenticationManagerBuilder;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
-import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.savedrequest.CookieRequestCache;
 
 /**
  * The dashboard's chain, between the API chains and the deny-all chain: form login with a session,
  * CSRF protection on every form and htmx request, logout, optional OIDC login, and the roles VIEWER
  * (read), OPERATOR (act on messages) and ADMIN (registry and users) on the URL space.
+ *
+ * <p>No session before login: the CSRF token and the page that asked for the login are kept in
+ * cookies, so anonymous requests write nothing to the session store. Logins are throttled and
+ * audited, and a user's sessions are capped ({@link DashboardLogin}).
  */
 @Configuration(proxyBeanMethods = false)
 class DashboardSecurity {
@@ -41,6 +48,7 @@ class DashboardSecurity {
       HttpSecurity http,
       DashboardUsers users,
       OidcUsers oidcUsers,
+      DashboardLogin login,
       ObjectProvider<ClientRegistrationRepository> oidc)
       throws Exception {
     if (oidc.getIfAvailable() != null) {
@@ -61,6 +69,9 @@ class DashboardSecurity {
     }
     DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
     provider.setPasswordEncoder(users.encoder());
+    // no global AuthenticationManager behind this chain's: the one Spring Security builds from the
+    // UserDetailsService bean would check again, outside the throttle, every password refused here
+    http.getSharedObject(AuthenticationManagerBuilder.class).parentAuthenticationManager(null);
     // after login, back to the page that asked for it, without a "?continue" marker in its URL
     LoginUrlAuthenticationEntryPoint loginPage =
         new LoginUrlAuthenticationEntryPoint("/dashboard/login");
@@ -72,10 +83,14 @@ class DashboardSecurity {
             loginPage.commence(request, response, e);
           }
         };
-    HttpSessionRequestCache requestCache = new HttpSessionRequestCache();
-    requestCache.setMatchingRequestParameterName(null);
+    CookieRequestCache requestCache = new CookieRequestCache();
+    requestCache.setCookieCustomizer(c -> c.setAttribute("SameSite", "Lax"));
+    CookieCsrfTokenRepository csrfTokens = new CookieCsrfTokenRepository();
+    csrfTokens.setCookieCustomizer(c -> c.sameSite("Lax"));
     return http.securityMatcher("/dashboard", "/dashboard/**", "/webjars/**")
-        .authenticationProvider(provider)
+        .authenticationProvider(login.throttled(provider))
+        .csrf(c -> c.csrfTokenRepository(csrfTokens))
+        .sessionManagement(s -> s.sessionAuthenticationStrategy(login.atLogin()))
         .authorizeHttpRequests(
             a ->
                 a.requestMatchers("/dashboard/login", "/dashboard/static/**", "/webjars/**")
@@ -92,7 +107,7 @@ class DashboardSecurity {
                 f.loginPage("/dashboard/login")
                     .loginProcessingUrl("/dashboard/login")
                     .defaultSuccessUrl("/dashboard", false)
-                    .failureUrl("/dashboard/login?error"))
+                    .failureHandler(login.failures("/dashboard/login")))
         .logout(l -> l.logoutUrl("/dashboard/logout").logoutSuccessUrl("/dashboard/login?logout"))
         .exceptionHandling(
             e -> e.authenticationEntryPoint(toLogin).accessDeniedPage("/dashboard/denied"))

@@ -41,5 +41,11 @@ public final class EventType {
    */
   public static final String ADMIN = "ADMIN";
 
+  /**
+   * A dashboard login failed (wrong password, unknown or deactivated user); no message, the actor
+   * is the user name tried, detail has the client address and the reason, never the password.
+   */
+  public static final String LOGIN_FAILED = "LOGIN_FAILED";
+
   private EventType() {}
 }

@@ -1,0 +1,52 @@
+package io.rms.service.dashboard.login;
+
+import java.util.List;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.authentication.session.ChangeSessionIdAuthenticationStrategy;
+import org.springframework.security.web.authentication.session.CompositeSessionAuthenticationStrategy;
+import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
+import org.springframework.session.FindByIndexNameSessionRepository;
+import org.springframework.session.Session;
+import org.springframework.stereotype.Component;
+
+/** The parts the dashboard's security chain takes from this package. */
+@Component
+public class DashboardLogin {
+  /** The request attribute with the seconds a throttled login must wait, for the login page. */
+  public static final String RETRY_AFTER = LoginFailures.RETRY_AFTER;
+
+  private final LoginThrottle throttle;
+  private final LoginAudit audit;
+  private final LoginProperties properties;
+  private final FindByIndexNameSessionRepository<? extends Session> sessions;
+
+  DashboardLogin(
+      LoginThrottle throttle,
+      LoginAudit audit,
+      LoginProperties properties,
+      FindByIndexNameSessionRepository<? extends Session> sessions) {
+    this.throttle = throttle;
+    this.audit = audit;
+    this.properties = properties;
+    this.sessions = sessions;
+  }
+
+  /** {@code passwords} behind the throttle, the hash-check cap and the audit of failures. */
+  public AuthenticationProvider throttled(AuthenticationProvider passwords) {
+    return new ThrottledLogin(passwords, throttle, audit::failed, properties);
+  }
+
+  /** Where failed logins go (no session is created for them). */
+  public AuthenticationFailureHandler failures(String loginPage) {
+    return new LoginFailures(loginPage);
+  }
+
+  /** At login: a new session id (against fixation), and the cap on the user's sessions. */
+  public SessionAuthenticationStrategy atLogin() {
+    return new CompositeSessionAuthenticationStrategy(
+        List.of(
+            new ChangeSessionIdAuthenticationStrategy(),
+            new SessionLimit(sessions, properties.maxSessionsPerUser())));
+  }
+}
