@@ -27,6 +27,14 @@ import org.springframework.stereotype.Component;
  * released exactly once, whichever of "previous acked" and "next confirmed" commits last. Locks are
  * taken in one statement, in hash order, so transactions locking several keys cannot deadlock on
  * them.
+ *
+ * <p>On which subscriptions a change releases is read from the rows, never from this replica's
+ * cached registry, which may be a refresh interval old: an ack or discard releases on its own
+ * subscription whatever its topic is by now; a confirm or cancel on the ordered subscriptions the
+ * database has for the key's topic, active or not, and on those the confirm just created WAITING
+ * deliveries on. What this still misses (an ack on a replica that caches the subscription as
+ * unordered, a cancel of an old topic's message after a topic change) {@link StrandedKeys}
+ * releases.
  */
 @Component
 public class OrderedKeys {
