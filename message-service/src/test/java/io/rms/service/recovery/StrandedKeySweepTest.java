@@ -9,9 +9,16 @@ import io.rms.service.testing.Api;
 import io.rms.service.testing.BrokerProbe;
 import io.rms.service.testing.IntegrationTest;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
@@ -27,6 +34,7 @@ class StrandedKeySweepTest extends IntegrationTest {
 
   @Autowired Registry registry;
   @Autowired StrandedKeySweep sweep;
+  @Autowired Scheduler scheduler;
 
   private Api orders;
   private Api cart;
@@ -110,6 +118,66 @@ class StrandedKeySweepTest extends IntegrationTest {
       cart.ack(SUB, third, otherFirst);
       assertThat(next(queue)).isEqualTo(otherSecond);
       cart.ack(SUB, otherSecond);
+    }
+  }
+
+  /**
+   * Sends two messages of a new key, takes the first from the queue and acks it through the stale
+   * registry: the second is stranded. Returns it.
+   */
+  private UUID strandedSecond(BrokerProbe queue) {
+    String key = UUID.randomUUID().toString();
+    UUID first = orders.send(TOPIC, "orderingKey", key, "payload", "{}").id();
+    UUID second = orders.send(TOPIC, "orderingKey", key, "payload", "{}").id();
+    assertThat(next(queue)).isEqualTo(first);
+    try {
+      cacheUnorderedWhileOrdered();
+      assertThat(cart.ack(SUB, first).status()).isEqualTo(200);
+    } finally {
+      registry.refresh();
+    }
+    assertThat(status(second)).as("stranded").isEqualTo("WAITING");
+    return second;
+  }
+
+  private long releasedEvents(UUID id) {
+    return jdbc.queryForObject(
+        "select count(*) from message_event where message_id = ? and type = 'KEY_RELEASED'",
+        Long.class,
+        id);
+  }
+
+  @Test
+  void twoSweepsAtOnceReleaseAStrandedDeliveryOnce() throws Exception {
+    try (BrokerProbe queue = queue(SUB)) {
+      queue.purge();
+      UUID second = strandedSecond(queue);
+      ExecutorService replicas = Executors.newFixedThreadPool(2);
+      try {
+        List<Future<Integer>> runs =
+            List.of(replicas.submit(sweep::run), replicas.submit(sweep::run));
+        for (Future<Integer> run : runs) {
+          run.get(30, TimeUnit.SECONDS);
+        }
+      } finally {
+        replicas.shutdownNow();
+      }
+      assertThat(releasedEvents(second)).as("released once").isEqualTo(1);
+      assertThat(next(queue)).isEqualTo(second);
+      assertThat(queue.next(Duration.ofMillis(500))).as("published once").isNull();
+      cart.ack(SUB, second);
+    }
+  }
+
+  @Test
+  void theScheduledJobReleasesAStrandedKey() throws Exception {
+    try (BrokerProbe queue = queue(SUB)) {
+      queue.purge();
+      UUID second = strandedSecond(queue);
+      scheduler.triggerJob(JobKey.jobKey(StrandedKeySweep.NAME, "rms"));
+      assertThat(next(queue)).as("the job ran the sweep").isEqualTo(second);
+      assertThat(releasedEvents(second)).isEqualTo(1);
+      cart.ack(SUB, second);
     }
   }
 }
