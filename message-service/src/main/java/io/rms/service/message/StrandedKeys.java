@@ -22,22 +22,27 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class StrandedKeys {
   /**
-   * True when message {@code w}'s delivery {@code d} has nothing ahead of it on {@code
-   * d.subscription}: no earlier message of the key is PREPARED, IN_DOUBT, or CONFIRMED with its
-   * delivery there not yet ACKED or DISCARDED (the head rule of {@link
-   * DeliveryStore#releaseHeads}).
+   * Joins {@code h.id}: the head of the key of message {@code w} on {@code d.subscription}, its
+   * first message (in {@code order_seq}) that still holds the key there: PREPARED, IN_DOUBT, or
+   * CONFIRMED with its delivery there not yet ACKED or DISCARDED (the head rule of {@link
+   * DeliveryStore#releaseHeads}). A WAITING delivery whose message is its own head ({@code h.id =
+   * w.id}) has nothing ahead of it. The index {@code message_ordering} gives the head with one
+   * probe (an anti-join on "no earlier holder" compares every pair of a long key's messages
+   * instead).
    */
-  private static final String IS_HEAD =
+  private static final String HEAD =
       """
-      not exists (
-        select 1 from message m
+      cross join lateral (
+        select m.id from message m
          where m.topic = w.topic and m.ordering_key = w.ordering_key
-           and m.order_seq < w.order_seq
+           and m.order_seq is not null
            and m.status in ('PREPARED', 'IN_DOUBT', 'CONFIRMED')
            and (m.status <> 'CONFIRMED' or exists (
                  select 1 from delivery b
                   where b.message_id = m.id and b.subscription = d.subscription
-                    and b.status not in ('ACKED', 'DISCARDED'))))
+                    and b.status not in ('ACKED', 'DISCARDED')))
+         order by m.order_seq
+         limit 1) h
       """;
 
   private final JdbcTemplate jdbc;
@@ -67,11 +72,12 @@ public class StrandedKeys {
             """
             select d.message_id, d.subscription, w.topic, w.ordering_key
               from delivery d join message w on w.id = d.message_id
-             where d.status = 'WAITING' and w.order_seq is not null and %s
+              %s
+             where d.status = 'WAITING' and w.order_seq is not null and h.id = w.id
              order by d.created_at
              limit ?
             """
-                .formatted(IS_HEAD),
+                .formatted(HEAD),
             (rs, i) ->
                 new Candidate(
                     rs.getObject(1, UUID.class),
@@ -96,7 +102,8 @@ public class StrandedKeys {
             from input i
             join delivery d using (message_id, subscription)
             join message w on w.id = d.message_id
-           where d.status = any(?::text[]) and %s
+            %s
+           where d.status = any(?::text[]) and h.id = w.id
            order by d.message_id, d.subscription
              for update of d
         )
@@ -108,7 +115,7 @@ public class StrandedKeys {
          where d.message_id = r.message_id and d.subscription = r.subscription
         returning d.message_id, d.subscription, r.deliver_after > now() as delayed
         """
-                .formatted(IS_HEAD),
+                .formatted(HEAD),
             (rs, i) -> new Released(rs.getObject(1, UUID.class), rs.getString(2), rs.getBoolean(3)),
             candidates.stream().map(Candidate::messageId).toArray(UUID[]::new),
             candidates.stream().map(Candidate::subscription).toArray(String[]::new),
