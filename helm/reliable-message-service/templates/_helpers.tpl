@@ -220,7 +220,7 @@ The application.yaml the ConfigMap carries: rms.* from values, then `config` mer
   "retention" .Values.rms.retention
   "payload-max-bytes" .Values.rms.payloadMaxBytes
   "broker" (dict "queue-type" .Values.externalRabbitmq.queueType)
-  "metrics" (dict "refresh" .Values.metrics.refresh)
+  "metrics" (dict "refresh" .Values.metrics.refresh "waiting-key-threshold" .Values.metrics.waitingKeyThreshold)
   "demo" (dict "enabled" false) }}
 {{- with .Values.dashboard.admin }}
 {{- if and .username (or .existingSecret .password) }}

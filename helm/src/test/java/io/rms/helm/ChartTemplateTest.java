@@ -338,6 +338,7 @@ class ChartTemplateTest {
             "RmsInDoubtMessages",
             "RmsDeadDeliveries",
             "RmsParkedOrderingKeys",
+            "RmsOrderingKeysWaitingTooLong",
             "RmsCheckBackFailureRate",
             "RmsCheckBackCircuitOpen",
             "RmsSweepStale",
@@ -356,6 +357,10 @@ class ChartTemplateTest {
         .isEqualTo("max by (subscription) (rms_ordering_keys_parked" + sel + ") > 0");
     assertThat(rules.get("RmsParkedOrderingKeys").getAnnotations().get("description"))
         .contains("/api/v1/admin/deliveries/discard");
+    assertThat(expr(rules, "RmsOrderingKeysWaitingTooLong"))
+        .isEqualTo("max by (subscription) (rms_ordering_keys_waiting_too_long" + sel + ") > 0");
+    assertThat(rules.get("RmsOrderingKeysWaitingTooLong").getAnnotations().get("summary"))
+        .contains("longer than 5m");
     assertThat(expr(rules, "RmsCheckBackFailureRate"))
         .contains("rms_checkback_outcomes_total{namespace=\"messaging\",job=\"rms\",decision!~")
         .endsWith("> 0.25");

@@ -14,7 +14,9 @@ class JobsTest {
 
   @Test
   void everyJobForbidsConcurrentRunsInTheCluster() {
-    for (Class<?> job : List.of(CheckBackJob.class, RedeliveryJob.class, RetentionJob.class)) {
+    for (Class<?> job :
+        List.of(
+            CheckBackJob.class, RedeliveryJob.class, RetentionJob.class, StrandedKeyJob.class)) {
       assertThat(job.isAnnotationPresent(DisallowConcurrentExecution.class))
           .as(job.getName())
           .isTrue();

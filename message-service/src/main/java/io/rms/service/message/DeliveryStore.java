@@ -76,19 +76,26 @@ public class DeliveryStore {
   }
 
   /**
-   * WAITING → SCHEDULED for the head of each (subscription, topic, ordering key) triple: the key's
-   * first message (in {@code order_seq}) that still holds the key back there — PREPARED, IN_DOUBT,
-   * or CONFIRMED with its delivery to that subscription not yet ACKED or DISCARDED — when that
-   * message's delivery is WAITING. The caller holds the keys' locks. Returns the released
-   * deliveries to publish now (not delayed by {@code deliverAfter}; those are due then).
+   * WAITING → SCHEDULED for the head of each (subscription, topic, ordering key) triple, and of
+   * each key in {@code byTopic} on every ordered subscription that the database (not a replica's
+   * cached registry) has for the key's topic, active or not. A key's head there is its first
+   * message (in {@code order_seq}) that still holds the key back: PREPARED, IN_DOUBT, or CONFIRMED
+   * with its delivery to that subscription not yet ACKED or DISCARDED; it is released when its
+   * delivery is WAITING. The caller holds the keys' locks. Returns the released deliveries to
+   * publish now (not delayed by {@code deliverAfter}; those are due then).
    */
-  List<NewDelivery> releaseHeads(List<String[]> triples, Duration grace) {
+  List<NewDelivery> releaseHeads(
+      List<String[]> triples, Collection<OrderedKeys.Key> byTopic, Duration grace) {
     return jdbc
         .query(
             """
         with input as (
           select * from unnest(?::text[], ?::text[], ?::text[])
                      as t(subscription, topic, ordering_key)
+          union
+          select s.name, k.topic, k.ordering_key
+            from unnest(?::text[], ?::text[]) as k(topic, ordering_key)
+            join subscription s on s.topic = k.topic and s.ordered
         ), head as (
           select i.subscription, h.id, h.deliver_after
             from input i
@@ -120,6 +127,8 @@ public class DeliveryStore {
             triples.stream().map(t -> t[0]).toArray(String[]::new),
             triples.stream().map(t -> t[1]).toArray(String[]::new),
             triples.stream().map(t -> t[2]).toArray(String[]::new),
+            byTopic.stream().map(OrderedKeys.Key::topic).toArray(String[]::new),
+            byTopic.stream().map(OrderedKeys.Key::orderingKey).toArray(String[]::new),
             grace.toMillis(),
             DeliveryLifecycle.guard(DeliveryStatus.SCHEDULED, DeliveryStatus.WAITING))
         .stream()

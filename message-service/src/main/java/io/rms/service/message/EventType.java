@@ -36,6 +36,12 @@ public final class EventType {
   public static final String DISCARD = "DISCARD";
 
   /**
+   * The stranded-key sweep released a WAITING delivery of an ordered subscription that was its
+   * key's head there with nothing left to release it (docs/design.md §5.1).
+   */
+  public static final String KEY_RELEASED = "KEY_RELEASED";
+
+  /**
    * An admin changed the registry (apps, keys, check-back URLs, subscriptions, users); no message,
    * detail has the action, its target and the result.
    */

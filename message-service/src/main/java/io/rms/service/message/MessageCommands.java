@@ -468,6 +468,7 @@ public class MessageCommands implements DisposableBean {
       return Map.of();
     }
     List<DeliveryStore.NewDelivery> pairs = new ArrayList<>();
+    List<String[]> waiting = new ArrayList<>();
     Map<String, SubscriptionInfo> subscriptions = new HashMap<>();
     Map<UUID, StoredMessage> byId = new HashMap<>();
     for (StoredMessage m : confirmed) {
@@ -482,26 +483,29 @@ public class MessageCommands implements DisposableBean {
       byId.put(m.id(), m);
       for (SubscriptionInfo s : subs) {
         subscriptions.put(s.name(), s);
-        pairs.add(
-            new DeliveryStore.NewDelivery(
-                m.id(), s.name(), m.deliverAfter(), s.ordered() && m.orderSeq() != null));
+        boolean waits = s.ordered() && m.orderSeq() != null;
+        pairs.add(new DeliveryStore.NewDelivery(m.id(), s.name(), m.deliverAfter(), waits));
+        if (waits) {
+          waiting.add(new String[] {s.name(), m.topic(), m.orderingKey()});
+        }
       }
     }
     Map<UUID, List<PublishRequest>> toPublish = new HashMap<>();
-    if (pairs.isEmpty()) {
-      return toPublish;
-    }
-    for (DeliveryStore.NewDelivery now : deliveries.createScheduledAll(pairs, publishGrace)) {
+    List<DeliveryStore.NewDelivery> now =
+        pairs.isEmpty() ? List.of() : deliveries.createScheduledAll(pairs, publishGrace);
+    for (DeliveryStore.NewDelivery d : now) {
       toPublish
-          .computeIfAbsent(now.messageId(), k -> new ArrayList<>())
-          .add(
-              PublishRequest.of(
-                  byId.get(now.messageId()), subscriptions.get(now.subscription()), 1));
+          .computeIfAbsent(d.messageId(), k -> new ArrayList<>())
+          .add(PublishRequest.of(byId.get(d.messageId()), subscriptions.get(d.subscription()), 1));
     }
-    // a confirmed message that is its key's head is released at once; a confirm releases no other
+    // a confirmed message that is its key's head is released at once; a message confirmed without
+    // a delivery on an ordered subscription (inactive there, or finished without any) releases
+    // the next message of its key there, which goes out with the first confirmed message
+    UUID first = confirmed.get(0).id();
     for (PublishRequest head :
-        orderedKeys.release(OrderedKeys.keysOf(byId.values()), null, publishGrace, byId)) {
-      toPublish.computeIfAbsent(head.messageId(), k -> new ArrayList<>()).add(head);
+        orderedKeys.releaseConfirmed(OrderedKeys.keysOf(confirmed), waiting, publishGrace, byId)) {
+      UUID with = byId.containsKey(head.messageId()) ? head.messageId() : first;
+      toPublish.computeIfAbsent(with, k -> new ArrayList<>()).add(head);
     }
     return toPublish;
   }

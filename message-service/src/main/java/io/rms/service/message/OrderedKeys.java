@@ -27,6 +27,14 @@ import org.springframework.stereotype.Component;
  * released exactly once, whichever of "previous acked" and "next confirmed" commits last. Locks are
  * taken in one statement, in hash order, so transactions locking several keys cannot deadlock on
  * them.
+ *
+ * <p>On which subscriptions a change releases is read from the rows, never from this replica's
+ * cached registry, which may be a refresh interval old: an ack or discard releases on its own
+ * subscription whatever its topic is by now; a confirm or cancel on the ordered subscriptions the
+ * database has for the key's topic, active or not, and on those the confirm just created WAITING
+ * deliveries on. What this still misses (an ack on a replica that caches the subscription as
+ * unordered, a cancel of an old topic's message after a topic change) {@link StrandedKeys}
+ * releases.
  */
 @Component
 public class OrderedKeys {
@@ -94,8 +102,9 @@ public class OrderedKeys {
 
   /**
    * After acks or discards on an ordered subscription: locks the keys of these messages (those with
-   * a place in their key) and releases each key's next delivery there. The keys are read and locked
-   * in one statement (the lock comes before the release's own snapshot).
+   * a place in their key) and releases each key's next delivery on {@code subscription}, whatever
+   * topic the subscription has by now (its deliveries keep their subscription). The keys are read
+   * and locked in one statement (the lock comes before the release's own snapshot).
    */
   public List<PublishRequest> releaseAfter(
       Collection<UUID> finished, String subscription, Duration grace) {
@@ -114,58 +123,68 @@ public class OrderedKeys {
                 .formatted(KEY_LOCK),
             (rs, i) -> new Key(rs.getString(1), rs.getString(2)),
             (Object) finished.toArray(UUID[]::new));
-    return releaseLocked(triples(keys, subscription), grace, Map.of());
+    return releaseLocked(on(keys, subscription), List.of(), grace, Map.of());
   }
 
   /**
-   * Locks the keys and releases their heads on the topic's ordered subscriptions (only on {@code
-   * subscription} when it is given: an ack or discard there changes no other subscription's head).
-   * Returns the publishes to hand over after commit (a head whose message is delayed by {@code
-   * deliverAfter} is left to the sweep).
+   * Locks the keys and releases their heads: only on {@code subscription} when it is given (an ack
+   * or discard there changes no other subscription's head), else on every ordered subscription the
+   * database has for each key's topic, active or not (a cancel or a confirm changes the head
+   * everywhere). Returns the publishes to hand over after commit (a head whose message is delayed
+   * by {@code deliverAfter} is left to the sweep).
    */
   public List<PublishRequest> release(Collection<Key> keys, String subscription, Duration grace) {
-    return release(keys, subscription, grace, Map.of());
-  }
-
-  /**
-   * {@link #release(Collection, String, Duration)}, building the publishes of released messages
-   * found in {@code known} from it instead of reading them again (a confirm releases the messages
-   * it just confirmed).
-   */
-  List<PublishRequest> release(
-      Collection<Key> keys, String subscription, Duration grace, Map<UUID, StoredMessage> known) {
-    List<String[]> triples = triples(keys, subscription);
-    if (triples.isEmpty()) {
+    if (keys.isEmpty()) {
       return List.of();
     }
     lock(keys);
-    return releaseLocked(triples, grace, known);
+    return subscription == null
+        ? releaseLocked(List.of(), keys, grace, Map.of())
+        : releaseLocked(on(keys, subscription), List.of(), grace, Map.of());
   }
 
-  /** The (subscription, topic, key) triples whose heads a change of these keys may release. */
-  private List<String[]> triples(Collection<Key> keys, String subscription) {
+  /**
+   * After a confirm: locks the keys of the confirmed messages (also those that ended DELIVERED
+   * without deliveries: they no longer hold their key) and releases their heads on every ordered
+   * subscription of their topics and on the subscriptions given in {@code waiting}, the
+   * (subscription, topic, key) triples the confirm just created WAITING deliveries on (a replica's
+   * registry may place a subscription on a topic the database no longer has it on). The publishes
+   * of released messages found in {@code known} are built from it instead of reading them again.
+   */
+  List<PublishRequest> releaseConfirmed(
+      Collection<Key> keys,
+      List<String[]> waiting,
+      Duration grace,
+      Map<UUID, StoredMessage> known) {
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    lock(keys);
+    return releaseLocked(waiting, keys, grace, known);
+  }
+
+  /** The (subscription, topic, key) triples of these keys on one subscription. */
+  private static List<String[]> on(Collection<Key> keys, String subscription) {
     List<String[]> triples = new ArrayList<>();
     for (Key key : new TreeSet<>(keys)) {
-      // every ordered subscription of the topic, active or not: a deactivated one's deliveries
-      // still go out, so its keys must move on too
-      for (SubscriptionInfo s : registry.subscriptions()) {
-        if (s.ordered()
-            && s.topic().equals(key.topic())
-            && (subscription == null || subscription.equals(s.name()))) {
-          triples.add(new String[] {s.name(), key.topic(), key.orderingKey()});
-        }
-      }
+      triples.add(new String[] {subscription, key.topic(), key.orderingKey()});
     }
     return triples;
   }
 
-  /** Releases the heads of the triples, whose keys the transaction has locked. */
+  /**
+   * Releases the heads of the triples and of the keys {@code byTopic} on their topics' ordered
+   * subscriptions; the transaction has locked every key.
+   */
   private List<PublishRequest> releaseLocked(
-      List<String[]> triples, Duration grace, Map<UUID, StoredMessage> known) {
-    if (triples.isEmpty()) {
+      List<String[]> triples,
+      Collection<Key> byTopic,
+      Duration grace,
+      Map<UUID, StoredMessage> known) {
+    if (triples.isEmpty() && byTopic.isEmpty()) {
       return List.of();
     }
-    List<DeliveryStore.NewDelivery> released = deliveries.releaseHeads(triples, grace);
+    List<DeliveryStore.NewDelivery> released = deliveries.releaseHeads(triples, byTopic, grace);
     if (released.isEmpty()) {
       return List.of();
     }

@@ -28,6 +28,9 @@ import org.springframework.stereotype.Component;
  *   <li>{@code rms.messages.oldest.prepared.age}: seconds since the oldest PREPARED was prepared
  *   <li>{@code rms.deliveries.oldest.unacked.age{subscription}}: seconds the oldest due, unacked
  *       delivery has waited
+ *   <li>{@code rms.ordering.keys.parked{subscription}}: keys held back by a DEAD delivery
+ *   <li>{@code rms.ordering.keys.waiting.too.long{subscription}}: keys whose next message has been
+ *       WAITING longer than {@code rms.metrics.waiting-key-threshold}
  * </ul>
  */
 @Component
@@ -42,6 +45,7 @@ class BacklogMetrics implements SmartLifecycle {
   private final MultiGauge dead;
   private final MultiGauge oldestUnacked;
   private final MultiGauge parkedKeys;
+  private final MultiGauge waitingTooLong;
   private volatile BacklogSnapshot snapshot = BacklogSnapshot.EMPTY;
   private ScheduledExecutorService timer;
 
@@ -68,6 +72,12 @@ class BacklogMetrics implements SmartLifecycle {
     this.parkedKeys =
         MultiGauge.builder("rms.ordering.keys.parked")
             .description("Ordering keys of an ordered subscription held back by a DEAD delivery")
+            .register(registry);
+    this.waitingTooLong =
+        MultiGauge.builder("rms.ordering.keys.waiting.too.long")
+            .description(
+                "Ordering keys of an ordered subscription whose next message has waited longer"
+                    + " than rms.metrics.waiting-key-threshold")
             .register(registry);
     Gauge.builder("rms.messages.oldest.prepared.age", this, m -> m.snapshot.oldestPreparedSeconds())
         .description("Seconds since the oldest PREPARED message was prepared")
@@ -107,6 +117,11 @@ class BacklogMetrics implements SmartLifecycle {
     dead.register(deadRows, true);
     parkedKeys.register(
         next.parkedKeys().entrySet().stream()
+            .map(e -> MultiGauge.Row.of(Tags.of("subscription", e.getKey()), e.getValue()))
+            .toList(),
+        true);
+    waitingTooLong.register(
+        next.waitingTooLong().entrySet().stream()
             .map(e -> MultiGauge.Row.of(Tags.of("subscription", e.getKey()), e.getValue()))
             .toList(),
         true);

@@ -12,7 +12,7 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The backlog read in four statements. Each is bounded by a statement timeout and reads only the
+ * The backlog read in a few statements. Each is bounded by a statement timeout and reads only the
  * work in flight: counts are index range scans per (app, status) and (subscription, status) over
  * the non-final statuses, ages scan the PREPARED rows and the due deliveries. Final states
  * (DELIVERED, CANCELLED, ACKED) grow with traffic until retention, so they are never counted. Ages
@@ -32,8 +32,10 @@ class BacklogQuery {
           DeliveryStatus.DEAD.name());
 
   private final JdbcTemplate jdbc;
+  private final long waitingKeyThresholdMillis;
 
   BacklogQuery(DataSource dataSource, MetricsProperties properties) {
+    this.waitingKeyThresholdMillis = properties.waitingKeyThreshold().toMillis();
     this.jdbc = new JdbcTemplate(dataSource);
     this.jdbc.setQueryTimeout((int) Math.max(1, properties.queryTimeout().toSeconds()));
   }
@@ -116,6 +118,33 @@ class BacklogQuery {
         deliveries,
         oldestPrepared == null ? 0 : Math.max(0, oldestPrepared),
         oldestUnacked,
-        parked);
+        parked,
+        waitingTooLong());
+  }
+
+  /**
+   * Per ordered subscription (and any other one still holding WAITING deliveries), the ordering
+   * keys with a WAITING delivery created longer than the threshold ago: whatever holds them (a slow
+   * or parked head, an unresolved PREPARED message, a stranded key), they have not moved for that
+   * long. Reads only the WAITING rows (index {@code delivery_waiting}).
+   */
+  private Map<String, Long> waitingTooLong() {
+    Map<String, Long> waiting = new TreeMap<>();
+    jdbc.query(
+        """
+        select s.name,
+               count(distinct (m.topic, m.ordering_key))
+                 filter (where d.created_at < now() - ? * interval '1 millisecond')
+          from subscription s
+          left join delivery d on d.subscription = s.name and d.status = 'WAITING'
+          left join message m on m.id = d.message_id
+         where s.ordered or d.message_id is not null
+         group by s.name
+        """,
+        rs -> {
+          waiting.put(rs.getString(1), rs.getLong(2));
+        },
+        waitingKeyThresholdMillis);
+    return waiting;
   }
 }

@@ -11,14 +11,17 @@ import java.util.Map;
  * @param oldestUnackedSeconds per subscription, how long its oldest due SCHEDULED or PUBLISHED
  *     delivery has waited for its ack (0 when none)
  * @param parkedKeys per ordered subscription, the ordering keys a DEAD delivery holds back
+ * @param waitingTooLong per ordered subscription, the ordering keys whose oldest WAITING delivery
+ *     has waited longer than the threshold
  */
 record BacklogSnapshot(
     Map<String, Long> messages,
     Map<String, Map<String, Long>> deliveries,
     double oldestPreparedSeconds,
     Map<String, Double> oldestUnackedSeconds,
-    Map<String, Long> parkedKeys) {
+    Map<String, Long> parkedKeys,
+    Map<String, Long> waitingTooLong) {
 
   static final BacklogSnapshot EMPTY =
-      new BacklogSnapshot(Map.of(), Map.of(), 0, Map.of(), Map.of());
+      new BacklogSnapshot(Map.of(), Map.of(), 0, Map.of(), Map.of(), Map.of());
 }

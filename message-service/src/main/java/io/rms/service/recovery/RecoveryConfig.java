@@ -18,6 +18,8 @@ import io.rms.recovery.RedeliveryPort;
 import io.rms.recovery.RedeliverySweep;
 import io.rms.recovery.RetentionPort;
 import io.rms.recovery.RetentionSweep;
+import io.rms.recovery.StrandedKeyPort;
+import io.rms.recovery.StrandedKeySweep;
 import io.rms.recovery.SweepMeter;
 import io.rms.service.config.Jitter;
 import io.rms.service.config.RmsProperties;
@@ -139,6 +141,12 @@ class RecoveryConfig {
         port,
         new RedeliveryPolicy(recovery.batchSize(), recovery.maxInFlight(), recovery.lease()),
         meter);
+  }
+
+  @Bean
+  StrandedKeySweep strandedKeySweep(
+      StrandedKeyPort port, SweepMeter meter, RmsProperties properties) {
+    return new StrandedKeySweep(port, properties.recovery().batchSize(), meter);
   }
 
   @Bean

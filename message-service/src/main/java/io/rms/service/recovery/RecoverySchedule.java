@@ -3,6 +3,7 @@ package io.rms.service.recovery;
 import io.rms.recovery.CheckBackJob;
 import io.rms.recovery.RedeliveryJob;
 import io.rms.recovery.RetentionJob;
+import io.rms.recovery.StrandedKeyJob;
 import io.rms.service.config.RmsProperties;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,6 +61,12 @@ class RecoverySchedule {
   }
 
   @Bean
+  JobDetail strandedKeyJob() {
+    return job(
+        StrandedKeyJob.class, "stranded-keys", "releases waiting deliveries nothing is ahead of");
+  }
+
+  @Bean
   Trigger checkBackTrigger(JobDetail checkBackJob, RmsProperties properties, Clock clock) {
     return every(checkBackJob, properties.recovery().interval(), clock);
   }
@@ -72,6 +79,11 @@ class RecoverySchedule {
   @Bean
   Trigger retentionTrigger(JobDetail retentionJob, RmsProperties properties, Clock clock) {
     return every(retentionJob, properties.recovery().retentionInterval(), clock);
+  }
+
+  @Bean
+  Trigger strandedKeyTrigger(JobDetail strandedKeyJob, RmsProperties properties, Clock clock) {
+    return every(strandedKeyJob, properties.recovery().interval(), clock);
   }
 
   private static JobDetail job(Class<? extends Job> type, String name, String description) {

@@ -29,14 +29,14 @@ class RecoveryScheduleTest extends IntegrationTest {
     assertThat(scheduler.isStarted()).isTrue();
     assertThat(scheduler.getMetaData().isJobStoreClustered()).isTrue();
     assertThat(scheduler.getMetaData().isJobStoreSupportsPersistence()).isTrue();
-    for (String sweep : new String[] {"check-back", "redelivery", "retention"}) {
+    for (String sweep : new String[] {"check-back", "redelivery", "retention", "stranded-keys"}) {
       assertThat(scheduler.getTrigger(TriggerKey.triggerKey(sweep, "rms"))).isNotNull();
     }
     assertThat(
             jdbc.queryForObject(
                 "select count(*) from qrtz_triggers where sched_name = 'rms' and trigger_group = 'rms'",
                 Integer.class))
-        .isEqualTo(3);
+        .isEqualTo(4);
   }
 
   @Test
