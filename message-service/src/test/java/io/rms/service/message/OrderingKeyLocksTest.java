@@ -33,12 +33,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Plain load on 40 ordering keys of an ordered subscription, through the REST API on real
- * PostgreSQL and RabbitMQ: single prepares and confirms that the group commit puts into shared
- * transactions, batch confirms and batch cancels of ids of many keys in random order, and a
- * consumer acking what arrived in batches that cross keys. Every call answers below 500, the
- * database detects no deadlock ({@code pg_stat_database.deadlocks} of the test database does not
- * move), and each key is still delivered one message at a time in order.
+ * Ordering-key locks never deadlock (docs/design.md §5.1, lock discipline), through the REST API on
+ * real PostgreSQL and RabbitMQ; the database's own counter ({@code pg_stat_database.deadlocks} of
+ * the test database) must not move. Two overlaps that deadlocked when keys were locked as each step
+ * went (an ack batch against a batch cancel of the same keys in the other order; two such batch
+ * cancels), and plain load on 40 keys: single prepares and confirms that the group commit puts into
+ * shared transactions, batch confirms and cancels of many keys in random order, and a consumer
+ * acking in batches that cross keys, with every call below 500 and each key in order.
  */
 class OrderingKeyLocksTest extends IntegrationTest {
   private static final String TOPIC = "order.poison";
@@ -148,17 +149,7 @@ class OrderingKeyLocksTest extends IntegrationTest {
               () ->
                   orders.post(
                       "/api/v1/messages/batch/cancel", Map.of("messageIds", List.of(b2, a2))));
-      Await.until(
-          Duration.ofSeconds(60),
-          "both batches waiting for a lock",
-          () ->
-              jdbc.queryForObject(
-                      """
-                      select count(*) from pg_stat_activity
-                       where datname = current_database() and wait_event_type = 'Lock'
-                      """,
-                      Long.class)
-                  >= 2);
+      awaitLockWaits(2);
       blocker.commit();
       for (Future<Response> batch : List.of(first, second)) {
         Response r = batch.get(60, TimeUnit.SECONDS);
@@ -174,6 +165,96 @@ class OrderingKeyLocksTest extends IntegrationTest {
     assertThat(deadlocksAfterFlush() - deadlocksBefore)
         .as("deadlocks PostgreSQL detected in the test database")
         .isZero();
+  }
+
+  /**
+   * The report's case: an ack batch of two keys overlapping a batch cancel of the same keys in the
+   * opposite order (the cancel waits, for a row a third transaction holds, between its two keys).
+   * Before the claim the ack took its keys after its row locks and the cancel one key per message:
+   * each held one key and waited for the other's, and PostgreSQL killed one of them.
+   */
+  @Test
+  void anAckBatchOverlappingABatchCancelOfTheSameKeysInTheOtherOrderDoesNotDeadlock()
+      throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String[] keys = {run + "-x", run + "-y"};
+    // low: the key whose lock an ack takes first (hash order)
+    java.util.Arrays.sort(keys, java.util.Comparator.comparingLong(this::hash));
+    String low = keys[0];
+    String high = keys[1];
+    Api orders = as("orders");
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try (BrokerProbe queue = queue(SUB);
+        Connection blocker = DriverManager.getConnection(TestInfra.get().jdbcUrl, "postgres", "")) {
+      queue.purge();
+      UUID lowHead = send(orders, low);
+      UUID highHead = send(orders, high);
+      Set<UUID> arrived = ConcurrentHashMap.newKeySet();
+      for (int i = 0; i < 2; i++) {
+        GetResponse r = queue.next(Duration.ofSeconds(10));
+        assertThat(r).as("both heads are delivered").isNotNull();
+        arrived.add(UUID.fromString(r.getProps().getMessageId()));
+      }
+      assertThat(arrived).containsExactlyInAnyOrder(lowHead, highHead);
+      UUID highNext = prepared(orders, high);
+      UUID lowNext = prepared(orders, low);
+      long deadlocksBefore = deadlocks();
+      blocker.setAutoCommit(false);
+      try (PreparedStatement lock =
+          blocker.prepareStatement("select id from message where id = ? for update")) {
+        lock.setObject(1, lowNext);
+        lock.executeQuery().close();
+      }
+      Future<Response> cancel =
+          pool.submit(
+              () ->
+                  orders.post(
+                      "/api/v1/messages/batch/cancel",
+                      Map.of("messageIds", List.of(highNext, lowNext))));
+      awaitLockWaits(1);
+      Future<Response> ack = pool.submit(() -> as("cart").ack(SUB, lowHead, highHead));
+      awaitLockWaits(2);
+      blocker.commit();
+      Response cancelled = cancel.get(60, TimeUnit.SECONDS);
+      assertThat(cancelled.status()).as(cancelled.raw()).isEqualTo(200);
+      Response acked = ack.get(60, TimeUnit.SECONDS);
+      assertThat(acked.status()).as(acked.raw()).isEqualTo(200);
+      acked
+          .body()
+          .get("items")
+          .forEach(i -> assertThat(i.get("outcome").asString()).isEqualTo("ACKED"));
+      assertThat(deadlocksAfterFlush() - deadlocksBefore)
+          .as("deadlocks PostgreSQL detected in the test database")
+          .isZero();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private long hash(String key) {
+    return jdbc.queryForObject(
+        "select hashtextextended(? || E'\\n' || ?, 0)", Long.class, TOPIC, key);
+  }
+
+  private UUID send(Api orders, String key) {
+    Response r = orders.send(TOPIC, "orderingKey", key, "payload", Map.of("key", key));
+    assertThat(r.status()).isEqualTo(201);
+    return r.id();
+  }
+
+  /** Waits until at least {@code n} sessions of the test database wait for a lock. */
+  private void awaitLockWaits(int n) {
+    Await.until(
+        Duration.ofSeconds(60),
+        n + " sessions waiting for a lock",
+        () ->
+            jdbc.queryForObject(
+                    """
+                    select count(*) from pg_stat_activity
+                     where datname = current_database() and wait_event_type = 'Lock'
+                    """,
+                    Long.class)
+                >= n);
   }
 
   private UUID prepared(Api orders, String key) {
