@@ -27,6 +27,11 @@ public enum ErrorCode {
   ILLEGAL_TRANSITION("illegal-transition", 409),
   /** 409: the producerMessageId is already used by a message with different content. */
   IDEMPOTENCY_CONFLICT("idempotency-conflict", 409),
+  /**
+   * 409: the consumer nacked a delivery that has not been delivered yet (WAITING for an earlier
+   * message of its ordering key); nothing changed.
+   */
+  NOT_DELIVERED("not-delivered", 409),
   /** 413: the payload (or the request) is larger than allowed. */
   PAYLOAD_TOO_LARGE("payload-too-large", 413),
   /** 415: the request's content type is not JSON. */

@@ -7,6 +7,7 @@ import static io.rms.api.ErrorCode.ILLEGAL_TRANSITION;
 import static io.rms.api.ErrorCode.INVALID_HEADERS;
 import static io.rms.api.ErrorCode.INVALID_ID;
 import static io.rms.api.ErrorCode.MALFORMED_REQUEST;
+import static io.rms.api.ErrorCode.NOT_DELIVERED;
 import static io.rms.api.ErrorCode.NOT_FOUND;
 import static io.rms.api.ErrorCode.NO_SUBSCRIPTION;
 import static io.rms.api.ErrorCode.PAYLOAD_TOO_LARGE;
@@ -291,10 +292,14 @@ final class ApiOperations {
             becomes `DELIVERED`. This is separate from the AMQP `basic.ack` of the broker \
             delivery: a consumer does both (see docs/amqp.md).
 
-            **Idempotent:** acking twice answers `ALREADY_ACKED`; an id the subscription has \
-            no delivery of answers `NOT_FOUND` (per id, not as a refusal). An ack is also \
-            accepted for a `SCHEDULED` or `DEAD` delivery: the work is done. Only the app that \
-            owns the subscription may ack it (403).""",
+            **Outcome per id, by the delivery's status** (never a refusal): `PUBLISHED`, \
+            `SCHEDULED` or `DEAD` → `ACKED` (a late ack still counts: the work is done; on an \
+            ordered subscription the key's next message is released); `ACKED` → \
+            `ALREADY_ACKED`; `DISCARDED` (an operator gave up on it) → `DISCARDED`; `WAITING` \
+            (an ordered subscription's message not delivered yet) → `NOT_DELIVERED`; no \
+            delivery → `NOT_FOUND`. Only `ACKED` changes anything; the others leave the \
+            delivery as it was. Treat an outcome value you do not know like `NOT_FOUND`. Only \
+            the app that owns the subscription may ack it (403).""",
             successes(200, "Per-id outcomes, in request order."),
             body(BATCH_TOO_LARGE, INVALID_ID, FORBIDDEN, NOT_FOUND),
             IDS,
@@ -316,12 +321,14 @@ final class ApiOperations {
             `DEAD` deliveries wait for an operator's redeliver. `reason` is kept as the \
             delivery's last error.
 
-            **Idempotency:** a nack of an `ACKED` or `DEAD` delivery changes nothing and \
-            answers its status; a repeated nack of a delivery already rescheduled keeps its \
-            due time. Only the app that owns the subscription may nack it (403); 404 when the \
+            **By the delivery's status:** `PUBLISHED` or `SCHEDULED` → as above (a repeated \
+            nack of a delivery already rescheduled keeps its due time); `ACKED`, `DEAD` or \
+            `DISCARDED` → 200 with that status, nothing changes; `WAITING` (an ordered \
+            subscription's message not delivered yet) → 409 `not-delivered`, nothing changes. \
+            Only the app that owns the subscription may nack it (403); 404 when the \
             subscription has no delivery of the message.""",
-            successes(200, "The delivery's status after the nack."),
-            body(FORBIDDEN, NOT_FOUND),
+            successes(200, "The delivery's status after the nack (or as it was, if finished)."),
+            body(FORBIDDEN, NOT_FOUND, NOT_DELIVERED),
             """
             {"messageId": "%s", "reason": "stock service timed out", "retry": true}
             """

@@ -22,6 +22,8 @@ final class Refusals {
       case ILLEGAL_TRANSITION -> "the command conflicts with the current state";
       case IDEMPOTENCY_CONFLICT ->
           "the producerMessageId is already used by a message with different content";
+      case NOT_DELIVERED ->
+          "a nack of a delivery that has not been delivered yet (WAITING for its ordering key)";
       case PAYLOAD_TOO_LARGE -> "the payload or the request body is larger than allowed";
       case UNSUPPORTED_MEDIA_TYPE -> "the body is not `application/json`";
       case NO_SUBSCRIPTION -> "the topic has no active subscription, so nobody would receive it";
@@ -49,6 +51,9 @@ final class Refusals {
       case IDEMPOTENCY_CONFLICT ->
           "producerMessageId order-42 is already used by message"
               + " 0193a5b2-7c1d-7e4f-8a9b-0c1d2e3f4a5b with different content";
+      case NOT_DELIVERED ->
+          "message 0193a5b2-7c1d-7e4f-8a9b-0c1d2e3f4a5b has not been delivered on"
+              + " cart.orders yet: it waits for an earlier message of its ordering key";
       case PAYLOAD_TOO_LARGE -> "the payload exceeds 1048576 bytes";
       case UNSUPPORTED_MEDIA_TYPE -> "send application/json";
       case NO_SUBSCRIPTION -> "topic order.orphan has no active subscription";

@@ -19,6 +19,7 @@ import io.rms.service.registry.SubscriptionInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,7 @@ public class AckCommands {
   private final DeliveryMetrics metrics;
   private final Jitter jitter;
   private final OrderedKeys orderedKeys;
+  private final KeyLocks keyLocks;
   private final DeliveryDispatcher dispatcher;
   private final Duration publishGrace;
 
@@ -59,9 +61,11 @@ public class AckCommands {
       DeliveryMetrics metrics,
       Jitter jitter,
       OrderedKeys orderedKeys,
+      KeyLocks keyLocks,
       DeliveryDispatcher dispatcher,
       RmsProperties properties) {
     this.orderedKeys = orderedKeys;
+    this.keyLocks = keyLocks;
     this.dispatcher = dispatcher;
     this.publishGrace = properties.dispatch().publishGrace();
     this.registry = registry;
@@ -113,28 +117,31 @@ public class AckCommands {
   private Acked ackInTx(String subscription, UUID[] ids, boolean ordered) {
     return tx.execute(
         status -> {
+          // on an ordered subscription an ack hands each key on to its next message, in this
+          // transaction: no one can see the ack without the release. The keys are claimed before
+          // the first row lock (KeyLocks).
+          KeyLocks.Held keys =
+              ordered ? keyLocks.claim(KeyLocks.Claim.ofMessages(Arrays.asList(ids))) : null;
           List<UUID> acked = deliveries.markAcked(subscription, ids);
           long[] sinceConfirm = messages.countFinishedDeliveries(acked);
-          // on an ordered subscription an ack hands each key on to its next message, in this
-          // transaction: no one can see the ack without the release
           List<PublishRequest> released =
               ordered && !acked.isEmpty()
-                  ? orderedKeys.releaseAfter(acked, subscription, publishGrace)
+                  ? orderedKeys.release(keys.keysOf(acked), subscription, publishGrace)
                   : List.of();
-          Map<UUID, AckOutcome> result = new LinkedHashMap<>();
           Set<UUID> now = new HashSet<>(acked);
-          Set<UUID> before = new HashSet<>();
-          if (acked.size() < ids.length) {
-            UUID[] rest =
-                java.util.Arrays.stream(ids).filter(id -> !now.contains(id)).toArray(UUID[]::new);
-            before.addAll(deliveries.existing(subscription, rest));
-          }
+          Map<UUID, DeliveryStatus> others =
+              acked.size() < ids.length
+                  ? deliveries.statuses(
+                      subscription,
+                      Arrays.stream(ids).filter(id -> !now.contains(id)).toArray(UUID[]::new))
+                  : Map.of();
+          Map<UUID, AckOutcome> result = new LinkedHashMap<>();
           for (UUID id : ids) {
             result.put(
                 id,
                 now.contains(id)
                     ? AckOutcome.ACKED
-                    : before.contains(id) ? AckOutcome.ALREADY_ACKED : AckOutcome.NOT_FOUND);
+                    : ConsumerOutcomes.ackUnchanged(others.get(id)));
           }
           return new Acked(result, sinceConfirm, released);
         });
@@ -142,37 +149,51 @@ public class AckCommands {
 
   /**
    * Records a processing failure: with retry the delivery is scheduled again after the
-   * subscription's backoff (or DEAD once its attempts are used up); without retry it is DEAD now.
+   * subscription's backoff (or DEAD once its attempts are used up); without retry it is DEAD now. A
+   * delivery that is finished or DEAD already is answered as it is; one that was never delivered
+   * (WAITING) is refused with 409 {@code not-delivered} ({@link ConsumerOutcomes}).
    */
   public NackResult nack(AppInfo app, String subscription, NackRequest request) {
     SubscriptionInfo sub = owned(app, subscription);
     String reason = request.reason() == null ? "nacked" : request.reason();
     String actor = app.id();
+    UUID id = request.messageId();
     return retryingDeadlocks(
         () ->
             tx.execute(
                 status -> {
-                  for (int i = 0; i < TX_ATTEMPTS; i++) {
-                    DeliveryState state =
-                        deliveries
-                            .state(request.messageId(), subscription)
-                            .orElseThrow(() -> RmsProblem.notFound(request.messageId()));
-                    Optional<NackResult> result = nackOnce(sub, request, reason, actor, state);
-                    if (result.isPresent()) {
-                      return result.get();
-                    }
-                  }
-                  throw new IllegalStateException("nack lost " + TX_ATTEMPTS + " races");
+                  // the row stays locked to commit: the compare-and-set below acts on this state
+                  DeliveryState state =
+                      deliveries
+                          .lockedState(id, subscription)
+                          .orElseThrow(() -> RmsProblem.notFound(id));
+                  return switch (ConsumerOutcomes.nack(state.status())) {
+                    case REFUSE_NOT_DELIVERED -> throw notDelivered(id, subscription);
+                    case ANSWER_STATUS -> new NackResult(id, state.status(), null);
+                    case APPLY ->
+                        nackOnce(sub, request, reason, actor, state)
+                            .orElseThrow(
+                                () ->
+                                    new IllegalStateException(
+                                        "the locked delivery " + id + " changed under its nack"));
+                  };
                 }));
+  }
+
+  private static RmsProblem notDelivered(UUID id, String subscription) {
+    return new RmsProblem(
+        ErrorCode.NOT_DELIVERED,
+        "message "
+            + id
+            + " has not been delivered on "
+            + subscription
+            + " yet: it waits for an earlier message of its ordering key");
   }
 
   private Optional<NackResult> nackOnce(
       SubscriptionInfo sub, NackRequest request, String reason, String actor, DeliveryState state) {
     UUID id = request.messageId();
     boolean retry = request.retryOrDefault();
-    if (state.status() == DeliveryStatus.ACKED || state.status() == DeliveryStatus.DEAD) {
-      return Optional.of(new NackResult(id, state.status(), null));
-    }
     // SCHEDULED with no attempt booked: the consumer nacks copy 1, whose publish bookkeeping has
     // not landed yet (the ack path books it the same way)
     boolean firstCopy = state.status() == DeliveryStatus.SCHEDULED && state.attempts() == 0;

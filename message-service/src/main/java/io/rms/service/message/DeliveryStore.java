@@ -261,14 +261,43 @@ public class DeliveryStore {
         messageIds);
   }
 
-  /** One delivery's state, for read-then-compare-and-set commands like nack. */
+  /** The status of each of these messages' deliveries for the subscription (absent: none). */
+  Map<UUID, DeliveryStatus> statuses(String subscription, UUID[] messageIds) {
+    Map<UUID, DeliveryStatus> statuses = new HashMap<>();
+    jdbc.query(
+        """
+        select message_id, status from delivery
+         where subscription = ? and message_id = any(?::uuid[])
+        """,
+        rs -> {
+          statuses.put(rs.getObject(1, UUID.class), DeliveryStatus.valueOf(rs.getString("status")));
+        },
+        subscription,
+        messageIds);
+    return statuses;
+  }
+
+  /** One delivery's state, for read-then-compare-and-set commands. */
   Optional<DeliveryState> state(UUID messageId, String subscription) {
+    return state(messageId, subscription, "");
+  }
+
+  /**
+   * One delivery's state with its row locked for the rest of the transaction (nack): the
+   * compare-and-set that follows cannot lose a race, so the answer is the state it acted on.
+   */
+  Optional<DeliveryState> lockedState(UUID messageId, String subscription) {
+    return state(messageId, subscription, "for update");
+  }
+
+  private Optional<DeliveryState> state(UUID messageId, String subscription, String lock) {
     return jdbc
         .query(
             """
             select status, attempts, next_attempt_at from delivery
              where message_id = ? and subscription = ?
-            """,
+            """
+                + lock,
             (rs, i) ->
                 new DeliveryState(
                     DeliveryStatus.valueOf(rs.getString("status")),

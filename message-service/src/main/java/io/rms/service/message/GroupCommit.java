@@ -148,17 +148,43 @@ final class GroupCommit implements AutoCloseable {
     Outcome run();
 
     /**
+     * The ordering keys the command may lock, which its transaction claims before it runs any
+     * command ({@link KeyLocks}).
+     */
+    default KeyLocks.Claim claim() {
+      return KeyLocks.Claim.NONE;
+    }
+
+    /** A command that may lock the keys of {@code claim}. */
+    static Command claiming(KeyLocks.Claim claim, Command command) {
+      return new Command() {
+        @Override
+        public Outcome run() {
+          return command.run();
+        }
+
+        @Override
+        public KeyLocks.Claim claim() {
+          return claim;
+        }
+      };
+    }
+
+    /**
      * This command, with a refusal thrown before it changed anything (an unknown id) returned as
      * its outcome, so it cannot roll back the commands sharing its transaction.
      */
     default Command refusalAsOutcome() {
-      return () -> {
-        try {
-          return run();
-        } catch (RmsProblem problem) {
-          return new Outcome(null, false, problem, List.of());
-        }
-      };
+      Command self = this;
+      return claiming(
+          claim(),
+          () -> {
+            try {
+              return self.run();
+            } catch (RmsProblem problem) {
+              return new Outcome(null, false, problem, List.of());
+            }
+          });
     }
   }
 }

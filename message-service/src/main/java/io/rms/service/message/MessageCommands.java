@@ -51,6 +51,7 @@ public class MessageCommands implements DisposableBean {
   private final Duration publishGrace;
   private final GroupCommit groupCommit;
   private final OrderedKeys orderedKeys;
+  private final KeyLocks keyLocks;
   private final SetStatement<NewMessage> prepares = this::prepareAll;
   private final SetStatement<ConfirmTarget> confirms = this::confirmAll;
 
@@ -65,8 +66,10 @@ public class MessageCommands implements DisposableBean {
       HotPathTransactions transactions,
       RmsProperties properties,
       MeterRegistry meters,
-      OrderedKeys orderedKeys) {
+      OrderedKeys orderedKeys,
+      KeyLocks keyLocks) {
     this.factory = factory;
+    this.keyLocks = keyLocks;
     this.orderedKeys = orderedKeys;
     this.messages = messages;
     this.deliveries = deliveries;
@@ -106,13 +109,13 @@ public class MessageCommands implements DisposableBean {
 
   /** Cancel (producer): PREPARED → CANCELLED; repeats are harmless. */
   public Answer cancel(AppInfo app, UUID id) {
-    return answer(run(() -> cancelStep(id, app.id(), app.id())));
+    return answer(run(cancelCommand(id, app.id(), app.id())));
   }
 
   /** Send: prepare and confirm in one step. */
   public Answer send(AppInfo app, PrepareMessageRequest request) {
     NewMessage message = factory.create(app, request);
-    return answer(run(() -> sendStep(message)));
+    return answer(run(Command.claiming(claimOf(message), () -> sendStep(message))));
   }
 
   /**
@@ -125,7 +128,7 @@ public class MessageCommands implements DisposableBean {
 
   /** Cancel on behalf of the service or an operator. */
   public Answer cancelAs(UUID id, String actor) {
-    return answer(run(() -> cancelStep(id, null, actor)));
+    return answer(run(cancelCommand(id, null, actor)));
   }
 
   /** Prepare up to 1,000 messages in one transaction; invalid items fail alone. */
@@ -157,7 +160,7 @@ public class MessageCommands implements DisposableBean {
 
   /** Cancel up to 1,000 messages in one transaction. */
   public BatchResult batchCancel(AppInfo app, List<UUID> ids) {
-    return batch(ids, id -> () -> cancelStep(id, app.id(), app.id()));
+    return batch(ids, id -> cancelCommand(id, app.id(), app.id()));
   }
 
   // --- steps: each runs inside the transaction that run/runAll/commit opened ---------------
@@ -315,22 +318,35 @@ public class MessageCommands implements DisposableBean {
    * one by one.
    */
   private List<Outcome> commit(List<Command> commands) {
+    KeyLocks.Claim learned = KeyLocks.Claim.NONE;
     for (int attempt = 1; ; attempt++) {
       try {
-        return commitOnce(commands);
-      } catch (PessimisticLockingFailureException deadlock) {
-        // ordering-key locks of a transaction that prepares and confirms several keys can cross
-        // another's; the loser rolled back entirely, so running its commands again is safe
+        return commitOnce(commands, learned);
+      } catch (PessimisticLockingFailureException lost) {
+        // a key the transaction had not claimed was busy (it is claimed on the retry), or a row
+        // lock lost a race; the transaction rolled back entirely, so running it again is safe
         if (attempt == CAS_ATTEMPTS) {
-          throw deadlock;
+          throw lost;
+        }
+        if (lost instanceof KeyNotClaimedException missed) {
+          learned = learned.plus(new KeyLocks.Claim(missed.keys(), java.util.Set.of()));
         }
       }
     }
   }
 
-  private List<Outcome> commitOnce(List<Command> commands) {
+  /**
+   * One transaction of the commands: first it claims every ordering key they may lock, in one
+   * statement (before any row lock: {@link KeyLocks}), then runs them.
+   */
+  private List<Outcome> commitOnce(List<Command> commands, KeyLocks.Claim learned) {
     return tx.execute(
         status -> {
+          KeyLocks.Claim claim = learned;
+          for (Command c : commands) {
+            claim = claim.plus(c.claim());
+          }
+          keyLocks.claim(claim);
           Outcome[] outcomes = new Outcome[commands.size()];
           Map<SetStatement<?>, List<Integer>> groups = new LinkedHashMap<>();
           for (int i = 0; i < commands.size(); i++) {
@@ -366,15 +382,22 @@ public class MessageCommands implements DisposableBean {
   private static final class SetBased<T> implements Command {
     private final SetStatement<T> statement;
     private final T item;
+    private final KeyLocks.Claim claim;
 
-    SetBased(SetStatement<T> statement, T item) {
+    SetBased(SetStatement<T> statement, T item, KeyLocks.Claim claim) {
       this.statement = statement;
       this.item = item;
+      this.claim = claim;
     }
 
     @Override
     public Outcome run() {
       return statement.run(List.of(item)).get(0);
+    }
+
+    @Override
+    public KeyLocks.Claim claim() {
+      return claim;
     }
 
     @Override
@@ -387,11 +410,24 @@ public class MessageCommands implements DisposableBean {
   private record ConfirmTarget(UUID id, String app, String actor) {}
 
   private Command prepareCommand(NewMessage message) {
-    return new SetBased<>(prepares, message);
+    return new SetBased<>(prepares, message, claimOf(message));
   }
 
   private Command confirmCommand(UUID id, String app, String actor) {
-    return new SetBased<>(confirms, new ConfirmTarget(id, app, actor));
+    return new SetBased<>(
+        confirms, new ConfirmTarget(id, app, actor), KeyLocks.Claim.ofMessages(List.of(id)));
+  }
+
+  private Command cancelCommand(UUID id, String app, String actor) {
+    return Command.claiming(
+        KeyLocks.Claim.ofMessages(List.of(id)), () -> cancelStep(id, app, actor));
+  }
+
+  /** The key a new message takes a place in, if it is ordered when prepared now. */
+  private KeyLocks.Claim claimOf(NewMessage m) {
+    return orderedKeys.ordered(m.topic(), m.orderingKey())
+        ? KeyLocks.Claim.ofKey(new OrderedKeys.Key(m.topic(), m.orderingKey()))
+        : KeyLocks.Claim.NONE;
   }
 
   /** Inserts the messages in one statement; a taken producerMessageId is compared per message. */

@@ -21,12 +21,12 @@ import org.springframework.stereotype.Component;
  * discarded on that subscription.
  *
  * <p>Every step that can change a key's head — prepare (drawing the place), confirm, cancel, ack,
- * discard — takes the key's transaction-scoped advisory lock first and releases in the same
- * transaction. So two transactions never decide about one key at once, and the one that waited sees
- * what the other committed (each statement of READ COMMITTED takes a fresh snapshot): a head is
- * released exactly once, whichever of "previous acked" and "next confirmed" commits last. Locks are
- * taken in one statement, in hash order, so transactions locking several keys cannot deadlock on
- * them.
+ * discard — holds the key's transaction-scoped advisory lock ({@link KeyLocks}) and releases in the
+ * same transaction. So two transactions never decide about one key at once, and the one that waited
+ * sees what the other committed (each statement of READ COMMITTED takes a fresh snapshot): a head
+ * is released exactly once, whichever of "previous acked" and "next confirmed" commits last. A
+ * transaction claims all its keys in one statement before its first row lock ({@link
+ * KeyLocks#claim}), so transactions locking several keys cannot deadlock on them.
  *
  * <p>On which subscriptions a change releases is read from the rows, never from this replica's
  * cached registry, which may be a refresh interval old: an ack or discard releases on its own
@@ -42,10 +42,16 @@ public class OrderedKeys {
   private final Registry registry;
   private final DeliveryStore deliveries;
   private final MessageStore messages;
+  private final KeyLocks keyLocks;
 
   OrderedKeys(
-      JdbcTemplate jdbc, Registry registry, DeliveryStore deliveries, MessageStore messages) {
+      JdbcTemplate jdbc,
+      Registry registry,
+      DeliveryStore deliveries,
+      MessageStore messages,
+      KeyLocks keyLocks) {
     this.jdbc = jdbc;
+    this.keyLocks = keyLocks;
     this.registry = registry;
     this.deliveries = deliveries;
     this.messages = messages;
@@ -77,34 +83,41 @@ public class OrderedKeys {
   }
 
   /**
-   * The one SQL expression a key's lock is taken on; every statement that locks keys uses it, so a
-   * key means the same lock wherever it is taken.
+   * Makes sure the transaction holds these keys' locks ({@link KeyLocks#lock}: keys it claimed cost
+   * nothing; others are only tried).
    */
-  private static final String KEY_LOCK = "hashtextextended(topic || E'\\n' || ordering_key, 0)";
-
-  /** Takes the keys' advisory locks for the rest of the transaction, in one statement. */
   void lock(Collection<Key> keys) {
-    if (keys.isEmpty()) {
-      return;
-    }
-    jdbc.query(
-        """
-        select pg_advisory_xact_lock(k)
-          from (select distinct %s as k
-                  from unnest(?::text[], ?::text[]) as t(topic, ordering_key)
-                 order by k) s
-        """
-            .formatted(KEY_LOCK),
-        rs -> {},
-        keys.stream().map(Key::topic).toArray(String[]::new),
-        keys.stream().map(Key::orderingKey).toArray(String[]::new));
+    keyLocks.lock(keys);
   }
 
   /**
-   * After acks or discards on an ordered subscription: locks the keys of these messages (those with
-   * a place in their key) and releases each key's next delivery on {@code subscription}, whatever
-   * topic the subscription has by now (its deliveries keep their subscription). The keys are read
-   * and locked in one statement (the lock comes before the release's own snapshot).
+   * Claims, as a discard's first step, the keys of the DEAD deliveries it may discard on {@code
+   * subscription}: the one of {@code messageId}, or (null) of the first {@code limit} DEAD ones in
+   * message-id order, the order the discard picks them in. A delivery the discard picks that was
+   * not among them (another transaction held a candidate) has its key tried ({@link
+   * KeyLocks#lock}).
+   */
+  public void claimDead(UUID messageId, String subscription, int limit) {
+    List<UUID> candidates =
+        messageId != null
+            ? List.of(messageId)
+            : jdbc.queryForList(
+                """
+                select message_id from delivery
+                 where subscription = ? and status = 'DEAD'
+                 order by message_id
+                 limit ?
+                """,
+                UUID.class,
+                subscription,
+                limit);
+    keyLocks.claim(KeyLocks.Claim.ofMessages(candidates));
+  }
+
+  /**
+   * After acks or discards on an ordered subscription: releases the next delivery there of the keys
+   * of these messages (those with a place in their key). The transaction should have claimed those
+   * keys ({@link KeyLocks#claim}) before its first row lock.
    */
   public List<PublishRequest> releaseAfter(
       Collection<UUID> finished, String subscription, Duration grace) {
@@ -114,16 +127,12 @@ public class OrderedKeys {
     List<Key> keys =
         jdbc.query(
             """
-            select s.topic, s.ordering_key, pg_advisory_xact_lock(s.k)
-              from (select distinct topic, ordering_key, %s as k
-                      from message
-                     where id = any(?::uuid[]) and order_seq is not null
-                     order by k) s
-            """
-                .formatted(KEY_LOCK),
+            select distinct topic, ordering_key from message
+             where id = any(?::uuid[]) and order_seq is not null
+            """,
             (rs, i) -> new Key(rs.getString(1), rs.getString(2)),
             (Object) finished.toArray(UUID[]::new));
-    return releaseLocked(on(keys, subscription), List.of(), grace, Map.of());
+    return release(keys, subscription, grace);
   }
 
   /**

@@ -213,29 +213,7 @@ public class OperatorActions {
     int limit =
         request.messageId() != null ? 1 : bulkLimit("discard", request.status(), request.limit());
     DiscardOutcome done =
-        tx.execute(
-            status -> {
-              List<DeliveryKey> discarded =
-                  deliveries.discard(request.messageId(), subscription.name(), limit);
-              if (discarded.isEmpty() && request.messageId() != null) {
-                throw notApplicable("discard", request.messageId(), subscription.name());
-              }
-              List<UUID> ids = discarded.stream().map(DeliveryKey::messageId).toList();
-              messages.countFinishedDeliveries(ids);
-              for (DeliveryKey d : discarded) {
-                events.append(
-                    d.messageId(),
-                    EventType.DISCARD,
-                    d.subscription(),
-                    actor,
-                    Map.of("from", DeliveryStatus.DEAD.name(), "attempts", d.attempts()));
-              }
-              List<PublishRequest> released =
-                  subscription.ordered() && !ids.isEmpty()
-                      ? orderedKeys.releaseAfter(ids, subscription.name(), grace)
-                      : List.of();
-              return new DiscardOutcome(discarded, released);
-            });
+        retryingLockFailures(() -> discardInTx(actor, request, subscription, limit));
     if (!done.released().isEmpty()) {
       dispatcher.dispatch(done.released());
     }
@@ -247,6 +225,50 @@ public class OperatorActions {
                         d.messageId(), d.subscription(), d.attempts(), d.lastError()))
             .toList(),
         done.released().size());
+  }
+
+  private DiscardOutcome discardInTx(
+      String actor, DiscardRequest request, SubscriptionInfo subscription, int limit) {
+    return tx.execute(
+        status -> {
+          if (subscription.ordered()) {
+            // the keys first, before the first row lock (KeyLocks)
+            orderedKeys.claimDead(request.messageId(), subscription.name(), limit);
+          }
+          List<DeliveryKey> discarded =
+              deliveries.discard(request.messageId(), subscription.name(), limit);
+          if (discarded.isEmpty() && request.messageId() != null) {
+            throw notApplicable("discard", request.messageId(), subscription.name());
+          }
+          List<UUID> ids = discarded.stream().map(DeliveryKey::messageId).toList();
+          messages.countFinishedDeliveries(ids);
+          for (DeliveryKey d : discarded) {
+            events.append(
+                d.messageId(),
+                EventType.DISCARD,
+                d.subscription(),
+                actor,
+                Map.of("from", DeliveryStatus.DEAD.name(), "attempts", d.attempts()));
+          }
+          List<PublishRequest> released =
+              subscription.ordered() && !ids.isEmpty()
+                  ? orderedKeys.releaseAfter(ids, subscription.name(), grace)
+                  : List.of();
+          return new DiscardOutcome(discarded, released);
+        });
+  }
+
+  /** Runs {@code work} again (up to three times) when it lost a lock race and rolled back. */
+  private static <T> T retryingLockFailures(java.util.function.Supplier<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return work.get();
+      } catch (org.springframework.dao.PessimisticLockingFailureException lost) {
+        if (attempt >= 3) {
+          throw lost;
+        }
+      }
+    }
   }
 
   private record DiscardOutcome(List<DeliveryKey> discarded, List<PublishRequest> released) {}
