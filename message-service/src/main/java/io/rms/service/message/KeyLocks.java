@@ -1,8 +1,6 @@
 package io.rms.service.message;
 
 import io.rms.service.message.OrderedKeys.Key;
-import io.rms.service.registry.Registry;
-import io.rms.service.registry.SubscriptionInfo;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -42,17 +40,15 @@ public class KeyLocks {
   private static final String KEY_LOCK = "hashtextextended(topic || E'\\n' || ordering_key, 0)";
 
   private final JdbcTemplate jdbc;
-  private final Registry registry;
 
-  KeyLocks(JdbcTemplate jdbc, Registry registry) {
+  KeyLocks(JdbcTemplate jdbc) {
     this.jdbc = jdbc;
-    this.registry = registry;
   }
 
   /**
    * What a transaction claims: explicit keys (of messages it prepares or sends) and the keys of
-   * messages it changes by id (those with a place in a key of a topic with an ordered
-   * subscription).
+   * messages it changes by id (those with a place in a key, whatever their topic's subscriptions
+   * are by now: after a topic change the old topic's keys still move on the moved subscription).
    */
   public record Claim(Set<Key> keys, Set<UUID> messages) {
     public static final Claim NONE = new Claim(Set.of(), Set.of());
@@ -126,7 +122,6 @@ public class KeyLocks {
     if (claim.isEmpty()) {
       return held;
     }
-    List<String> topics = orderedTopics();
     jdbc.query(
         """
         select s.message_id, s.topic, s.ordering_key, pg_advisory_xact_lock(s.k)
@@ -135,8 +130,7 @@ public class KeyLocks {
                           from unnest(?::text[], ?::text[]) as t(topic, ordering_key)
                         union all
                         select id, topic, ordering_key from message
-                         where id = any(?::uuid[]) and order_seq is not null
-                           and topic = any(?::text[])) u
+                         where id = any(?::uuid[]) and order_seq is not null) u
                  order by k) s
         """
             .formatted(KEY_LOCK),
@@ -150,8 +144,7 @@ public class KeyLocks {
         },
         claim.keys().stream().map(Key::topic).toArray(String[]::new),
         claim.keys().stream().map(Key::orderingKey).toArray(String[]::new),
-        claim.messages().toArray(UUID[]::new),
-        topics.toArray(String[]::new));
+        claim.messages().toArray(UUID[]::new));
     return held;
   }
 
@@ -195,14 +188,5 @@ public class KeyLocks {
       busy.removeAll(taken);
       throw new KeyNotClaimedException(busy);
     }
-  }
-
-  /** Topics with an ordered subscription, active or not (their keys may be released). */
-  private List<String> orderedTopics() {
-    return registry.subscriptions().stream()
-        .filter(SubscriptionInfo::ordered)
-        .map(SubscriptionInfo::topic)
-        .distinct()
-        .toList();
   }
 }
