@@ -316,6 +316,9 @@ spec:
           value: {{ $v.javaToolOptions | quote }}
         - name: SPRING_DATASOURCE_URL
           value: {{ printf "jdbc:postgresql://%s:%d/%s" $v.externalDatabase.host (int $v.externalDatabase.port) $v.externalDatabase.database }}{{ with $v.externalDatabase.jdbcParameters }}?{{ . }}{{ end }}
+        # counted in the connection budget (templates/connection-budget.yaml)
+        - name: SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE
+          value: {{ .settings.databasePoolSize | quote }}
         {{- if and $v.externalDatabase.existingSecret $v.externalDatabase.existingSecretUsernameKey }}
         - name: SPRING_DATASOURCE_USERNAME
           valueFrom:

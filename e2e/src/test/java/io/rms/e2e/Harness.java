@@ -40,7 +40,7 @@ final class Harness implements AutoCloseable {
   static final String PRODUCER_KEY = "e2e-producer-key";
   static final String CONSUMER_KEY = "e2e-consumer-key";
   static final String OPERATOR_KEY = "e2e-operator-key";
-  static final String CHECK_BACK_SECRET = "e2e-check-back-secret";
+  static final String CHECK_BACK_SECRET = "e2e-check-back-secret-0123456789abc";
   static final String TOPIC = "e2e.t";
   static final String SUBSCRIPTION = "e2e.s";
   static final String ORDERED_TOPIC = "e2e.ordered";
@@ -62,6 +62,8 @@ final class Harness implements AutoCloseable {
     SERVICE_SETTINGS.put("rms.recovery.batch-size", "250");
     SERVICE_SETTINGS.put("rms.recovery.max-in-flight", "250");
     SERVICE_SETTINGS.put("rms.recovery.lease", "15s");
+    // the producer's check-back (through its proxy) is on this host: an explicit opt-in
+    SERVICE_SETTINGS.put("rms.check-back.allow-loopback", "true");
     SERVICE_SETTINGS.put("rms.check-back.after", "3s");
     SERVICE_SETTINGS.put("rms.check-back.max-checks", "40");
     SERVICE_SETTINGS.put("rms.check-back.backoff.initial", "1s");

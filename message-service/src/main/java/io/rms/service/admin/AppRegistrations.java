@@ -7,6 +7,7 @@ import io.rms.service.recovery.OperatorActions;
 import io.rms.service.registry.App;
 import io.rms.service.registry.AppInfo;
 import io.rms.service.registry.AppRepository;
+import io.rms.service.registry.CheckBackSecrets;
 import io.rms.service.registry.CheckBackTargets;
 import io.rms.service.registry.Registry;
 import java.util.Comparator;
@@ -18,8 +19,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The admin API's registry use cases: list apps (never their keys or secrets) and register an app's
  * check-back URL and secret. A URL must pass {@link CheckBackTargets#register} (allowlist, resolved
- * addresses) before anything is saved; every change is audited as an {@code ADMIN} event with actor
- * {@code operator:<admin app>} and applied to this replica's registry at once.
+ * addresses) and a new secret {@link CheckBackSecrets} before anything is saved; every change is
+ * audited as an {@code ADMIN} event with actor {@code operator:<admin app>} and applied to this
+ * replica's registry at once.
  */
 @Service
 class AppRegistrations {
@@ -65,6 +67,10 @@ class AppRegistrations {
       url = targets.registrable(request.url());
     } catch (CheckBackTargets.Refused refused) {
       throw RmsProblem.invalid(refused.getMessage());
+    }
+    String weakSecret = CheckBackSecrets.refusal(request.secret());
+    if (weakSecret != null) {
+      throw RmsProblem.invalid(weakSecret);
     }
     boolean newSecret = request.secret() != null && !request.secret().isBlank();
     tx.executeWithoutResult(

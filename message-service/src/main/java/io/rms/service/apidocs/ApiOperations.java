@@ -480,12 +480,13 @@ final class ApiOperations {
             """
             The URL the service calls to ask the producer about a message left `PREPARED`; a \
             null or blank `url` removes it, a null or blank `secret` keeps the current one. \
-            A URL the service may not call (not http(s), a blocked address, a host outside \
-            the allowlist) answers 400. **Idempotent:** the same body again leaves the same \
+            A URL the service may not call (not http(s), a blocked address such as this \
+            host, a cloud metadata or link-local address, a host outside the allowlist) or a \
+            secret shorter than 32 bytes answers 400. **Idempotent:** the same body again leaves the same \
             registration. Needs the role ADMIN (403).""",
             successes(200, "The app with its new registration."),
             body(FORBIDDEN, NOT_FOUND),
-            "{\"url\": \"http://orders:8080/rms/check-back\", \"secret\": \"change-me-32-bytes\"}",
+            "{\"url\": \"http://orders:8080/rms/check-back\", \"secret\": \"output-of-openssl-rand-hex-32-at-least-32-bytes\"}",
             """
             {"id": "orders", "produces": ["order.created"],
              "checkBackUrl": "http://orders:8080/rms/check-back", "checkBackSecretSet": true,

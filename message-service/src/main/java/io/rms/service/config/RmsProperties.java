@@ -109,6 +109,9 @@ public record RmsProperties(
    * @param blockPrivateAddresses refuse check-back URLs whose host resolves to a loopback, private,
    *     link-local, unique-local, multicast or otherwise non-public address (checked when the URL
    *     is registered and before every call); cloud metadata addresses are refused either way
+   * @param allowLoopback allow check-back URLs whose host is or resolves to a loopback or any-local
+   *     address (a producer on this host: tests, the embedded demo); off, they are refused.
+   *     Metadata and link-local addresses are refused even with it
    * @param backoff the wait between checks without a decision (full jitter)
    * @param connectTimeout connect timeout of a check-back call
    * @param readTimeout how long a check-back call may take from the request sent to the whole
@@ -123,6 +126,7 @@ public record RmsProperties(
       @DefaultValue("15") int maxChecks,
       @DefaultValue("*") List<String> allowedHosts,
       @DefaultValue("false") boolean blockPrivateAddresses,
+      @DefaultValue("false") boolean allowLoopback,
       @DefaultValue Backoff backoff,
       @DefaultValue("1s") Duration connectTimeout,
       @DefaultValue("3s") Duration readTimeout,
@@ -210,5 +214,5 @@ public record RmsProperties(
   public record Demo(
       @DefaultValue("true") boolean enabled,
       @DefaultValue("http://localhost:8081/rms/check-back") String checkBackUrl,
-      @DefaultValue("demo-check-back-secret") String checkBackSecret) {}
+      @DefaultValue("demo-check-back-secret-embedded-mode-only") String checkBackSecret) {}
 }

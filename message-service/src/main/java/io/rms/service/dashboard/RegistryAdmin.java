@@ -6,6 +6,7 @@ import io.rms.service.problem.RmsProblem;
 import io.rms.service.registry.ApiKeys;
 import io.rms.service.registry.App;
 import io.rms.service.registry.AppRepository;
+import io.rms.service.registry.CheckBackSecrets;
 import io.rms.service.registry.CheckBackTargets;
 import io.rms.service.registry.Registry;
 import java.util.Arrays;
@@ -132,6 +133,10 @@ class RegistryAdmin {
     List<String> roles = form.roles() == null ? List.of() : form.roles();
     if (!APP_ROLES.containsAll(roles)) {
       throw RmsProblem.invalid("app roles are OPERATOR and ADMIN");
+    }
+    String weakSecret = CheckBackSecrets.refusal(form.checkBackSecret());
+    if (weakSecret != null) {
+      throw RmsProblem.invalid(weakSecret);
     }
     app.setProduces(produces.toArray(String[]::new));
     app.registerCheckBack(url, form.checkBackSecret());

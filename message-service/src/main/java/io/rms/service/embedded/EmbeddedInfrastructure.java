@@ -16,9 +16,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Starts embedded PostgreSQL when {@code spring.datasource.url} is not set and an embedded AMQP
- * broker when neither {@code spring.rabbitmq.host} nor {@code spring.rabbitmq.addresses} is set,
- * and points the application at them. Real infrastructure is used as soon as it is configured.
+ * Starts the embedded engines that {@link EmbeddedMode} asks for (both in the zero-configuration
+ * start, none when a database and a broker are configured, the missing one only with {@code
+ * rms.embedded.enabled=true}) and points the application at them; a half configuration stops the
+ * start here, before anything runs.
  */
 public class EmbeddedInfrastructure
     implements ApplicationContextInitializer<ConfigurableApplicationContext> {
@@ -27,16 +28,19 @@ public class EmbeddedInfrastructure
   @Override
   public void initialize(ConfigurableApplicationContext context) {
     ConfigurableEnvironment env = context.getEnvironment();
-    boolean needDatabase = !env.containsProperty("spring.datasource.url");
-    boolean needBroker =
-        !env.containsProperty("spring.rabbitmq.host")
-            && !env.containsProperty("spring.rabbitmq.addresses");
-    if (!needDatabase && !needBroker) {
+    EmbeddedMode mode = EmbeddedMode.of(env);
+    boolean needDatabase = mode.database();
+    boolean needBroker = mode.broker();
+    if (!mode.active()) {
       return;
     }
     Path dataDir = Path.of(env.getProperty("rms.embedded.data-dir", "./data")).toAbsolutePath();
     Map<String, Object> props = new HashMap<>();
     props.put("rms.embedded.active", "true");
+    // the demo producer (the example order-service) runs on this host
+    if (!env.containsProperty("rms.check-back.allow-loopback")) {
+      props.put("rms.check-back.allow-loopback", "true");
+    }
     // the two engines start in parallel (each takes seconds); the broker's thread keeps this
     // thread's class loader, through which Qpid finds its plugins inside the executable jar
     CompletableFuture<EmbeddedBroker> broker = new CompletableFuture<>();

@@ -7,27 +7,31 @@ import java.util.Arrays;
 import java.util.Set;
 
 /**
- * Addresses a check-back call must not reach. Cloud metadata endpoints and link-local addresses
+ * Addresses a check-back call must not reach. Cloud metadata endpoints (169.254.169.254,
+ * 168.63.129.16, 100.100.100.200, fd00:ec2::254, 169.254.170.2) and link-local addresses
  * (169.254.0.0/16, fe80::/10, where metadata services and other host-local endpoints live) are
- * always refused (no producer lives there, and they hand out credentials). With {@code
- * rms.check-back.block-private-addresses} also everything that is not a public unicast address:
- * any-local, loopback, private (site-local, RFC 1918), carrier-grade NAT, unique-local IPv6,
- * multicast and reserved ranges. IPv6 forms that embed an IPv4 address (IPv4-compatible, NAT64
- * {@code 64:ff9b::/96}, 6to4 {@code 2002::/16}) are judged by that IPv4 address.
+ * always refused (no producer lives there, and they hand out credentials). Loopback (127.0.0.0/8,
+ * ::1) and the any-local address (0.0.0.0, ::, which connect to this host) are refused unless
+ * {@code rms.check-back.allow-loopback} opts in (tests and the embedded demo, whose producers run
+ * on this host). With {@code rms.check-back.block-private-addresses} also everything else that is
+ * not a public unicast address: private (site-local, RFC 1918), carrier-grade NAT, unique-local
+ * IPv6, multicast and reserved ranges. IPv6 forms that embed an IPv4 address (IPv4-compatible,
+ * NAT64 {@code 64:ff9b::/96}, 6to4 {@code 2002::/16}) are judged by that IPv4 address.
  */
 final class BlockedAddresses {
-  /** AWS/GCP/Azure/Oracle, AWS ECS task metadata, Alibaba, AWS IMDS over IPv6. */
+  /** AWS/GCP/Azure/Oracle, AWS ECS task metadata, Azure WireServer, Alibaba, AWS IMDS over IPv6. */
   private static final Set<InetAddress> METADATA =
       Set.of(
           address(169, 254, 169, 254),
           address(169, 254, 170, 2),
+          address(168, 63, 129, 16),
           address(100, 100, 100, 200),
           literal("[fd00:ec2::254]"));
 
   private BlockedAddresses() {}
 
   /** Why the address is refused, or null if a call may go there. */
-  static String refusal(InetAddress address, boolean blockPrivate) {
+  static String refusal(InetAddress address, boolean blockPrivate, boolean allowLoopback) {
     InetAddress judged = embeddedIpv4(address);
     if (METADATA.contains(judged) || METADATA.contains(address)) {
       return "a cloud metadata address";
@@ -35,14 +39,19 @@ final class BlockedAddresses {
     if (judged.isLinkLocalAddress() || address.isLinkLocalAddress()) {
       return "a link-local address";
     }
+    if (!allowLoopback) {
+      if (judged.isAnyLocalAddress() || address.isAnyLocalAddress()) {
+        return "the any-local address";
+      }
+      if (judged.isLoopbackAddress() || address.isLoopbackAddress()) {
+        return "a loopback address";
+      }
+    }
     if (!blockPrivate) {
       return null;
     }
-    if (judged.isAnyLocalAddress()) {
-      return "the any-local address";
-    }
-    if (judged.isLoopbackAddress()) {
-      return "a loopback address";
+    if (judged.isAnyLocalAddress() || judged.isLoopbackAddress()) {
+      return null;
     }
     if (judged.isSiteLocalAddress()) {
       return "a private (site-local) address";

@@ -13,8 +13,9 @@ import org.springframework.stereotype.Component;
  * Where check-back calls may go (docs/design.md §8: an admin registers the URL, it never comes from
  * a message). A URL passes when it is http or https with a host and no user info, its scheme, host
  * and port are on {@code rms.check-back.allowed-hosts} ({@link HostAllowlist}), and the addresses
- * its host resolves to pass {@link BlockedAddresses} (metadata endpoints always; private and other
- * non-public ranges with {@code rms.check-back.block-private-addresses}).
+ * its host resolves to pass {@link BlockedAddresses} (metadata endpoints and link-local always;
+ * loopback unless {@code rms.check-back.allow-loopback}; private and other non-public ranges with
+ * {@code rms.check-back.block-private-addresses}).
  *
  * <p>The rules are applied three times: to configuration at start-up ({@link #checkUrl}, no DNS),
  * when an admin registers a URL ({@link #register}, resolving the host), and before every call
@@ -50,6 +51,7 @@ public class CheckBackTargets {
 
   private final HostAllowlist allowlist;
   private final boolean blockPrivate;
+  private final boolean allowLoopback;
   private final Resolver resolver;
 
   @Autowired
@@ -57,12 +59,19 @@ public class CheckBackTargets {
     this(
         properties.checkBack().allowedHosts(),
         properties.checkBack().blockPrivateAddresses(),
+        properties.checkBack().allowLoopback(),
         host -> List.of(InetAddress.getAllByName(host)));
   }
 
-  public CheckBackTargets(List<String> allowedHosts, boolean blockPrivate, Resolver resolver) {
+  /**
+   * With the allowlist, whether private addresses are blocked, whether loopback is allowed (an
+   * explicit opt-in for producers on this host), and the resolver.
+   */
+  public CheckBackTargets(
+      List<String> allowedHosts, boolean blockPrivate, boolean allowLoopback, Resolver resolver) {
     this.allowlist = new HostAllowlist(allowedHosts);
     this.blockPrivate = blockPrivate;
+    this.allowLoopback = allowLoopback;
     this.resolver = resolver;
   }
 
@@ -179,7 +188,7 @@ public class CheckBackTargets {
 
   private void check(Parsed parsed, List<InetAddress> addresses) {
     for (InetAddress address : addresses) {
-      String refusal = BlockedAddresses.refusal(address, blockPrivate);
+      String refusal = BlockedAddresses.refusal(address, blockPrivate, allowLoopback);
       if (refusal != null) {
         throw new Refused(
             "check-back host "
@@ -187,10 +196,19 @@ public class CheckBackTargets {
                 + (parsed.literal() != null
                     ? " is " + refusal
                     : " resolves to " + address.getHostAddress() + ", " + refusal)
-                + (BlockedAddresses.refusal(address, false) == null
-                    ? " (rms.check-back.block-private-addresses)"
-                    : ""));
+                + hint(address));
       }
     }
+  }
+
+  /** The setting that refused the address, when it is not refused either way. */
+  private static String hint(InetAddress address) {
+    if (BlockedAddresses.refusal(address, false, true) != null) {
+      return "";
+    }
+    if (BlockedAddresses.refusal(address, false, false) != null) {
+      return " (rms.check-back.allow-loopback is false)";
+    }
+    return " (rms.check-back.block-private-addresses)";
   }
 }

@@ -73,6 +73,11 @@ public class RegistryBootstrap implements InitializingBean {
 
   private void apply(AppConfig config) {
     require(config.id() != null && config.id().matches(Limits.APP_PATTERN), "app id", config.id());
+    String weakSecret = CheckBackSecrets.refusal(config.checkBackSecret());
+    if (weakSecret != null) {
+      throw new IllegalStateException(
+          "invalid check-back-secret of app " + config.id() + " in configuration: " + weakSecret);
+    }
     if (config.checkBackUrl() != null && !config.checkBackUrl().isBlank()) {
       try {
         checkBackTargets.checkUrl(config.checkBackUrl());

@@ -55,7 +55,7 @@ class CheckBackRegistrationRefusalTest extends IntegrationTest {
   @AfterEach
   void shopWithoutCheckBackUrl() {
     jdbc.update(
-        "update app set check_back_url = null, check_back_secret = 'shop-secret' where id = 'shop'");
+        "update app set check_back_url = null, check_back_secret = 'shop-check-back-secret-32-bytes-long' where id = 'shop'");
     registry.refresh();
   }
 
@@ -72,7 +72,7 @@ class CheckBackRegistrationRefusalTest extends IntegrationTest {
   }
 
   private static Map<String, String> registration(String url) {
-    return Map.of("url", url, "secret", "registered-secret-0123456789");
+    return Map.of("url", url, "secret", "registered-secret-0123456789abcdef");
   }
 
   @Test
@@ -190,7 +190,7 @@ class CheckBackRegistrationRefusalTest extends IntegrationTest {
                                     List.of("shop-key"),
                                     List.of("order.created"),
                                     "http://evil.example.com/rms/check-back",
-                                    "shop-secret",
+                                    "shop-check-back-secret-32-bytes-long",
                                     List.of())),
                             List.of()))
                 .isInstanceOf(IllegalStateException.class)
@@ -257,7 +257,7 @@ class CheckBackRegistrationRefusalTest extends IntegrationTest {
   private AppRegistrations registrations(
       boolean blockPrivateAddresses, Map<String, List<String>> dns) {
     CheckBackTargets targets =
-        new CheckBackTargets(List.of("*"), blockPrivateAddresses, FixedDns.of(dns));
+        new CheckBackTargets(List.of("*"), blockPrivateAddresses, false, FixedDns.of(dns));
     return new AppRegistrations(apps, registry, targets, events, tx);
   }
 
@@ -274,7 +274,9 @@ class CheckBackRegistrationRefusalTest extends IntegrationTest {
               assertThatThrownBy(
                       () ->
                           registrations.registerCheckBack(
-                              root, "shop", new CheckBackRegistration(url, "a-secret-0123456789")))
+                              root,
+                              "shop",
+                              new CheckBackRegistration(url, "a-secret-0123456789-0123456789abcd")))
                   .isInstanceOf(RmsProblem.class)
                   .hasMessageContaining(why));
     }

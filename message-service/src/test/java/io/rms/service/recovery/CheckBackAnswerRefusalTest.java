@@ -79,33 +79,47 @@ class CheckBackAnswerRefusalTest extends IntegrationTest {
             commitWith(
                 now(),
                 ProducerStub.answerSignature(
-                    "shop-secret", now, UUID.randomUUID() + "", "COMMIT")));
+                    "shop-check-back-secret-32-bytes-long",
+                    now,
+                    UUID.randomUUID() + "",
+                    "COMMIT")));
     answers.put(
         "COMMIT carrying the signature of ROLLBACK",
         id ->
-            commitWith(now, ProducerStub.answerSignature("shop-secret", now, id + "", "ROLLBACK")));
+            commitWith(
+                now,
+                ProducerStub.answerSignature(
+                    "shop-check-back-secret-32-bytes-long", now, id + "", "ROLLBACK")));
     String old = Long.toString(Instant.now().minus(Duration.ofMinutes(10)).getEpochSecond());
     answers.put(
         "COMMIT signed 10 minutes ago",
-        id -> commitWith(old, ProducerStub.answerSignature("shop-secret", old, id + "", "COMMIT")));
+        id ->
+            commitWith(
+                old,
+                ProducerStub.answerSignature(
+                    "shop-check-back-secret-32-bytes-long", old, id + "", "COMMIT")));
     String ahead = Long.toString(Instant.now().plus(Duration.ofMinutes(10)).getEpochSecond());
     answers.put(
         "COMMIT signed 10 minutes ahead",
         id ->
             commitWith(
-                ahead, ProducerStub.answerSignature("shop-secret", ahead, id + "", "COMMIT")));
+                ahead,
+                ProducerStub.answerSignature(
+                    "shop-check-back-secret-32-bytes-long", ahead, id + "", "COMMIT")));
     answers.put(
         "COMMIT with an unreadable timestamp",
         id ->
             commitWith(
                 "yesterday",
-                ProducerStub.answerSignature("shop-secret", "yesterday", id + "", "COMMIT")));
+                ProducerStub.answerSignature(
+                    "shop-check-back-secret-32-bytes-long", "yesterday", id + "", "COMMIT")));
     answers.put(
         "COMMIT signed without the sha256= prefix",
         id ->
             commitWith(
                 now(),
-                ProducerStub.answerSignature("shop-secret", now, id + "", "COMMIT")
+                ProducerStub.answerSignature(
+                        "shop-check-back-secret-32-bytes-long", now, id + "", "COMMIT")
                     .substring("sha256=".length())));
     answers.put("COMMIT with the timestamp only", id -> commitWith(now, ""));
     for (Map.Entry<String, Function<UUID, Reply>> answer : answers.entrySet()) {
@@ -141,7 +155,10 @@ class CheckBackAnswerRefusalTest extends IntegrationTest {
     UUID id = as("shop").prepare("order.created", "payload", Map.of()).id();
     stub.then(
         "/answers",
-        commitWith(now, ProducerStub.answerSignature("shop-secret", now, id + "", "COMMIT")));
+        commitWith(
+            now,
+            ProducerStub.answerSignature(
+                "shop-check-back-secret-32-bytes-long", now, id + "", "COMMIT")));
     jdbc.update("update message set next_check_at = now() - interval '1 second' where id = ?", id);
     sweep.run();
     assertThat(status(id)).isIn("CONFIRMED", "DELIVERED");

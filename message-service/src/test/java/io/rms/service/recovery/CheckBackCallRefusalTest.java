@@ -50,12 +50,12 @@ class CheckBackCallRefusalTest extends IntegrationTest {
   private static final Refusals refusals = new Refusals();
   private static final ProducerStub registered =
       new ProducerStub("127.0.0.1")
-          .signing("/shop", "shop-secret")
-          .signing("/pinned", "shop-secret");
+          .signing("/shop", "shop-check-back-secret-32-bytes-long")
+          .signing("/pinned", "shop-check-back-secret-32-bytes-long");
   private static final ProducerStub otherHost =
-      new ProducerStub("127.0.0.2").signing("/commit", "shop-secret");
+      new ProducerStub("127.0.0.2").signing("/commit", "shop-check-back-secret-32-bytes-long");
   private static final ProducerStub unlisted =
-      new ProducerStub("127.0.0.3").signing("/shop", "shop-secret");
+      new ProducerStub("127.0.0.3").signing("/shop", "shop-check-back-secret-32-bytes-long");
 
   @Autowired CheckBackSweep sweep;
   @Autowired AppRepository apps;
@@ -202,6 +202,7 @@ class CheckBackCallRefusalTest extends IntegrationTest {
         new CheckBackTargets(
             List.of("*"),
             true,
+            false,
             host -> {
               if (!host.equals("rebind.test")) {
                 throw new UnknownHostException(host);
@@ -243,6 +244,7 @@ class CheckBackCallRefusalTest extends IntegrationTest {
         new CheckBackTargets(
             List.of("producer.test"),
             false,
+            true,
             FixedDns.of(Map.of("producer.test", List.of("127.0.0.1"))));
     checkBackUrl("http://producer.test:" + port(registered) + "/pinned");
     registered.then("/pinned", Reply.decision("COMMIT"));

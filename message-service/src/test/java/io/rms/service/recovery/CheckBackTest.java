@@ -37,7 +37,9 @@ import tools.jackson.databind.JsonNode;
 class CheckBackTest extends IntegrationTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final ProducerStub stub =
-      new ProducerStub().signing("/shop", "shop-secret").signing("/slowshop", "slowshop-secret");
+      new ProducerStub()
+          .signing("/shop", "shop-check-back-secret-32-bytes-long")
+          .signing("/slowshop", "slowshop-check-back-secret-32-bytes-long");
 
   @Autowired CheckBackSweep sweep;
   @Autowired AppRepository apps;
@@ -141,7 +143,8 @@ class CheckBackTest extends IntegrationTest {
     assertThat(body.get("checkCount").asInt()).isEqualTo(1);
     assertThat(Long.parseLong(call.timestamp()))
         .isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60L));
-    assertThat(call.signature()).isEqualTo(hmac("shop-secret", call.timestamp(), call.body()));
+    assertThat(call.signature())
+        .isEqualTo(hmac("shop-check-back-secret-32-bytes-long", call.timestamp(), call.body()));
     assertThat(call.signature()).isNotEqualTo(hmac("other-secret", call.timestamp(), call.body()));
     assertThat(
             meters

@@ -46,7 +46,11 @@ class CheckBackTargetsTest {
   }
 
   private CheckBackTargets open(boolean blockPrivate) {
-    return new CheckBackTargets(List.of("*"), blockPrivate, resolver);
+    return open(blockPrivate, false);
+  }
+
+  private CheckBackTargets open(boolean blockPrivate, boolean allowLoopback) {
+    return new CheckBackTargets(List.of("*"), blockPrivate, allowLoopback, resolver);
   }
 
   @ParameterizedTest
@@ -72,7 +76,10 @@ class CheckBackTargetsTest {
   void schemeHostAndPortComeFromTheAllowlist() {
     CheckBackTargets targets =
         new CheckBackTargets(
-            List.of("http://orders.internal:8080", "https://*.shop.example:443"), false, resolver);
+            List.of("http://orders.internal:8080", "https://*.shop.example:443"),
+            false,
+            false,
+            resolver);
     answers("orders.internal", "10.0.0.7");
     answers("eu.shop.example", "203.0.113.9");
     assertThat(targets.register("http://orders.internal:8080/rms/check-back")).isNotNull();
@@ -98,23 +105,21 @@ class CheckBackTargetsTest {
   void linkLocalAddressesAreRefusedWithOrWithoutBlockingPrivateAddresses(String address) {
     answers("producer.example", address);
     for (boolean blockPrivate : new boolean[] {false, true}) {
-      assertThatThrownBy(() -> open(blockPrivate).register("http://producer.example/x"))
-          .isInstanceOf(Refused.class)
-          .hasMessageContaining("link-local")
-          .hasMessageNotContaining("rms.check-back.block-private-addresses");
-      assertThatThrownBy(() -> open(blockPrivate).resolve("http://producer.example/x"))
-          .isInstanceOf(Refused.class)
-          .hasMessageContaining("link-local");
+      for (boolean allowLoopback : new boolean[] {false, true}) {
+        CheckBackTargets targets = open(blockPrivate, allowLoopback);
+        assertThatThrownBy(() -> targets.register("http://producer.example/x"))
+            .isInstanceOf(Refused.class)
+            .hasMessageContaining("link-local")
+            .hasMessageNotContaining("rms.check-back.");
+        assertThatThrownBy(() -> targets.resolve("http://producer.example/x"))
+            .isInstanceOf(Refused.class)
+            .hasMessageContaining("link-local");
+      }
     }
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
-    "127.0.0.1, loopback",
-    "127.8.9.10, loopback",
-    "::1, loopback",
-    "0.0.0.0, any-local",
-    "::, any-local",
     "10.1.2.3, private",
     "172.16.0.1, private",
     "192.168.1.1, private",
@@ -128,7 +133,6 @@ class CheckBackTargetsTest {
     "255.255.255.255, reserved",
     "::ffff:10.0.0.1, private",
     "::10.0.0.1, private",
-    "64:ff9b::7f00:1, loopback",
     "2002:c0a8:101::1, private",
   })
   void privateAndOtherNonPublicAddressesAreRefusedWhenBlocked(String address, String reason) {
@@ -143,6 +147,41 @@ class CheckBackTargetsTest {
     assertThat(open(false).resolve("http://producer.example/x").addresses())
         .as("allowed without the option (local development)")
         .containsExactly(ip(address));
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+    "127.0.0.1, loopback",
+    "127.8.9.10, loopback",
+    "127.255.255.254, loopback",
+    "::1, loopback",
+    "::ffff:127.0.0.1, loopback",
+    "::127.0.0.1, loopback",
+    "64:ff9b::7f00:1, loopback",
+    "2002:7f00:1::1, loopback",
+    "0.0.0.0, any-local",
+    "::, any-local",
+  })
+  void loopbackAndAnyLocalAddressesAreRefusedUnlessLoopbackIsExplicitlyAllowed(
+      String address, String reason) {
+    answers("producer.example", address);
+    for (boolean blockPrivate : new boolean[] {false, true}) {
+      CheckBackTargets targets = open(blockPrivate, false);
+      assertThatThrownBy(() -> targets.register("http://producer.example/x"))
+          .isInstanceOf(Refused.class)
+          .hasMessageContaining(reason)
+          .hasMessageContaining("rms.check-back.allow-loopback");
+      assertThatThrownBy(() -> targets.resolve("http://producer.example/x"))
+          .isInstanceOf(Refused.class)
+          .hasMessageContaining(reason);
+      assertThat(open(blockPrivate, true).resolve("http://producer.example/x").addresses())
+          .as("allowed with rms.check-back.allow-loopback (tests, embedded demo)")
+          .containsExactly(ip(address));
+    }
+    String literal = address.contains(":") ? "[" + address + "]" : address;
+    assertThatThrownBy(() -> open(false).checkUrl("http://" + literal + ":8080/x"))
+        .isInstanceOf(Refused.class)
+        .hasMessageContaining(reason);
   }
 
   @ParameterizedTest
@@ -165,6 +204,7 @@ class CheckBackTargetsTest {
       strings = {
         "169.254.169.254",
         "169.254.170.2",
+        "168.63.129.16",
         "100.100.100.200",
         "fd00:ec2::254",
         "::ffff:169.254.169.254",
@@ -172,12 +212,15 @@ class CheckBackTargetsTest {
       })
   void cloudMetadataAddressesAreAlwaysRefused(String address) {
     answers("metadata.example", address);
-    assertThatThrownBy(() -> open(false).register("http://metadata.example/latest"))
-        .isInstanceOf(Refused.class)
-        .hasMessageContaining("cloud metadata");
-    assertThatThrownBy(() -> open(false).resolve("http://metadata.example/latest"))
-        .isInstanceOf(Refused.class)
-        .hasMessageContaining("cloud metadata");
+    for (boolean allowLoopback : new boolean[] {false, true}) {
+      CheckBackTargets targets = open(false, allowLoopback);
+      assertThatThrownBy(() -> targets.register("http://metadata.example/latest"))
+          .isInstanceOf(Refused.class)
+          .hasMessageContaining("cloud metadata");
+      assertThatThrownBy(() -> targets.resolve("http://metadata.example/latest"))
+          .isInstanceOf(Refused.class)
+          .hasMessageContaining("cloud metadata");
+    }
   }
 
   @Test
@@ -208,6 +251,18 @@ class CheckBackTargetsTest {
         .isInstanceOf(Refused.class)
         .hasMessageContaining("127.0.0.1")
         .hasMessageContaining("loopback");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"127.0.0.1", "169.254.169.254", "168.63.129.16", "fe80::1"})
+  void dnsRebindingToALocalOrMetadataAddressIsCaughtWithTheDefaultSettings(String rebound) {
+    answers("rebind.example", "203.0.113.10");
+    answers("rebind.example", rebound);
+    CheckBackTargets targets = open(false, false);
+    assertThat(targets.register("http://rebind.example/x")).isNotNull();
+    assertThatThrownBy(() -> targets.resolve("http://rebind.example/x"))
+        .isInstanceOf(Refused.class)
+        .hasMessageContaining(ip(rebound).getHostAddress());
   }
 
   @Test

@@ -98,7 +98,13 @@ class SecretExposureRefusalTest extends IntegrationTest {
     admin.submit(
         "/dashboard/admin/apps/new",
         "/dashboard/admin/apps",
-        Map.of("id", app, "produces", "order.created", "checkBackSecret", "created-secret-42"));
+        Map.of(
+            "id",
+            app,
+            "produces",
+            "order.created",
+            "checkBackSecret",
+            "created-secret-42-0123456789abcdef"));
     String created = shownOnce(admin, app);
     admin.submit(
         "/dashboard/admin/apps/" + app, "/dashboard/admin/apps/" + app + "/rotate-key", Map.of());
@@ -126,7 +132,7 @@ class SecretExposureRefusalTest extends IntegrationTest {
                 .doesNotContain(rotated)
                 .doesNotContain("{bcrypt}")
                 .doesNotContain("{rms-sha256}")
-                .doesNotContain("created-secret-42"));
+                .doesNotContain("created-secret-42-0123456789abcdef"));
   }
 
   private String shownOnce(DashboardClient admin, String app) {
@@ -169,7 +175,11 @@ class SecretExposureRefusalTest extends IntegrationTest {
       secrets.add(app + "-key");
       secrets.addAll(hashes(app));
     }
-    secrets.addAll(List.of("shop-secret", "slowshop-secret", DashboardUsersFixture.ADMIN_PASSWORD));
+    secrets.addAll(
+        List.of(
+            "shop-check-back-secret-32-bytes-long",
+            "slowshop-check-back-secret-32-bytes-long",
+            DashboardUsersFixture.ADMIN_PASSWORD));
     secrets.add(DashboardUsersFixture.password("viewer"));
     return secrets;
   }
@@ -195,7 +205,7 @@ class SecretExposureRefusalTest extends IntegrationTest {
       as("root")
           .put(
               "/api/v1/admin/apps/slowshop/check-back",
-              Map.of("url", "", "secret", "slowshop-secret"));
+              Map.of("url", "", "secret", "slowshop-check-back-secret-32-bytes-long"));
       DashboardClient.loggedIn(port, "viewer", DashboardUsersFixture.password("viewer"));
       new DashboardClient(port).login("admin", "not-the-" + DashboardUsersFixture.ADMIN_PASSWORD);
     } finally {

@@ -57,7 +57,7 @@ class OrderCartEndToEndTest {
   private static final int ORDERS = Integer.getInteger("e2e.orders", 2000);
   private static final int CONSUMER_FAILS_EVERY = Integer.getInteger("e2e.consumer-fails-every", 7);
   private static final int REPLAYED_DUPLICATES = 200;
-  private static final String SECRET = "e2e-check-back-secret";
+  private static final String SECRET = "e2e-check-back-secret-0123456789abc";
   private static final String QUEUE_SUB = "cart.order-created";
   private static final int CUSTOMERS = 20;
   private static final String[] SKUS = {"s0", "s1", "s2", "s3", "s4"};
@@ -162,6 +162,7 @@ class OrderCartEndToEndTest {
                         "--rms.subscriptions[0].max-attempts=20",
                         "--rms.subscriptions[0].backoff.initial=200ms",
                         "--rms.subscriptions[0].backoff.max=2s",
+                        "--rms.check-back.allow-loopback=true",
                         "--rms.check-back.after=3s",
                         "--rms.check-back.backoff.initial=1s",
                         "--rms.check-back.backoff.max=2s",

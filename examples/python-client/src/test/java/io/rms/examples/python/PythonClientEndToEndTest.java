@@ -36,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
 class PythonClientEndToEndTest {
   private static final Path PYTHON = Paths.get("/usr/bin/python3");
   private static final Path SCRIPTS = Paths.get("").toAbsolutePath();
-  private static final String SECRET = "python-check-back-secret";
+  private static final String SECRET = "python-check-back-secret-0123456789";
   private static final String SUB = "pycart.orders";
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int ORDERS = 40;
@@ -102,6 +102,7 @@ class PythonClientEndToEndTest {
                         "--rms.subscriptions[0].max-attempts=10",
                         "--rms.subscriptions[0].backoff.initial=200ms",
                         "--rms.subscriptions[0].backoff.max=1s",
+                        "--rms.check-back.allow-loopback=true",
                         "--rms.check-back.after=2s",
                         "--rms.check-back.backoff.initial=1s",
                         "--rms.check-back.backoff.max=2s",
