@@ -1,22 +1,15 @@
 package io.rms.e2e.model;
 
 import io.rms.e2e.ModelCluster;
-import io.rms.e2e.model.History.Call;
-import io.rms.e2e.model.History.Finish;
-import io.rms.e2e.model.History.Outcome;
 import io.rms.e2e.model.ModelConsumer.Copy;
-import io.rms.e2e.model.ServiceApi.Answer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Runs one step against the cluster: the producer's sends, the consumer's handler, the operator's
@@ -34,7 +27,8 @@ final class Actions implements AutoCloseable {
   private final Handler handler;
   private final History history;
   private final ServiceDb db;
-  private final ExecutorService pool = Executors.newFixedThreadPool(8);
+  private final Operator operator;
+  private final ExecutorService pool = Executors.newFixedThreadPool(24);
   final String subscription;
   final String[] topics;
   final SubscriptionAdmin.Settings settings;
@@ -61,6 +55,7 @@ final class Actions implements AutoCloseable {
     this.producer = new Producer(api, subscription);
     this.handler = new Handler(api, history, consumer, subscription);
     this.db = new ServiceDb(cluster);
+    this.operator = new Operator(api, history, handler, subscription);
   }
 
   /** Creates the subscription and starts consuming its queue. */
@@ -92,12 +87,13 @@ final class Actions implements AutoCloseable {
     switch (s.kind) {
       case SEND -> parallel(sends(s, 0));
       case HANDLE -> handle(s);
+      case BURST -> burst(s);
       case WAIT -> Producer.sleep(s.size);
       case CRASH -> crash(s);
       case LATE -> late(s);
       case STRAY_NACK -> strayNack(s);
-      case DISCARD -> discard(s);
-      case REDELIVER -> redeliver(s);
+      case DISCARD -> operator.discard(s);
+      case REDELIVER -> operator.redeliver(s);
       case TOGGLE_ACTIVE -> saveSubscription(s, topic, !active);
       case CHANGE_TOPIC ->
           saveSubscription(s, topic.equals(topics[0]) ? topics[1] : topics[0], active);
@@ -169,6 +165,24 @@ final class Actions implements AutoCloseable {
     parallel(work);
   }
 
+  private void burst(Step s) {
+    List<Supplier<String>> work = new ArrayList<>(sends(s, 0));
+    List<Copy> toAck = new ArrayList<>();
+    for (Copy c : consumer.take(ModelConsumer.PREFETCH)) {
+      if (!handler.duplicate(c)) {
+        toAck.add(c);
+      }
+    }
+    int half = toAck.size() / 2;
+    for (List<Copy> batch : List.of(toAck.subList(0, half), toAck.subList(half, toAck.size()))) {
+      if (!batch.isEmpty()) {
+        int replica = api.replica(work.size());
+        work.add(() -> handler.ack(s, replica, batch));
+      }
+    }
+    parallel(work);
+  }
+
   private void crash(Step s) {
     List<Copy> lost = consumer.crash();
     handler.crashed(lost);
@@ -206,79 +220,6 @@ final class Actions implements AutoCloseable {
         producer.keyOf(id)
             + " "
             + handler.strayNack(s, api.replica(s.pick(2, 2)), id, s.percent(3) < 50));
-  }
-
-  private void discard(Step s) {
-    List<UUID> dead = handler.dead.stream().sorted().toList();
-    Map<String, Object> body = new HashMap<>();
-    body.put("subscription", subscription);
-    boolean one = !dead.isEmpty() && s.percent(1) < 60;
-    if (one) {
-      body.put("messageId", dead.get(s.pick(dead.size(), 2)));
-    } else {
-      body.put("status", "DEAD");
-      body.put("limit", 100);
-    }
-    int replica = api.replica(s.pick(2, 3));
-    long start = history.tick();
-    Answer a =
-        api.call(
-            replica, "POST", "/api/v1/admin/deliveries/discard", ModelCluster.OPERATOR_KEY, body);
-    long end = history.tick();
-    List<String> ids = new ArrayList<>();
-    if (a.ok()) {
-      for (JsonNode item : a.json().get("items")) {
-        UUID id = UUID.fromString(item.get("messageId").asString());
-        history.finished(new Finish(id, Call.DISCARD, start, end, Outcome.APPLIED, s.index));
-        handler.dead.remove(id);
-        ids.add(Handler.short8(id));
-      }
-    } else if (a.unknown()) {
-      for (UUID id : one ? List.of((UUID) body.get("messageId")) : dead) {
-        history.finished(new Finish(id, Call.DISCARD, start, end, Outcome.UNKNOWN, s.index));
-      }
-    }
-    s.note(
-        (one ? "discard one" : "discard all DEAD")
-            + " on r"
-            + (replica + 1)
-            + ": "
-            + a.code()
-            + " "
-            + ids);
-  }
-
-  private void redeliver(Step s) {
-    List<UUID> dead = handler.dead.stream().sorted().toList();
-    List<UUID> held = handler.heldIds();
-    Map<String, Object> body = new HashMap<>();
-    body.put("subscription", subscription);
-    int p = s.percent(1);
-    String what;
-    if (p < 40 && !dead.isEmpty()) {
-      body.put("messageId", dead.get(s.pick(dead.size(), 2)));
-      what = "redeliver one DEAD";
-    } else if (p >= 75 && !held.isEmpty()) {
-      body.put("messageId", held.get(s.pick(held.size(), 2)));
-      what = "redeliver one in the handler";
-    } else {
-      body.put("status", "DEAD");
-      body.put("limit", 100);
-      what = "redeliver all DEAD";
-    }
-    int replica = api.replica(s.pick(2, 3));
-    Answer a =
-        api.call(
-            replica, "POST", "/api/v1/admin/deliveries/redeliver", ModelCluster.OPERATOR_KEY, body);
-    List<String> ids = new ArrayList<>();
-    if (a.ok()) {
-      for (JsonNode item : a.json().get("items")) {
-        UUID id = UUID.fromString(item.get("messageId").asString());
-        handler.dead.remove(id);
-        ids.add(Handler.short8(id));
-      }
-    }
-    s.note(what + " on r" + (replica + 1) + ": " + a.code() + " " + ids);
   }
 
   /** Saves topic and active flag over the dashboard and reads back what the database holds. */

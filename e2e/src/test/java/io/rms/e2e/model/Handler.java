@@ -89,8 +89,10 @@ final class Handler {
         acked.add(c.id());
         dead.remove(c.id());
         consumer.settle(c);
+      } else if (outcome == Outcome.UNKNOWN) {
+        keep(c); // no answer: ack it again later
       } else {
-        keep(c);
+        consumer.settle(c); // answered (e.g. DISCARDED): nothing left to do with this copy
       }
       told.add(label(c) + " " + answer);
     }

@@ -20,6 +20,11 @@ final class Step {
      * the same time.
      */
     HANDLE,
+    /**
+     * 8–15 sends at once on the hot keys while the handler acks everything in its inbox in two
+     * batches, one per replica: crossing transactions on the same keys (group commits, acks).
+     */
+    BURST,
     /** Nothing for 0.3–3.5 s: ack timeouts, backoffs and redeliveries happen. */
     WAIT,
     /** The consumer's connection dies mid-handler: no REST call; the broker requeues its copies. */
