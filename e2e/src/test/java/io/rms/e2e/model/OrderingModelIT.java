@@ -56,9 +56,8 @@ import org.junit.jupiter.api.TestInstance;
  *
  * <p>{@code -Dmodel.seed} (first seed, default fixed), {@code -Dmodel.seeds} (how many, one after
  * the other on the same processes), {@code -Dmodel.steps} (steps per seed), {@code
- * -Dmodel.leaveOut} (step kinds not drawn). A failure prints the
- * seed, the violations and the step list; each seed's list is written to {@code
- * target/e2e-work/model/seed-<seed>.txt}.
+ * -Dmodel.leaveOut} (step kinds not drawn). A failure prints the seed, the violations and the step
+ * list; each seed's list is written to {@code target/e2e-work/model/seed-<seed>.txt}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OrderingModelIT {
@@ -68,7 +67,9 @@ class OrderingModelIT {
           "model.seeds", "long".equalsIgnoreCase(System.getProperty("e2e.scale")) ? 10 : 1);
   private static final int STEPS = Integer.getInteger("model.steps", 300);
 
-  /** Step kinds left out ({@code -Dmodel.leaveOut=STRAY_NACK,CHANGE_TOPIC}), to narrow a failure. */
+  /**
+   * Step kinds left out ({@code -Dmodel.leaveOut=STRAY_NACK,CHANGE_TOPIC}), to narrow a failure.
+   */
   private static final Set<Step.Kind> LEFT_OUT =
       Arrays.stream(System.getProperty("model.leaveOut", "").split(","))
           .map(String::trim)
