@@ -68,6 +68,10 @@ class FaultInjectionIT {
 
   @BeforeAll
   void startCluster() throws IOException {
+    String selected = System.getProperty("e2e.scenarios", "");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        selected.isBlank() || Stream.of(selected.split(",")).anyMatch(s -> s.matches("s\\d\\d")),
+        "no fault-injection scenario selected (E2E_SCENARIOS)");
     suiteStart = Instant.now();
     Path work = Path.of(System.getProperty("e2e.workDir", "target/e2e-work"));
     Files.createDirectories(work);
@@ -101,6 +105,9 @@ class FaultInjectionIT {
 
   @AfterAll
   void stopCluster() throws IOException {
+    if (h == null) {
+      return; // nothing selected, nothing started
+    }
     try {
       all.sort(Comparator.comparing(Figures::scenario)); // s01 … s16, whatever ran when
       String total = Report.total(all, Duration.between(suiteStart, Instant.now()));
