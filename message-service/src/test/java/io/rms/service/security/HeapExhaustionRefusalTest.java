@@ -107,7 +107,18 @@ class HeapExhaustionRefusalTest {
     byte[] batch = body(true);
     assertThat(single.length).isBetween(5_000_000, 5 * 1024 * 1024 - 1);
     for (String app : List.of("cart", "orders")) {
+      long started = System.nanoTime();
       List<HttpResponse<String>> answers = attack(app, single, batch);
+      System.out.printf(
+          "%s: answers %s in %d ms%n",
+          app,
+          answers.stream()
+              .collect(
+                  java.util.stream.Collectors.groupingBy(
+                      HttpResponse::statusCode,
+                      java.util.TreeMap::new,
+                      java.util.stream.Collectors.counting())),
+          (System.nanoTime() - started) / 1_000_000);
       for (int i = 0; i < answers.size(); i++) {
         HttpResponse<String> r = answers.get(i);
         String call = CALLS.get(i % CALLS.size());
