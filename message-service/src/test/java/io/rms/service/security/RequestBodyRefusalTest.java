@@ -143,6 +143,25 @@ class RequestBodyRefusalTest extends IntegrationTest {
                 + boundary
                 + "--\r\n")
             .getBytes(StandardCharsets.UTF_8);
+    // a file part of 1.5 MB: over the multipart resolver's former 1 MB part limit (it answered
+    // 500), under what the server reads of an unread body before it closes the connection
+    byte[] file =
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n"
+                + "z".repeat(1_500_000)
+                + "\r\n--"
+                + boundary
+                + "--\r\n")
+            .getBytes(StandardCharsets.UTF_8);
+    for (String app : List.of("cart", "orders")) {
+      refusals.attempt(
+          MULTIPART,
+          "chunked multipart with a 1.5 MB file part with " + app + "'s key on /api/v1/messages",
+          counts(),
+          () -> multipartRefused("/api/v1/messages", app, boundary, file, true));
+    }
     for (String app : List.of("cart", "orders")) {
       for (String call :
           List.of(
