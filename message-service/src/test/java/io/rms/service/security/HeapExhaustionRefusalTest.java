@@ -91,12 +91,15 @@ class HeapExhaustionRefusalTest {
 
   @AfterAll
   static void stop() throws Exception {
-    refusals.report();
-    if (service != null) {
-      service.destroy();
-      if (!service.waitFor(30, TimeUnit.SECONDS)) {
-        service.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    try {
+      if (service != null) {
+        service.destroy();
+        if (!service.waitFor(30, TimeUnit.SECONDS)) {
+          service.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
       }
+    } finally {
+      refusals.report();
     }
   }
 
