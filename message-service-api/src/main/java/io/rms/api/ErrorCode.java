@@ -42,6 +42,11 @@ public enum ErrorCode {
   TOO_MANY_FAILED_AUTH("too-many-failed-auth", 429),
   /** 503: a dependency (database) is unavailable; retry later. */
   UNAVAILABLE("unavailable", 503),
+  /**
+   * 503: the request bodies being read already hold the service's memory budget for bodies; retry
+   * after the {@code Retry-After} seconds.
+   */
+  OVERLOADED("overloaded", 503),
   /** 500: an unexpected error; the response never carries internals. */
   INTERNAL("internal", 500),
   /** 409: a registry entry (subscription) with this name exists already. */

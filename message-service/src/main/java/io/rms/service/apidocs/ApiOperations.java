@@ -10,6 +10,7 @@ import static io.rms.api.ErrorCode.MALFORMED_REQUEST;
 import static io.rms.api.ErrorCode.NOT_DELIVERED;
 import static io.rms.api.ErrorCode.NOT_FOUND;
 import static io.rms.api.ErrorCode.NO_SUBSCRIPTION;
+import static io.rms.api.ErrorCode.OVERLOADED;
 import static io.rms.api.ErrorCode.PAYLOAD_TOO_LARGE;
 import static io.rms.api.ErrorCode.UNSUPPORTED_MEDIA_TYPE;
 import static io.rms.api.ErrorCode.VALIDATION_FAILED;
@@ -35,7 +36,12 @@ final class ApiOperations {
 
   /** Refusals of every call with a JSON body, before it reaches the command. */
   private static final List<ErrorCode> BODY =
-      List.of(VALIDATION_FAILED, MALFORMED_REQUEST, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE);
+      List.of(
+          VALIDATION_FAILED,
+          MALFORMED_REQUEST,
+          PAYLOAD_TOO_LARGE,
+          UNSUPPORTED_MEDIA_TYPE,
+          OVERLOADED);
 
   private static final String ID = "0193a5b2-7c1d-7e4f-8a9b-0c1d2e3f4a5b";
   private static final String ID2 = "0193a5b2-7c1e-7a01-9b2c-3d4e5f6a7b8c";
@@ -205,9 +211,10 @@ final class ApiOperations {
             answered (`httpStatus` 201, 200 or a refusal with its `code`), in request order; \
             items that succeed are stored in one transaction, a refused item does not refuse \
             the others. The same idempotency rules apply per item. The whole call is refused \
-            only when the batch is empty, larger than 1,000 (`batch-too-large`) or not JSON.""",
+            only when the batch is empty, larger than 1,000 (`batch-too-large`) or not JSON, \
+            and, before the body is read, when the app produces no topic (403).""",
             successes(200, "Per-item results, in request order."),
-            body(BATCH_TOO_LARGE),
+            body(BATCH_TOO_LARGE, FORBIDDEN),
             "{\"items\": [" + PREPARE_REQUEST + "]}",
             """
             {"items": [{"index": 0, "id": "%s", "httpStatus": 201, "messageStatus": "PREPARED"}]}

@@ -30,6 +30,9 @@ final class Refusals {
       case TOO_MANY_FAILED_AUTH ->
           "too many failed authentications from this address; retry after `Retry-After` seconds";
       case UNAVAILABLE -> "the database is unavailable; nothing was changed, retry later";
+      case OVERLOADED ->
+          "the request bodies being read hold the service's memory budget; nothing was changed,"
+              + " retry after `Retry-After` seconds";
       case INTERNAL -> "an unexpected error; the answer never carries internals";
       case ALREADY_EXISTS -> "a subscription with this name exists already";
     };
@@ -59,6 +62,9 @@ final class Refusals {
       case NO_SUBSCRIPTION -> "topic order.orphan has no active subscription";
       case TOO_MANY_FAILED_AUTH -> "too many failed authentications from this address";
       case UNAVAILABLE -> "the database is unavailable; retry later";
+      case OVERLOADED ->
+          "the service is reading as many request bodies as its memory budget of 33554432 bytes"
+              + " allows; retry later";
       case INTERNAL -> "unexpected error";
       case ALREADY_EXISTS -> "subscription cart.order-created already exists";
     };

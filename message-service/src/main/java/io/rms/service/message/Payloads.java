@@ -43,8 +43,17 @@ public class Payloads {
     return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase();
   }
 
-  /** The bytes to store for a request payload. */
+  /**
+   * The bytes to store for a request payload: a {@link JsonPayload} read from a request as it is, a
+   * string or other value (the Java clients' objects) as JSON, text or base64.
+   */
   public byte[] encode(Object payload, String contentType) {
+    if (payload instanceof JsonPayload json) {
+      if (!isJson(contentType)) {
+        throw notAString(contentType);
+      }
+      return json.bytes();
+    }
     if (isJson(contentType)) {
       try {
         return mapper.writeValueAsBytes(payload);
@@ -53,9 +62,7 @@ public class Payloads {
       }
     }
     if (!(payload instanceof String text)) {
-      throw new RmsProblem(
-          ErrorCode.VALIDATION_FAILED,
-          "payload must be a string when contentType is " + contentType + " (base64 for binary)");
+      throw notAString(contentType);
     }
     if (isText(contentType)) {
       return text.getBytes(StandardCharsets.UTF_8);
@@ -65,6 +72,12 @@ public class Payloads {
     } catch (IllegalArgumentException e) {
       throw RmsProblem.invalid("payload is not valid base64 for binary contentType " + contentType);
     }
+  }
+
+  private static RmsProblem notAString(String contentType) {
+    return new RmsProblem(
+        ErrorCode.VALIDATION_FAILED,
+        "payload must be a string when contentType is " + contentType + " (base64 for binary)");
   }
 
   /** The API value for stored bytes: raw JSON, a string, or base64. */

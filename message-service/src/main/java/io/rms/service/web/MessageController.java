@@ -16,6 +16,7 @@ import jakarta.validation.Valid;
 import java.time.Instant;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -38,7 +39,8 @@ class MessageController {
     this.queries = queries;
   }
 
-  @PostMapping
+  @ProducerCall
+  @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<MessageView> prepare(
       @AuthenticationPrincipal AppInfo app, @RequestBody PrepareMessageRequest request) {
     // validated once, by MessageFactory (which also validates batch items)
@@ -55,13 +57,15 @@ class MessageController {
     return commands.cancel(app, id).message();
   }
 
-  @PostMapping("/send")
+  @ProducerCall
+  @PostMapping(path = "/send", consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<MessageView> send(
       @AuthenticationPrincipal AppInfo app, @RequestBody PrepareMessageRequest request) {
     return respond(commands.send(app, request));
   }
 
-  @PostMapping("/batch/prepare")
+  @ProducerCall
+  @PostMapping(path = "/batch/prepare", consumes = MediaType.APPLICATION_JSON_VALUE)
   BatchResult batchPrepare(
       @AuthenticationPrincipal AppInfo app, @Valid @RequestBody BatchPrepareRequest request) {
     return commands.batchPrepare(app, request.items());

@@ -24,6 +24,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.exc.StreamConstraintsException;
 
 /**
  * Every error of the API as RFC 9457 problem+json with a stable {@code code}. Unexpected errors are
@@ -44,12 +45,28 @@ class ProblemHandler {
     return problem(ErrorCode.PAYLOAD_TOO_LARGE, e.getMessage(), request);
   }
 
+  @ExceptionHandler(BodyBudgetExhaustedException.class)
+  ResponseEntity<ProblemDetail> overloaded(
+      BodyBudgetExhaustedException e, HttpServletRequest request) {
+    ResponseEntity<ProblemDetail> answer = problem(ErrorCode.OVERLOADED, e.getMessage(), request);
+    return ResponseEntity.status(answer.getStatusCode())
+        .headers(answer.getHeaders())
+        .header("Retry-After", "1")
+        .body(answer.getBody());
+  }
+
   @ExceptionHandler(HttpMessageNotReadableException.class)
   ResponseEntity<ProblemDetail> unreadable(
       HttpMessageNotReadableException e, HttpServletRequest request) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof PayloadTooLargeException tooLarge) {
         return tooLarge(tooLarge, request);
+      }
+      if (t instanceof BodyBudgetExhaustedException busy) {
+        return overloaded(busy, request);
+      }
+      if (t instanceof StreamConstraintsException limit) {
+        return ParserLimits.problem(limit, request);
       }
     }
     return problem(

@@ -224,7 +224,12 @@ class InputLimitsRefusalTest extends IntegrationTest {
   void theJsonParserRefusesDocumentsLongerThanTheRequestLimit() {
     long limit = jsonMapper.tokenStreamFactory().streamReadConstraints().getMaxDocumentLength();
     assertThat(limit).isEqualTo(5L * MIB);
-    String longer = "[\"" + "z".repeat((int) limit) + "\"]";
+    // strings of 1,000 characters: within the parser's other limits (string length, tokens)
+    String longer =
+        "["
+            + String.join(
+                ",", Collections.nCopies((int) (limit / 1003) + 1, "\"" + "z".repeat(1000) + "\""))
+            + "]";
     refusals.attempt(
         LIMITS,
         "a JSON document over rms.request-max-bytes given to the service's parser",
