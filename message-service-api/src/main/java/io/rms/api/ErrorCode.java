@@ -43,10 +43,11 @@ public enum ErrorCode {
   /** 503: a dependency (database) is unavailable; retry later. */
   UNAVAILABLE("unavailable", 503),
   /**
-   * 503: the request bodies being read already hold the service's memory budget for bodies; retry
-   * after the {@code Retry-After} seconds.
+   * 429: the request bodies being read already hold the service's memory budget for bodies; retry
+   * after the {@code Retry-After} seconds (a 4xx, so that a flood of large bodies is the callers'
+   * answer, never a server error; the SDKs retry it like 503).
    */
-  OVERLOADED("overloaded", 503),
+  OVERLOADED("overloaded", 429),
   /** 500: an unexpected error; the response never carries internals. */
   INTERNAL("internal", 500),
   /** 409: a registry entry (subscription) with this name exists already. */

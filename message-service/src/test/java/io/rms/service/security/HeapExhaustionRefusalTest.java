@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * Before, each body was parsed into objects before the caller's rights and the payload limit were
  * checked, and the same attack made a 512 MiB heap throw OutOfMemoryErrors. Now every answer is a
  * 4xx problem+json (the consumer's 403 before its body is read, the producer's 413 from the
- * streamed payload or the parser's limits), or the body budget's {@code 503 overloaded}; the log
+ * streamed payload or the parser's limits), or the body budget's {@code 429 overloaded}; the log
  * holds no OutOfMemoryError, and the service prepares a normal message afterwards.
  */
 class HeapExhaustionRefusalTest {
@@ -132,7 +132,7 @@ class HeapExhaustionRefusalTest {
               assertThat(r.headers().firstValue("Content-Type").orElse(""))
                   .as(r.body())
                   .startsWith("application/problem+json");
-              if (r.statusCode() == 503) {
+              if (r.statusCode() == 429) {
                 assertThat(r.body()).contains("\"code\":\"overloaded\"");
                 assertThat(r.headers().firstValue("Retry-After")).isPresent();
               } else {

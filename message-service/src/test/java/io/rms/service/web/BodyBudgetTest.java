@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Request bodies share a memory budget ({@code rms.request-body-budget-bytes}, here 1 MiB): while
- * one request reads a body of 900,000 bytes, another of 300,000 is answered {@code 503 overloaded}
+ * one request reads a body of 900,000 bytes, another of 300,000 is answered {@code 429 overloaded}
  * with {@code Retry-After}; once the first is answered, its share is back and the second goes
  * through. A chunked body takes its share as it is read.
  */
@@ -53,7 +53,7 @@ class BodyBudgetTest {
   }
 
   @Test
-  void aBodyThatTheBudgetCannotHoldIsAnswered503UntilTheBudgetIsBack() throws Exception {
+  void aBodyThatTheBudgetCannotHoldIsAnswered429UntilTheBudgetIsBack() throws Exception {
     BodyBudget budget = service.context().getBean(BodyBudget.class);
     assertThat(budget.budget()).isEqualTo(1024 * 1024);
     Api orders = new Api(service.port(), "orders-key");
@@ -79,7 +79,7 @@ class BodyBudgetTest {
           "the first request holds its share",
           () -> budget.available() < 200 * 1024);
       Response refused = orders.post("/api/v1/messages", second);
-      assertThat(refused.status()).as(refused.raw()).isEqualTo(503);
+      assertThat(refused.status()).as(refused.raw()).isEqualTo(429);
       assertThat(refused.contentType()).startsWith("application/problem+json");
       assertThat(refused.code()).isEqualTo("overloaded");
       HttpResponse<String> raw =
@@ -92,7 +92,7 @@ class BodyBudgetTest {
                       .POST(HttpRequest.BodyPublishers.ofString(second))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
-      assertThat(raw.statusCode()).isEqualTo(503);
+      assertThat(raw.statusCode()).isEqualTo(429);
       assertThat(raw.headers().firstValue("Retry-After")).hasValue("1");
       assertThat(count()).isZero();
 
