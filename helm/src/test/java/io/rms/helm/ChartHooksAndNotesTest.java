@@ -38,7 +38,7 @@ class ChartHooksAndNotesTest {
     assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
     assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
     Container curl = pod.getSpec().getContainers().get(0);
-    assertThat(curl.getImage()).startsWith("curlimages/curl:");
+    assertThat(curl.getImage()).startsWith("docker.io/curlimages/curl:");
     assertThat(curl.getArgs())
         .contains("--fail")
         .last()

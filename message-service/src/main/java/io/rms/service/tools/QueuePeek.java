@@ -10,27 +10,32 @@ import java.util.TreeMap;
 
 /**
  * Takes one message off a queue and prints its AMQP properties, headers and body, like a consumer
- * would see it. Usage: {@code QueuePeek <queue> [host] [port] [user] [password]} (defaults
- * 127.0.0.1 5673 guest guest: the embedded broker).
+ * would see it. Usage: {@code QueuePeek <queue> [host] [port] [user] [password] [vhost]} (defaults
+ * 127.0.0.1 5673 guest guest /: the embedded broker).
  */
 public final class QueuePeek {
   private QueuePeek() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length < 1) {
-      System.err.println("usage: QueuePeek <queue> [host] [port] [user] [password]");
+    QueuePeekArgs target;
+    try {
+      target = QueuePeekArgs.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
       System.exit(2);
+      return;
     }
     ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(args.length > 1 ? args[1] : "127.0.0.1");
-    factory.setPort(args.length > 2 ? Integer.parseInt(args[2]) : 5673);
-    factory.setUsername(args.length > 3 ? args[3] : "guest");
-    factory.setPassword(args.length > 4 ? args[4] : "guest");
+    factory.setHost(target.host());
+    factory.setPort(target.port());
+    factory.setUsername(target.user());
+    factory.setPassword(target.password());
+    factory.setVirtualHost(target.virtualHost());
     try (Connection connection = factory.newConnection();
         Channel channel = connection.createChannel()) {
-      GetResponse r = channel.basicGet(args[0], true);
+      GetResponse r = channel.basicGet(target.queue(), true);
       if (r == null) {
-        System.out.println("(queue " + args[0] + " is empty)");
+        System.out.println("(queue " + target.queue() + " is empty)");
         return;
       }
       var p = r.getProps();
