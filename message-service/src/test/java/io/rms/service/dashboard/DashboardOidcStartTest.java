@@ -168,13 +168,16 @@ class DashboardOidcStartTest extends IngressIntegrationTest {
                     payload.replace(other.state(), mine.state()).getBytes(StandardCharsets.UTF_8))
             + "."
             + parts[1];
-    char last = other.cookie().charAt(other.cookie().length() - 1);
-    String badMac =
-        other.cookie().substring(0, other.cookie().length() - 1) + (last == 'A' ? 'B' : 'A');
+    String badMac = parts[0] + "." + changed(parts[1], 10);
+    String respelledMac = parts[0] + "." + changed(parts[1], parts[1].length() - 1);
 
     refused("another start's cookie (sealed for another state)", mine, other.cookie());
     refused("the state in the payload changed to this callback's, MAC kept", other, stateChanged);
     refused("a changed MAC", other, badMac);
+    refused(
+        "the MAC's last character changed (the same bytes to a lenient decoder)",
+        other,
+        respelledMac);
     refused("a cookie without a MAC", other, parts[0]);
     refused("no cookie", other, null);
     // the refusals used neither code: the genuine cookie still logs in
@@ -184,6 +187,12 @@ class DashboardOidcStartTest extends IngressIntegrationTest {
     Started late = start(subject, email);
     clock.advance(Duration.ofMinutes(10).plusSeconds(1));
     refused("the genuine cookie 10 minutes and 1 second after the start", late, late.cookie());
+  }
+
+  /** {@code text} with its character at {@code index} changed (A and B differ in the low bits). */
+  private static String changed(String text, int index) {
+    char c = text.charAt(index) == 'A' ? 'B' : 'A';
+    return text.substring(0, index) + c + text.substring(index + 1);
   }
 
   private void refused(String what, Started started, String cookie) {

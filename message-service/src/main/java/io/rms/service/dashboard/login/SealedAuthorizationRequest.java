@@ -86,13 +86,15 @@ final class SealedAuthorizationRequest {
       return Optional.empty();
     }
     String payload = value.substring(0, dot);
-    byte[] claimed;
+    // compared as text, not decoded: base64 decoders ignore a last character's spare bits, so
+    // decoding would accept more than one spelling of the MAC
+    byte[] claimed = value.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
+    byte[] expected = ENCODER.encodeToString(mac(payload)).getBytes(StandardCharsets.US_ASCII);
+    if (!MessageDigest.isEqual(claimed, expected)) {
+      return Optional.empty();
+    }
     Fields fields;
     try {
-      claimed = DECODER.decode(value.substring(dot + 1));
-      if (!MessageDigest.isEqual(claimed, mac(payload))) {
-        return Optional.empty();
-      }
       fields = JSON.readValue(DECODER.decode(payload), Fields.class);
     } catch (IllegalArgumentException | JacksonException e) {
       return Optional.empty();
