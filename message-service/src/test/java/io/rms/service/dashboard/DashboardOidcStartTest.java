@@ -2,12 +2,15 @@ package io.rms.service.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rms.service.RmsApplication;
 import io.rms.service.dashboard.users.DashboardUsers;
 import io.rms.service.dashboard.users.Role;
 import io.rms.service.testing.FakeOidcProvider;
 import io.rms.service.testing.IngressIntegrationTest;
+import io.rms.service.testing.IntegrationTest;
 import io.rms.service.testing.ProxiedClient;
 import io.rms.service.testing.Refusals;
+import io.rms.service.testing.TestInfra;
 import io.rms.testsupport.SettableClock;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -17,18 +20,23 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Starting an OIDC login writes no session: the authorization request (state, nonce, PKCE verifier)
  * waits for the provider's callback in a cookie sealed with the replicas' shared HMAC key, and the
  * callback removes it. A cookie that is not the one the service made for this callback's state, or
- * that is older than 10 minutes, ends on the login page with an error, not in a session.
+ * that is older than 10 minutes, ends on the login page with an error, not in a session. A login
+ * started on one instance of the service finishes on another.
  */
 class DashboardOidcStartTest extends IngressIntegrationTest {
   private static final String START = "/dashboard/oauth2/authorization/fake";
@@ -41,9 +49,28 @@ class DashboardOidcStartTest extends IngressIntegrationTest {
   @Autowired DashboardUsers users;
   @Autowired SettableClock clock;
 
+  private static ConfigurableApplicationContext second;
+
   @AfterAll
   static void tally() {
+    if (second != null) {
+      second.close();
+    }
     refusals.report();
+  }
+
+  /** A second instance of the service on the same database and broker, on its own port. */
+  private static int secondInstance() {
+    Map<String, Object> properties = new LinkedHashMap<>();
+    IntegrationTest.register((name, value) -> properties.put(name, value.get()), TestInfra.get());
+    properties.put("server.port", 0);
+    properties.put("spring.quartz.auto-startup", false);
+    second =
+        new SpringApplicationBuilder(RmsApplication.class)
+            .profiles("itest")
+            .properties(properties)
+            .run();
+    return ((WebServerApplicationContext) second).getWebServer().getPort();
   }
 
   /** A status, the redirect target and the Set-Cookie headers. */
@@ -108,6 +135,24 @@ class DashboardOidcStartTest extends IngressIntegrationTest {
 
   private Answer callback(Started started, String cookie) {
     return get(local(started.callback()), cookie == null ? null : COOKIE + "=" + cookie);
+  }
+
+  @Test
+  void aLoginStartedOnOneInstanceFinishesOnAnother() {
+    String email = linkedOperator();
+    Started started = start("sub-" + UUID.randomUUID(), email);
+    int other = secondInstance();
+    String back = "http://127.0.0.1:" + other + started.callback();
+    Answer login = get(back, COOKIE + "=" + started.cookie());
+    assertThat(login.location()).endsWith("/dashboard");
+    Answer overview =
+        get("http://127.0.0.1:" + other + "/dashboard", "SESSION=" + login.cookie("SESSION"));
+    assertThat(overview.status()).isEqualTo(200);
+    assertThat(
+            jdbc.queryForObject(
+                "select count(*) from login_key where name = 'oidc-authorization-request'",
+                Long.class))
+        .isEqualTo(1);
   }
 
   private long sessionsCreatedSince(long millis) {
