@@ -27,9 +27,10 @@ import org.springframework.security.web.savedrequest.CookieRequestCache;
  * CSRF protection on every form and htmx request, logout, optional OIDC login, and the roles VIEWER
  * (read), OPERATOR (act on messages) and ADMIN (registry and users) on the URL space.
  *
- * <p>No session before login: the CSRF token and the page that asked for the login are kept in
- * cookies, so anonymous requests write nothing to the session store. Logins are throttled and
- * audited, and a user's sessions are capped ({@link DashboardLogin}).
+ * <p>No session before login: the CSRF token, the page that asked for the login and a started OIDC
+ * login's authorization request are kept in cookies, so anonymous requests write nothing to the
+ * session store. Logins are throttled and audited, and a user's sessions are capped ({@link
+ * DashboardLogin}).
  */
 @Configuration(proxyBeanMethods = false)
 class DashboardSecurity {
@@ -37,6 +38,9 @@ class DashboardSecurity {
 
   /** Where the login page's "sign in with ..." links start the OIDC login. */
   static final String OIDC_AUTHORIZATION = "/dashboard/oauth2/authorization";
+
+  /** Where the identity provider sends the browser back, {@code <this>/<registrationId>}. */
+  static final String OIDC_CALLBACK = "/dashboard/login/oauth2/code";
 
   static final String CSP =
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -53,12 +57,16 @@ class DashboardSecurity {
       throws Exception {
     if (oidc.getIfAvailable() != null) {
       // optional OIDC login, when spring.security.oauth2.client.registration.* is configured;
-      // its endpoints live under /dashboard so this chain handles them
+      // its endpoints live under /dashboard so this chain handles them; the authorization request
+      // waits for the callback in a sealed cookie, not in a session
       http.oauth2Login(
           o ->
               o.loginPage("/dashboard/login")
-                  .authorizationEndpoint(a -> a.baseUri(OIDC_AUTHORIZATION))
-                  .redirectionEndpoint(r -> r.baseUri("/dashboard/login/oauth2/code/*"))
+                  .authorizationEndpoint(
+                      a ->
+                          a.baseUri(OIDC_AUTHORIZATION)
+                              .authorizationRequestRepository(login.oidcRequests(OIDC_CALLBACK)))
+                  .redirectionEndpoint(r -> r.baseUri(OIDC_CALLBACK + "/*"))
                   .userInfoEndpoint(u -> u.oidcUserService(oidcUsers))
                   .defaultSuccessUrl("/dashboard", false)
                   .failureHandler(
