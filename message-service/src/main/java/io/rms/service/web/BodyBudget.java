@@ -23,9 +23,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Content-Length} at once, or, for a chunked body, 64 KiB at a time as it is read; one request may
  * take at most the whole budget. It gives its share back when its answer is done. When the budget
  * cannot give the share, reading fails with {@link BodyBudgetExhaustedException}, answered {@code
- * 429 overloaded} with {@code Retry-After: 1}: a 4xx, so a flood of large bodies never reads as a server error; the SDKs retry it like a 503. Parsing
- * holds a small multiple of the bytes read ({@link JsonLimits}), so the budget bounds the heap that
- * bodies can take.
+ * 429 overloaded} with {@code Retry-After: 1}: a 4xx, so a flood of large bodies never reads as a
+ * server error; the SDKs retry it like a 503. Parsing holds a small multiple of the bytes read
+ * ({@link JsonLimits}), so the budget bounds the heap that bodies can take.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
