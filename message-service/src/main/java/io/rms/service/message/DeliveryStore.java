@@ -102,12 +102,7 @@ public class DeliveryStore {
             cross join lateral (
               select m.id, m.deliver_after from message m
                where m.topic = i.topic and m.ordering_key = i.ordering_key
-                 and m.order_seq is not null
-                 and m.status in ('PREPARED', 'IN_DOUBT', 'CONFIRMED')
-                 and (m.status <> 'CONFIRMED' or exists (
-                       select 1 from delivery b
-                        where b.message_id = m.id and b.subscription = i.subscription
-                          and b.status not in ('ACKED', 'DISCARDED')))
+                 and %s
                order by m.order_seq
                limit 1) h
         )
@@ -119,7 +114,8 @@ public class DeliveryStore {
          where d.message_id = h.id and d.subscription = h.subscription
            and d.status = any(?::text[])
         returning d.message_id, d.subscription, h.deliver_after > now() as delayed
-        """,
+        """
+                .formatted(KeyHeads.holds("m", "i.subscription")),
             (rs, i) ->
                 rs.getBoolean("delayed")
                     ? null
@@ -646,16 +642,13 @@ public class DeliveryStore {
             select m.id from message m
              where d.status = 'WAITING' and m.topic = own.topic
                and m.ordering_key = own.ordering_key and m.order_seq < own.order_seq
-               and m.status in ('PREPARED', 'IN_DOUBT', 'CONFIRMED')
-               and (m.status <> 'CONFIRMED' or exists (
-                     select 1 from delivery b
-                      where b.message_id = m.id and b.subscription = d.subscription
-                        and b.status not in ('ACKED', 'DISCARDED')))
+               and %s
              order by m.order_seq
              limit 1) w on true
          where d.message_id = ?
          order by d.subscription
-        """,
+        """
+            .formatted(KeyHeads.holds("m", "d.subscription")),
         (rs, i) ->
             new DeliveryView(
                 rs.getString("subscription"),

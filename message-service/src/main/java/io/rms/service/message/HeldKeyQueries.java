@@ -84,12 +84,7 @@ public class HeldKeyQueries {
                 cross join lateral (
                   select m.id, m.status, m.created_at from message m
                    where m.topic = h.topic and m.ordering_key = h.ordering_key
-                     and m.order_seq is not null
-                     and m.status in ('PREPARED', 'IN_DOUBT', 'CONFIRMED')
-                     and (m.status <> 'CONFIRMED' or exists (
-                           select 1 from delivery x
-                            where x.message_id = m.id and x.subscription = :s
-                              and x.status not in ('ACKED', 'DISCARDED')))
+                     and %s
                    order by m.order_seq
                    limit 1) b
                 left join delivery d on d.message_id = b.id and d.subscription = :s
@@ -99,6 +94,7 @@ public class HeldKeyQueries {
              order by since, topic, ordering_key
              limit :limit
             """
+                .formatted(KeyHeads.holds("m", ":s"))
                 .replace(":s", "?::text")
                 .replace(":limit", String.valueOf(max + 1)),
             HeldKeyQueries::heldKey,

@@ -23,27 +23,21 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class StrandedKeys {
   /**
    * Joins {@code h.id}: the head of the key of message {@code w} on {@code d.subscription}, its
-   * first message (in {@code order_seq}) that still holds the key there: PREPARED, IN_DOUBT, or
-   * CONFIRMED with its delivery there not yet ACKED or DISCARDED (the head rule of {@link
-   * DeliveryStore#releaseHeads}). A WAITING delivery whose message is its own head ({@code h.id =
-   * w.id}) has nothing ahead of it. The index {@code message_ordering} gives the head with one
-   * probe (an anti-join on "no earlier holder" compares every pair of a long key's messages
-   * instead).
+   * first message (in {@code order_seq}) that still holds the key there ({@link KeyHeads}). A
+   * WAITING delivery whose message is its own head ({@code h.id = w.id}) has nothing ahead of it.
+   * The index {@code message_ordering} gives the head with one probe (an anti-join on "no earlier
+   * holder" compares every pair of a long key's messages instead).
    */
   private static final String HEAD =
       """
       cross join lateral (
         select m.id from message m
          where m.topic = w.topic and m.ordering_key = w.ordering_key
-           and m.order_seq is not null
-           and m.status in ('PREPARED', 'IN_DOUBT', 'CONFIRMED')
-           and (m.status <> 'CONFIRMED' or exists (
-                 select 1 from delivery b
-                  where b.message_id = m.id and b.subscription = d.subscription
-                    and b.status not in ('ACKED', 'DISCARDED')))
+           and %s
          order by m.order_seq
          limit 1) h
-      """;
+      """
+          .formatted(KeyHeads.holds("m", "d.subscription"));
 
   private final JdbcTemplate jdbc;
   private final OrderedKeys keys;
