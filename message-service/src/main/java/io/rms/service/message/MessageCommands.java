@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.dao.PessimisticLockingFailureException;
@@ -329,7 +330,7 @@ public class MessageCommands implements DisposableBean {
           throw lost;
         }
         if (lost instanceof KeyNotClaimedException missed) {
-          learned = learned.plus(new KeyLocks.Claim(missed.keys(), java.util.Set.of()));
+          learned = learned.plus(new KeyLocks.Claim(missed.keys(), Set.of()));
         }
       }
     }
