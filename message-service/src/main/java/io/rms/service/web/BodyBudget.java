@@ -1,7 +1,6 @@
 package io.rms.service.web;
 
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -101,50 +100,14 @@ class BodyBudget extends OncePerRequestFilter {
     }
 
     private ServletInputStream counted(ServletInputStream in, long declared) {
-      return new ServletInputStream() {
-        private long count;
-
-        private void before(int length) throws BodyBudgetExhaustedException {
+      return new CountingInputStream(in) {
+        @Override
+        void beforeRead(int length) throws BodyBudgetExhaustedException {
           if (declared >= 0) {
             ensure(declared);
-          } else if (count + length > held * (long) KIB) {
-            ensure(Math.max(count + length, held * (long) KIB + STEP));
+          } else if (count() + length > held * (long) KIB) {
+            ensure(Math.max(count() + length, held * (long) KIB + STEP));
           }
-        }
-
-        @Override
-        public int read() throws IOException {
-          before(1);
-          int b = in.read();
-          if (b >= 0) {
-            count++;
-          }
-          return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-          before(length);
-          int n = in.read(buffer, offset, length);
-          if (n > 0) {
-            count += n;
-          }
-          return n;
-        }
-
-        @Override
-        public boolean isFinished() {
-          return in.isFinished();
-        }
-
-        @Override
-        public boolean isReady() {
-          return in.isReady();
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {
-          in.setReadListener(listener);
         }
       };
     }

@@ -4,7 +4,6 @@ import io.rms.api.ErrorCode;
 import io.rms.service.config.RmsProperties;
 import io.rms.service.problem.ProblemJson;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -68,40 +67,12 @@ class RequestSizeLimit extends OncePerRequestFilter {
     @Override
     public ServletInputStream getInputStream() throws IOException {
       ServletInputStream in = super.getInputStream();
-      return new ServletInputStream() {
-        private long count;
-
+      return new CountingInputStream(in) {
         @Override
-        public int read() throws IOException {
-          int b = in.read();
-          if (b >= 0 && ++count > limit) {
+        void afterRead(long count) throws PayloadTooLargeException {
+          if (count > limit) {
             throw new PayloadTooLargeException(limit);
           }
-          return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-          int n = in.read(buffer, offset, length);
-          if (n > 0 && (count += n) > limit) {
-            throw new PayloadTooLargeException(limit);
-          }
-          return n;
-        }
-
-        @Override
-        public boolean isFinished() {
-          return in.isFinished();
-        }
-
-        @Override
-        public boolean isReady() {
-          return in.isReady();
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {
-          in.setReadListener(listener);
         }
       };
     }
