@@ -611,6 +611,15 @@ class FaultInjectionIT {
       Instant rejoined = Instant.now();
       FailoverFigures.WritePause pause = FailoverFigures.writePause(pg::connect, sc);
       List<Instant> checkIns = FailoverFigures.quartzCheckIns(pg::connect);
+      long erroredTriggers =
+          FailoverFigures.count(
+              pg::connect, "select count(*) from qrtz_triggers where trigger_state = ?", "ERROR");
+      long byCheckBack =
+          FailoverFigures.count(
+              pg::connect,
+              "select count(*) from message where business_key like ? and check_count > 0"
+                  + " and status in ('CONFIRMED', 'DELIVERED')",
+              sc + "-%");
       double runsAfter = sweepRuns(2);
       Figures f =
           finish(
@@ -644,7 +653,9 @@ class FaultInjectionIT {
                       + Duration.between(pause.from(), killed).toMillis()
                       + " ms before the kill to "
                       + Duration.between(killed, pause.to()).toMillis()
-                      + " ms after it",
+                      + " ms after it; "
+                      + byCheckBack
+                      + " messages confirmed after a check-back",
                   "Quartz: "
                       + checkIns.size()
                       + " members checked in on the new primary after the kill; redelivery"
@@ -652,11 +663,13 @@ class FaultInjectionIT {
                       + (long) runsBefore
                       + " at the kill, "
                       + (long) runsAfter
-                      + " at the end"));
+                      + " at the end; triggers in state ERROR: "
+                      + erroredTriggers));
       assertThat(promoted).isNotSameAs(old);
       assertThat(pause.to()).isAfter(killed);
       assertThat(checkIns).hasSize(2).allMatch(at -> at.isAfter(killed));
       assertThat(runsAfter).isGreaterThan(runsBefore);
+      assertThat(erroredTriggers).isZero();
       assertThat(f.committed()).isPositive();
       asynchronousReplicationLosesAConfirmedMessage(pg, onPatroni, sc + "-async");
     } finally {
