@@ -55,11 +55,13 @@ COPY --from=build /layers/application/ ./
 COPY --from=build /usr/bin/dash /bin/sh
 USER 65532:65532
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError"
-# (the broker's connect timeout is raised from 3 s: a failed start would leave the embedded
-# broker's threads running and the build waiting)
+# A failed start would leave the embedded broker's threads running and the build waiting, so:
+# a fixed Quartz instance id (AUTO looks the host name up, which a build container may not
+# resolve) and a broker connect timeout raised from 3 s (a loaded build machine)
 RUN ["java", "-XX:AOTCacheOutput=/tmp/app.aot", "-Xlog:aot*=error", \
      "-Dspring.context.exit=onRefresh", "-jar", "/app/app.jar", \
      "--rms.embedded.data-dir=/tmp/training", "--server.port=0", "--management.server.port=0", \
+     "--spring.quartz.properties.org.quartz.scheduler.instanceId=aot-training", \
      "--spring.rabbitmq.connection-timeout=60s"]
 
 FROM ${RUNTIME_IMAGE}

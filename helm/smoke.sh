@@ -78,7 +78,7 @@ fi
 log "building $IMAGE:$TAG"
 TB=$(now)
 # bounded: a training run that never ends would otherwise hold the build forever
-timeout 2400 podman --runtime runc build --network host --pull=never -t "$IMAGE:$TAG" \
+timeout 1500 podman --runtime runc build --network host --pull=never -t "$IMAGE:$TAG" \
   --build-arg JDK_IMAGE=$JDK_BASE --build-arg RUNTIME_IMAGE=$JRE_BASE \
   --secret id=ca,src="$WORK/ca.pem" -f "$ROOT/Dockerfile" "$ROOT" >"$WORK/build.log" 2>&1 \
   || { tail -60 "$WORK/build.log"; log "image build failed (whole log: $WORK/build.log)"; exit 1; }
