@@ -73,8 +73,8 @@ COPY --from=build /layers/spring-boot-loader/ ./
 COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
 # the JDK 25 AOT cache (JEP 483/514/515): classes loaded and linked, method profiles. The JVM
-# checks it against itself and the class path (jar sizes and times) and ignores it with a warning
-# if they differ; it never uses a wrong one
+# checks it against itself and the class path (jar sizes and times); if they differ it logs
+# [error][aot] lines and starts without it, never with a wrong one
 COPY --from=train /tmp/app.aot ./app.aot
 # distroless "nonroot" user; the chart runs with readOnlyRootFilesystem and an emptyDir on /tmp
 USER 65532:65532

@@ -5,17 +5,18 @@
 #  2. the image built from the Dockerfile with podman (the host's extra CAs through the `ca`
 #     build secret of docs/deploy.md §1);
 #  3. the chart rendered with real Helm and the values of docs/deploy.md §4, read from the guide
-#     (helm/src/test/java/io/rms/helm/SmokeManifestsTest.java), plus local overrides;
+#     (helm/src/test/java/io/rms/helm/SmokeManifestsTest.java), plus local overrides, and every
+#     manifest validated strictly against the Kubernetes API schema (StrictManifests);
 #  4. the database users and the vhost of docs/deploy.md §2 (its SQL and rabbitmqctl blocks,
 #     names suffixed _smoke) on the machine's PostgreSQL (127.0.0.1:5432) and RabbitMQ (5672), the
 #     Secrets of §3 (its key recipe), the migration pod first, then `podman kube play` of the
 #     Deployments (their pods reach the host's loopback as 10.0.2.2 through slirp4netns);
 #  5. readiness, then prepare -> confirm -> consume (QueuePeek in the image) -> ack;
-#  6. the Deployments played again without the image's AOT cache, and one line: build time, image
-#     size, time to ready and api RSS at ready with the AOT cache (-XX:AOTMode=on: a cache the JVM cannot
-#     use fails the start) and without it (-XX:AOTMode=off).
+#  6. the Deployments played again without the image's AOT cache, and one line: build time,
+#     image size, time to ready and api RSS at ready with the AOT cache (-XX:AOTMode=on: a cache
+#     the JVM cannot use fails the start) and without it (-XX:AOTMode=off).
 # Needs root, PostgreSQL with trust auth for postgres on 127.0.0.1 and rabbitmqctl. What
-# `podman kube play` does not do is in docs/deploy.md ("Smoke test with podman").
+# `podman kube play` does not do is in docs/deploy.md ("Smoke test without a cluster").
 # RMS_SMOKE_KEEP=1 leaves the pods, the database and the vhost in place.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
