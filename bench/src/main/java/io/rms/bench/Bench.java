@@ -37,6 +37,7 @@ public final class Bench {
 
   /** Polling threads of the {@code pull} scenario's consumer (the consumer app listens with 8). */
   private static final int PULL_THREADS = 8;
+
   private static final String TOPIC = "bench.topic";
   private static final String SUBSCRIPTION = "bench.sub";
   private static final String BACKLOG_SUBSCRIPTION = "bench.backlog";
@@ -374,8 +375,8 @@ public final class Bench {
    * The {@code sdk} load (the producer app's business transactions) on {@code bench.pull}, a pull
    * subscription, consumed by {@link io.rms.bench.consumer.PullConsumerApp} (a JVM of its own with
    * {@value #PULL_THREADS} long-polling threads, no AMQP client) instead of the consumer app: rate,
-   * latency, CPU per message and invariants come from the same {@code handled} table as
-   * {@code sdk}'s, so the two compare in one run.
+   * latency, CPU per message and invariants come from the same {@code handled} table as {@code
+   * sdk}'s, so the two compare in one run.
    */
   private void pullScenario(String label) throws Exception {
     pullConsumer =

@@ -690,7 +690,8 @@ class FaultInjectionIT {
       second.start(2);
       awaitStarted(0.4);
       waitForEffects(sc, PULL_N / 10);
-      first.killMidLease(); // the heads it held come back after their lease, before their keys go on
+      first
+          .killMidLease(); // the heads it held come back after their lease, before their keys go on
       Instant killed = Instant.now();
       awaitProducerDone();
       Figures f = finish(sc, start, killed, List.of());
@@ -715,7 +716,11 @@ class FaultInjectionIT {
   }
 
   private PullConsumer pullConsumer(
-      String name, int service, String subscription, int leaseSeconds, List<PullConsumer.Lease> log) {
+      String name,
+      int service,
+      String subscription,
+      int leaseSeconds,
+      List<PullConsumer.Lease> log) {
     return new PullConsumer(h, name, h.servicePorts[service], subscription, 5, leaseSeconds, log);
   }
 

@@ -180,7 +180,8 @@ final class PullConsumer implements AutoCloseable {
       effect.setString(1, message.get("payload").get("key").asString());
       effect.setString(2, d.get("messageId").asString());
       effect.setInt(3, d.get("attempt").asInt());
-      effect.setString(4, orderingKey == null || orderingKey.isNull() ? null : orderingKey.asString());
+      effect.setString(
+          4, orderingKey == null || orderingKey.isNull() ? null : orderingKey.asString());
       effect.setObject(5, sequence == null || sequence.isNull() ? null : sequence.asLong());
       effect.executeUpdate();
     }

@@ -51,8 +51,7 @@ public final class PullConsumerApp {
     }
     List<Thread> workers = new ArrayList<>();
     for (int i = 0; i < threads; i++) {
-      Thread t =
-          new Thread(() -> loop(jdbcUrl, base, key, subscription), "pull-consumer-" + i);
+      Thread t = new Thread(() -> loop(jdbcUrl, base, key, subscription), "pull-consumer-" + i);
       workers.add(t);
       t.start();
     }
@@ -76,8 +75,7 @@ public final class PullConsumerApp {
                 "insert into handled (key, message_id, attempt, handler_start_us)"
                     + " values (?, ?::uuid, ?, ?)");
         while (true) {
-          JsonNode answer =
-              post(pull, key, "{\"max\":100,\"waitSeconds\":5,\"leaseSeconds\":60}");
+          JsonNode answer = post(pull, key, "{\"max\":100,\"waitSeconds\":5,\"leaseSeconds\":60}");
           List<String> ids = new ArrayList<>();
           for (JsonNode d : answer.get("deliveries")) {
             long start = BenchConsumerApp.epochMicros();

@@ -27,8 +27,8 @@ public class PullLeases {
    * next_attempt_at} passed), oldest due first, for {@code lease}: one statement picks them with
    * {@code FOR UPDATE SKIP LOCKED} (index {@code delivery_pull_due}) and moves them to PUBLISHED
    * with their next attempt booked, so two callers, on any replicas, never lease the same delivery.
-   * On an ordered subscription only a key's head is SCHEDULED (the others wait), so a lease holds at
-   * most one delivery per key.
+   * On an ordered subscription only a key's head is SCHEDULED (the others wait), so a lease holds
+   * at most one delivery per key.
    */
   public List<Leased> lease(String subscription, int limit, Duration lease) {
     return jdbc.query(

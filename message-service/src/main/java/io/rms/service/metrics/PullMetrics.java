@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
  *
  * <ul>
  *   <li>{@code rms.pull.leased{subscription}}: deliveries leased to pull callers
- *   <li>{@code rms.pull.lease.expired{subscription}}: leases that ended without an ack or nack (each
- *       a failed attempt, counted by the sweep that ends it)
+ *   <li>{@code rms.pull.lease.expired{subscription}}: leases that ended without an ack or nack
+ *       (each a failed attempt, counted by the sweep that ends it)
  *   <li>{@code rms.pull.waiters}: long polls waiting on this replica
  * </ul>
  */

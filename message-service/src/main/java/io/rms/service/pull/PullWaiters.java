@@ -25,9 +25,9 @@ import org.springframework.web.context.request.async.DeferredResult;
  * The long polls waiting on this replica, by subscription. A waiting poll is a {@link
  * DeferredResult} in memory: it holds no database connection and no thread. A subscription with
  * waiting polls is tried (one lease statement when nothing is due) when this replica hands over
- * deliveries for it ({@link #ready}) and every {@code rms.pull.retry-interval} (deliveries made ready
- * by other replicas or by time); at most one try per subscription runs at a time, and wakes that
- * arrive meanwhile run one more. Polls are served in arrival order; one that ends without a
+ * deliveries for it ({@link #ready}) and every {@code rms.pull.retry-interval} (deliveries made
+ * ready by other replicas or by time); at most one try per subscription runs at a time, and wakes
+ * that arrive meanwhile run one more. Polls are served in arrival order; one that ends without a
  * delivery answers an empty list.
  */
 @Component

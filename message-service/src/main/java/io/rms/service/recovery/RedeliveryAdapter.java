@@ -95,10 +95,7 @@ class RedeliveryAdapter implements RedeliveryPort {
 
   /** An ack deadline passed on a pull subscription: a lease expired. */
   private void countExpiredLease(String subscription) {
-    if (registry
-        .subscription(subscription)
-        .map(s -> s.mode() == DeliveryMode.PULL)
-        .orElse(false)) {
+    if (registry.subscription(subscription).map(s -> s.mode() == DeliveryMode.PULL).orElse(false)) {
       pullMetrics.expired(subscription);
     }
   }

@@ -189,6 +189,9 @@ class PullTest extends IntegrationTest {
     assertThat(dataSource.getHikariPoolMXBean().getActiveConnections())
         .as("no connection held by a waiting poll")
         .isZero();
+    assertThat(requestThreadsInTheService())
+        .as("no request thread runs the service's code for a waiting poll")
+        .isEmpty();
     Response full = pull(SUB, 1, 20, 30);
     assertThat(full.status()).as("rms.pull.max-waiters is 6 in the tests").isEqualTo(429);
     assertThat(full.code()).isEqualTo("overloaded");
@@ -208,6 +211,40 @@ class PullTest extends IntegrationTest {
         .as("woken by the confirms, not by the retry (every hour in the tests)")
         .isLessThan(Duration.ofSeconds(5));
     Await.until(WAIT, "no poll waits", () -> waiters.waiting() == 0);
+  }
+
+  /** The server's request threads that have a frame of the service's code on their stack. */
+  private static List<String> requestThreadsInTheService() {
+    List<String> busy = new ArrayList<>();
+    Thread.getAllStackTraces()
+        .forEach(
+            (thread, stack) -> {
+              if (thread.getName().startsWith("http-nio")
+                  && java.util.Arrays.stream(stack)
+                      .anyMatch(f -> f.getClassName().startsWith("io.rms.service."))) {
+                busy.add(thread.getName());
+              }
+            });
+    return busy;
+  }
+
+  @Test
+  void aPausedSubscriptionLeasesNothingUntilItIsResumed() {
+    Api ops = as("ops");
+    String admin = "/api/v1/admin/subscriptions/" + SUB;
+    Response paused = ops.post(admin + "/pause", Map.of("reason", "PullTest"));
+    assertThat(paused.status()).as(paused.raw()).isEqualTo(200);
+    UUID id;
+    try {
+      id = send(TOPIC);
+      assertThat(ids(pull(SUB, 10, 0, 30))).isEmpty();
+      assertThat(ids(pull(SUB, 10, 1, 30))).as("nor does a long poll").isEmpty();
+      assertThat(row(id, SUB).get("status")).isEqualTo("SCHEDULED");
+    } finally {
+      Response resumed = ops.post(admin + "/resume", Map.of());
+      assertThat(resumed.status()).as(resumed.raw()).isEqualTo(200);
+    }
+    assertThat(ids(pull(SUB, 10, 0, 30))).containsExactly(id);
   }
 
   @Test
@@ -301,9 +338,7 @@ class PullTest extends IntegrationTest {
   void badInputIsRefusedAndLeasesNothing() {
     UUID id = send(TOPIC);
     Map<String, Object> before = row(id, SUB);
-    Object[][] bad = {
-      {0, 0, 30}, {1001, 0, 30}, {1, -1, 30}, {1, 31, 30}, {1, 0, 4}, {1, 0, 601}
-    };
+    Object[][] bad = {{0, 0, 30}, {1001, 0, 30}, {1, -1, 30}, {1, 31, 30}, {1, 0, 4}, {1, 0, 601}};
     for (Object[] b : bad) {
       Response r = pull(SUB, (Integer) b[0], (Integer) b[1], (Integer) b[2]);
       assertThat(r.status()).as(java.util.Arrays.toString(b)).isEqualTo(400);
