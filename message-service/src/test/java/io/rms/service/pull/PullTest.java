@@ -218,8 +218,8 @@ class PullTest extends IntegrationTest {
   }
 
   /**
-   * The fewest connections in use seen over half a second: the scheduler's cluster check-in and
-   * the gauges take one now and then, a waiting poll would hold one all the time.
+   * The fewest connections in use seen over half a second: the scheduler's cluster check-in and the
+   * gauges take one now and then, a waiting poll would hold one all the time.
    */
   private int fewestActiveConnections() {
     int fewest = Integer.MAX_VALUE;
