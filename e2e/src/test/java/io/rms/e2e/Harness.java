@@ -46,6 +46,13 @@ final class Harness implements AutoCloseable {
   static final String ORDERED_TOPIC = "e2e.ordered";
   static final String ORDERED_SUBSCRIPTION = "e2e.ordered";
 
+  /** Pull subscriptions (s19–s21): consumers lease over HTTP ({@link PullConsumer}). */
+  static final String PULL_TOPIC = "e2e.pull";
+
+  static final String PULL_SUBSCRIPTION = "e2e.pull";
+  static final String PULL_ORDERED_TOPIC = "e2e.pull-ordered";
+  static final String PULL_ORDERED_SUBSCRIPTION = "e2e.pull-ordered";
+
   /** The subscription's queue ({@code rms.broker.queue-prefix} + name). */
   static final String SUBSCRIPTION_QUEUE = "rms.sub." + SUBSCRIPTION;
 
@@ -81,6 +88,11 @@ final class Harness implements AutoCloseable {
     SERVICE_SETTINGS.put("rms.subscriptions[1].max-attempts", "8");
     SERVICE_SETTINGS.put("rms.subscriptions[1].backoff.initial", "500ms");
     SERVICE_SETTINGS.put("rms.subscriptions[1].backoff.max", "2s");
+    for (int pull = 2; pull <= 3; pull++) {
+      SERVICE_SETTINGS.put("rms.subscriptions[" + pull + "].max-attempts", "8");
+      SERVICE_SETTINGS.put("rms.subscriptions[" + pull + "].backoff.initial", "500ms");
+      SERVICE_SETTINGS.put("rms.subscriptions[" + pull + "].backoff.max", "2s");
+    }
   }
 
   final Path base;
@@ -261,7 +273,7 @@ final class Harness implements AutoCloseable {
                 "--rms.broker.queue-type=quorum"));
     args.addAll(
         new RegistryArgs()
-            .app("e2e-producer", PRODUCER_KEY, TOPIC, ORDERED_TOPIC)
+            .app("e2e-producer", PRODUCER_KEY, TOPIC, ORDERED_TOPIC, PULL_TOPIC, PULL_ORDERED_TOPIC)
             .checkBack(
                 "http://127.0.0.1:" + checkBackProxy.port() + "/rms/check-back", CHECK_BACK_SECRET)
             .app("e2e-consumer", CONSUMER_KEY)
@@ -269,6 +281,13 @@ final class Harness implements AutoCloseable {
             .roles("OPERATOR")
             .subscription(SUBSCRIPTION, TOPIC, "e2e-consumer")
             .subscription(ORDERED_SUBSCRIPTION, ORDERED_TOPIC, "e2e-consumer", "ordered=true")
+            .subscription(PULL_SUBSCRIPTION, PULL_TOPIC, "e2e-consumer", "delivery=pull")
+            .subscription(
+                PULL_ORDERED_SUBSCRIPTION,
+                PULL_ORDERED_TOPIC,
+                "e2e-consumer",
+                "ordered=true",
+                "delivery=pull")
             .list());
     SERVICE_SETTINGS.forEach((k, v) -> args.add("--" + k + "=" + v));
     args.add("--logging.level.root=WARN");

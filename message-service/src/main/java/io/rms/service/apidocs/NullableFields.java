@@ -37,7 +37,9 @@ final class NullableFields {
           "AppView",
           List.of("checkBackUrl"),
           "StatsView",
-          List.of("oldestPreparedAgeSeconds", "oldestUnackedAgeSeconds"));
+          List.of("oldestPreparedAgeSeconds", "oldestUnackedAgeSeconds"),
+          "PulledDelivery",
+          List.of("sequence"));
 
   private NullableFields() {}
 
