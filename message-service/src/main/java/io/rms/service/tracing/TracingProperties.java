@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     flag decides for the traces it started)
  * @param viewerUrl a trace viewer's URL with {@code {traceId}} in it, e.g. {@code
  *     https://jaeger.example/trace/{traceId}}: the dashboard links a message's trace id there;
- *     empty shows the id without a link
+ *     empty shows the id without a link; anything but an http(s) URL stops the start
  */
 @ConfigurationProperties("rms.tracing")
 public record TracingProperties(
@@ -23,6 +23,15 @@ public record TracingProperties(
     @DefaultValue("http://localhost:4318/v1/traces") String otlpEndpoint,
     @DefaultValue("1.0") double samplingProbability,
     @DefaultValue("") String viewerUrl) {
+
+  public TracingProperties {
+    if (viewerUrl != null
+        && !viewerUrl.isBlank()
+        && !(viewerUrl.startsWith("https://") || viewerUrl.startsWith("http://"))) {
+      throw new IllegalArgumentException(
+          "rms.tracing.viewer-url must be an http(s) URL with {traceId} in it: " + viewerUrl);
+    }
+  }
 
   /** The viewer link of a trace, or null when no viewer is configured or there is no trace. */
   public String viewerLink(String traceId) {

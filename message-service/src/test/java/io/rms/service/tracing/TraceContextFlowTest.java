@@ -3,9 +3,11 @@ package io.rms.service.tracing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.GetResponse;
+import io.rms.service.dashboard.DashboardUsersFixture;
 import io.rms.service.testing.Api;
 import io.rms.service.testing.Api.Response;
 import io.rms.service.testing.BrokerProbe;
+import io.rms.service.testing.DashboardClient;
 import io.rms.service.testing.IntegrationTest;
 import java.time.Duration;
 import java.util.List;
@@ -97,6 +99,20 @@ class TraceContextFlowTest extends IntegrationTest {
                 "select traceparent from message where id = ?", String.class, second))
         .isEqualTo(own);
     orders.post("/api/v1/messages/batch/cancel", Map.of("messageIds", List.of(first, second)));
+  }
+
+  @Test
+  void theDashboardLinksAMessagesTraceIdToTheConfiguredViewer() {
+    Response prepared =
+        as("orders").post("/api/v1/messages", order(), Map.of("traceparent", TRACEPARENT));
+    DashboardClient admin =
+        DashboardClient.loggedIn(
+            port, DashboardUsersFixture.ADMIN, DashboardUsersFixture.ADMIN_PASSWORD);
+    String html = admin.get("/dashboard/messages/" + prepared.id()).body();
+    assertThat(html)
+        .contains("href=\"https://traces.example/trace/" + TRACE_ID + "\"")
+        .contains(">" + TRACE_ID + "</a>");
+    as("orders").post("/api/v1/messages/" + prepared.id() + "/cancel");
   }
 
   @Test
