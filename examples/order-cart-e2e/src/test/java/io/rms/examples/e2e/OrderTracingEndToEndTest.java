@@ -203,6 +203,7 @@ class OrderTracingEndToEndTest {
                   span(SERVICE, "rms.publish"),
                   span(CART_SERVICE, "rms.consume " + SUBSCRIPTION),
                   span(SERVICE, "rms.ack")));
+      print(spans);
       ReceivedSpan request = one(spans, ORDER_SERVICE, "SPAN_KIND_SERVER");
       ReceivedSpan producer = one(spans, ORDER_SERVICE, "rms.prepare order.created");
       ReceivedSpan publish = one(spans, SERVICE, "rms.publish");
@@ -238,6 +239,7 @@ class OrderTracingEndToEndTest {
                       s.service().equals(ORDER_SERVICE)
                           && s.kind().equals("SPAN_KIND_SERVER")
                           && !s.parentSpanId().isEmpty()));
+      print(checkedSpans);
       ReceivedSpan checkedProducer = one(checkedSpans, ORDER_SERVICE, "rms.prepare order.created");
       ReceivedSpan checkBack = one(checkedSpans, SERVICE, "rms.check-back");
       assertThat(checkBack.kind()).isEqualTo("SPAN_KIND_CLIENT");
@@ -302,6 +304,15 @@ class OrderTracingEndToEndTest {
     List<ReceivedSpan> found = spans.stream().filter(span(service, nameOrKind)).toList();
     assertThat(found).as("%s spans named %s in %s", service, nameOrKind, spans).hasSize(1);
     return found.get(0);
+  }
+
+  /** The spans of a trace, one line each, for the test's output. */
+  private static void print(List<ReceivedSpan> spans) {
+    spans.forEach(
+        s ->
+            System.out.printf(
+                "%s %s %-16s %-16s %-20s %s%n",
+                s.traceId(), s.spanId(), s.parentSpanId(), s.kind(), s.service(), s.name()));
   }
 
   private static String[] concat(String[] first, String... more) {
