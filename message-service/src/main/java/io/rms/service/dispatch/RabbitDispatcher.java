@@ -38,6 +38,7 @@ class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
   private final PublishOutcomes outcomes;
   private final RmsProperties.Dispatch config;
   private final DeliveryMetrics metrics;
+  private final DispatchGate gate;
   private final Duration confirmTimeout;
   private final MessageSpans spans;
   private volatile ThreadPoolExecutor executor;
@@ -48,7 +49,9 @@ class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
       PublishOutcomes outcomes,
       RmsProperties properties,
       DeliveryMetrics metrics,
+      DispatchGate gate,
       MessageSpans spans) {
+    this.gate = gate;
     this.rabbit = rabbit;
     this.spans = spans;
     this.rabbit.setMandatory(true);
@@ -73,7 +76,11 @@ class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
   }
 
   @Override
-  public void dispatch(List<PublishRequest> deliveries) {
+  public void dispatch(List<PublishRequest> requests) {
+    List<PublishRequest> deliveries = gate.sendable(requests);
+    if (deliveries.isEmpty()) {
+      return;
+    }
     ThreadPoolExecutor pool = executor;
     if (!running || pool == null) {
       log.warn("dispatcher stopped; {} deliveries left to the redelivery sweep", deliveries.size());
