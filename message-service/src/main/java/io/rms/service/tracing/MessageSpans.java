@@ -91,6 +91,17 @@ public class MessageSpans {
     span.end();
   }
 
+  /**
+   * The {@code traceparent} a delivery sends to its consumer (AMQP header, push request header,
+   * pulled delivery field): that of {@code span}, the step that sends it, when one is open; else
+   * the message's stored one, or null when the message has none. Push and pull adapters open their
+   * step with {@link #open} (e.g. {@code "rms.push"}, {@link Span.Kind#CLIENT}) and close it with
+   * {@link #close} once the consumer answered.
+   */
+  public String traceparentFor(Span span, String storedTraceparent) {
+    return span == null ? storedTraceparent : traceparent(span);
+  }
+
   /** The {@code traceparent} that names {@code span} as parent, for the next hop. */
   public String traceparent(Span span) {
     Map<String, String> carrier = new HashMap<>(4);
