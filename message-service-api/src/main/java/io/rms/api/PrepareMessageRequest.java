@@ -35,8 +35,8 @@ public record PrepareMessageRequest(
     Map<String, String> headers,
     Instant deliverAfter,
     @Size(max = 200) String contentType,
-    @Size(max = 100) String traceparent,
-    @Size(max = 1024) String tracestate) {
+    String traceparent,
+    String tracestate) {
 
   /** A request without trace context of its own (the call's headers may still give one). */
   public PrepareMessageRequest(

@@ -77,6 +77,35 @@ class TraceContextFlowTest extends IntegrationTest {
   }
 
   @Test
+  void anOverlongTraceContextIsIgnoredNotRefused() {
+    Map<String, Object> body = new java.util.HashMap<>(order());
+    body.put("traceparent", TRACEPARENT + "-" + "a".repeat(300));
+    body.put("tracestate", "a=" + "b".repeat(2000));
+    Response prepared =
+        as("orders")
+            .post(
+                "/api/v1/messages",
+                body,
+                Map.of("traceparent", "00-" + "f".repeat(200), "tracestate", "x".repeat(2000)));
+    assertThat(prepared.status()).isEqualTo(201);
+    assertThat(prepared.text("traceId")).isNull();
+    as("orders").post("/api/v1/messages/" + prepared.id() + "/cancel");
+
+    Map<String, Object> longState = new java.util.HashMap<>(order());
+    longState.put("traceparent", TRACEPARENT);
+    longState.put("tracestate", "a=" + "b".repeat(2000));
+    Response kept = as("orders").post("/api/v1/messages", longState);
+    assertThat(kept.status()).isEqualTo(201);
+    assertThat(kept.text("traceId")).isEqualTo(TRACE_ID);
+    assertThat(
+            jdbc.queryForObject(
+                "select tracestate from message where id = ?", String.class, kept.id()))
+        .as("a tracestate over 512 characters is dropped, the traceparent kept")
+        .isNull();
+    as("orders").post("/api/v1/messages/" + kept.id() + "/cancel");
+  }
+
+  @Test
   void aBatchItemsOwnTraceparentWinsOverTheCallsHeader() {
     Api orders = as("orders");
     String own = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
