@@ -229,6 +229,7 @@ The application.yaml the ConfigMap carries: rms.* from values, then `config` mer
   "recovery" (dict "interval" .Values.rms.recovery.interval "batch-size" .Values.rms.recovery.batchSize)
   "retention" .Values.rms.retention
   "payload-max-bytes" .Values.rms.payloadMaxBytes
+  "tracing" (dict "enabled" .Values.rms.tracing.enabled "otlp-endpoint" .Values.rms.tracing.otlpEndpoint "sampling-probability" .Values.rms.tracing.samplingProbability "viewer-url" .Values.rms.tracing.viewerUrl)
   "broker" (dict "queue-type" .Values.externalRabbitmq.queueType)
   "metrics" (dict "refresh" .Values.metrics.refresh "waiting-key-threshold" .Values.metrics.waitingKeyThreshold)
   "demo" (dict "enabled" false) }}
