@@ -225,6 +225,7 @@ The application.yaml the ConfigMap carries: rms.* from values, then `config` mer
   "subscriptions" $subs
   "check-back" (dict "after" .Values.rms.checkBack.after "max-checks" .Values.rms.checkBack.maxChecks "allowed-hosts" .Values.rms.checkBack.allowedHosts "block-private-addresses" .Values.rms.checkBack.blockPrivateAddresses)
   "push" (dict "allowed-hosts" .Values.rms.push.allowedHosts "block-private-addresses" .Values.rms.push.blockPrivateAddresses)
+  "pull" (dict "max-waiters" .Values.rms.pull.maxWaiters "retry-interval" .Values.rms.pull.retryInterval)
   "group-commit" (dict "enabled" .Values.rms.groupCommit.enabled "committers" .Values.rms.groupCommit.committers "max-batch" .Values.rms.groupCommit.maxBatch)
   "recovery" (dict "interval" .Values.rms.recovery.interval "batch-size" .Values.rms.recovery.batchSize)
   "retention" .Values.rms.retention
