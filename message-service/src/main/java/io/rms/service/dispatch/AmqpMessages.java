@@ -15,6 +15,7 @@ final class AmqpMessages {
   static final String BUSINESS_KEY = "x-rms-business-key";
   static final String ORDERING_KEY = "x-rms-ordering-key";
   static final String SEQUENCE = "x-rms-sequence";
+  static final String REPLAY = "x-rms-replay";
 
   private AmqpMessages() {}
 
@@ -37,6 +38,9 @@ final class AmqpMessages {
     }
     if (r.sequence() != null) {
       p.setHeader(SEQUENCE, r.sequence());
+    }
+    if (r.replayId() != null) {
+      p.setHeader(REPLAY, r.replayId());
     }
     return new Message(r.payload(), p);
   }

@@ -13,6 +13,8 @@ import java.util.UUID;
  * @param ackTimeout the subscription's ack timeout (the ack deadline once published)
  * @param sequence on an ordered subscription, the message's place in its ordering key ({@code
  *     x-rms-sequence}); else null
+ * @param replayId the replay this delivery's cycle belongs to ({@code x-rms-replay}); null for the
+ *     first cycle
  */
 public record PublishRequest(
     UUID messageId,
@@ -28,10 +30,17 @@ public record PublishRequest(
     byte[] payload,
     Instant createdAt,
     Duration ackTimeout,
-    Long sequence) {
+    Long sequence,
+    String replayId) {
 
-  /** Attempt {@code attempt} of the message's delivery to the subscription. */
+  /** Attempt {@code attempt} of the message's first delivery cycle on the subscription. */
   public static PublishRequest of(StoredMessage m, SubscriptionInfo s, int attempt) {
+    return of(m, s, attempt, null);
+  }
+
+  /** Attempt {@code attempt} of a delivery cycle of replay {@code replayId} (null: the first). */
+  public static PublishRequest of(
+      StoredMessage m, SubscriptionInfo s, int attempt, String replayId) {
     return new PublishRequest(
         m.id(),
         s.name(),
@@ -46,6 +55,7 @@ public record PublishRequest(
         m.payload(),
         m.createdAt(),
         s.ackTimeout(),
-        s.ordered() ? m.orderSeq() : null);
+        s.ordered() ? m.orderSeq() : null,
+        replayId);
   }
 }
