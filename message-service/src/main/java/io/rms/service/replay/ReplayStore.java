@@ -98,7 +98,7 @@ class ReplayStore {
 
   /** How many messages the selection holds, counting at most {@code cap}. */
   int count(Selection s, int cap) {
-    List<Object> args = new ArrayList<>(List.of(selectArgs(s)));
+    List<Object> args = new ArrayList<>(java.util.Arrays.asList(selectArgs(s)));
     args.add(cap);
     Integer n =
         jdbc.queryForObject(
@@ -165,7 +165,7 @@ class ReplayStore {
     List<Object> args = new ArrayList<>();
     args.add(id);
     args.add(s.ordered());
-    args.addAll(List.of(selectArgs(s)));
+    args.addAll(java.util.Arrays.asList(selectArgs(s)));
     args.add(limit);
     int selected =
         jdbc.update(
