@@ -133,9 +133,10 @@ public class ReplaySteps {
     if (subscription == null) {
       return NOTHING; // not in this replica's registry (yet)
     }
-    Instant now = clock.instant();
+    // microseconds, as the database keeps paced_until
+    Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     Instant start = later(replay.pacedUntil(), now.minusSeconds(1));
-    long allowance = Duration.between(start, now).toMillis() * rate / 1000;
+    long allowance = Duration.between(start, now).toNanos() * rate / 1_000_000_000L;
     if (allowance < 1) {
       return NOTHING;
     }
@@ -175,7 +176,7 @@ public class ReplaySteps {
     }
     List<PublishRequest> publishes = publishes(id, subscription, reset);
     long next = items.get(items.size() - 1).position();
-    Instant paced = start.plusMillis(items.size() * 1000L / rate);
+    Instant paced = start.plusNanos(items.size() * 1_000_000_000L / rate);
     finish(replay, next, reset.size(), candidates.size() - reset.size(), paced);
     return new Step(items.size(), publishes);
   }

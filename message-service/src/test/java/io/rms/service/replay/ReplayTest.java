@@ -41,8 +41,14 @@ class ReplayTest extends IntegrationTest {
     ops = as("ops");
   }
 
-  /** Sends {@code n} messages with the business key and acks them on both subscriptions. */
-  private List<UUID> deliveredMessages(String businessKey, int n) {
+  /**
+   * Sends {@code n} messages with the business key and acks them on both subscriptions, then waits
+   * for their first deliveries to reach the queues and empties them.
+   */
+  private List<UUID> deliveredMessages(String businessKey, int n, BrokerProbe... queues) {
+    for (BrokerProbe queue : queues) {
+      queue.purge();
+    }
     List<UUID> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Response r = orders.send(TOPIC, "businessKey", businessKey, "payload", Map.of("i", i));
@@ -53,6 +59,11 @@ class ReplayTest extends IntegrationTest {
     assertThat(as("audit").ack(OTHER, ids.toArray(UUID[]::new)).status()).isEqualTo(200);
     for (UUID id : ids) {
       assertThat(status(id)).isEqualTo("DELIVERED");
+    }
+    for (BrokerProbe queue : queues) {
+      for (int i = 0; i < n; i++) {
+        assertThat(queue.next(WAIT)).as("first delivery %s", i).isNotNull();
+      }
     }
     return ids;
   }
@@ -104,9 +115,7 @@ class ReplayTest extends IntegrationTest {
     try (BrokerProbe queue = queue(SUB);
         BrokerProbe other = queue(OTHER)) {
       Instant from = dbNow();
-      List<UUID> ids = deliveredMessages(key, 3);
-      queue.purge();
-      other.purge();
+      List<UUID> ids = deliveredMessages(key, 3, queue, other);
 
       Response started = replay(SUB, window(from, dbNow().plusSeconds(1), "businessKey", key));
       assertThat(started.status()).isEqualTo(202);
@@ -166,8 +175,7 @@ class ReplayTest extends IntegrationTest {
     String key = "dry-" + UUID.randomUUID();
     try (BrokerProbe queue = queue(SUB)) {
       Instant from = dbNow();
-      List<UUID> ids = deliveredMessages(key, 2);
-      queue.purge();
+      List<UUID> ids = deliveredMessages(key, 2, queue);
       long replays = jdbc.queryForObject("select count(*) from replay", Long.class);
 
       Response dry =
@@ -190,8 +198,7 @@ class ReplayTest extends IntegrationTest {
     String replayId = "fix-" + UUID.randomUUID();
     try (BrokerProbe queue = queue(SUB)) {
       Instant from = dbNow();
-      List<UUID> ids = deliveredMessages(key, 2);
-      queue.purge();
+      List<UUID> ids = deliveredMessages(key, 2, queue);
       Instant to = dbNow().plusSeconds(1);
       Map<String, Object> body = window(from, to, "businessKey", key, "replayId", replayId);
 
