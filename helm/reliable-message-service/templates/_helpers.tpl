@@ -209,6 +209,7 @@ The application.yaml the ConfigMap carries: rms.* from values, then `config` mer
 {{- if .maxAttempts }}{{ $_ := set $s "max-attempts" .maxAttempts }}{{ end }}
 {{- if .backoff }}{{ $_ := set $s "backoff" .backoff }}{{ end }}
 {{- if .ordered }}{{ $_ := set $s "ordered" true }}{{ end }}
+{{- if .backfillFrom }}{{ $_ := set $s "backfill-from" .backfillFrom }}{{ end }}
 {{- $subs = append $subs $s }}
 {{- end }}
 {{- $rms := dict

@@ -8,7 +8,7 @@ import java.time.Instant;
  * with {@code businessKey}, only those whose delivery on the subscription is in {@code status}
  * (ACKED, DISCARDED or DEAD), at most {@code limit}.
  *
- * @param replayId an idempotency key (1 to 100 of {@code [A-Za-z0-9._:-]}): the same id again
+ * @param replayId an idempotency key (1 to 140 of {@code [A-Za-z0-9._:-]}): the same id again
  *     answers the same replay and delivers nothing twice; without one the service makes an id
  * @param dryRun answer only how many messages the replay would select; nothing changes
  */

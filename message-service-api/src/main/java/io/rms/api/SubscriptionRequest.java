@@ -13,6 +13,8 @@ package io.rms.api;
  * @param backoffMaxSeconds the longest delay (default 600, at least the initial delay)
  * @param ordered FIFO per ordering key (default false)
  * @param active on create only (default true); use activate and deactivate to change it
+ * @param backfillFrom on create only: the new subscription starts with the topic's history
+ *     confirmed since then (ISO-8601; a backfill, delivered like a replay), then the live flow
  */
 public record SubscriptionRequest(
     String name,
@@ -25,4 +27,5 @@ public record SubscriptionRequest(
     Double backoffMultiplier,
     Long backoffMaxSeconds,
     Boolean ordered,
-    Boolean active) {}
+    Boolean active,
+    java.time.Instant backfillFrom) {}

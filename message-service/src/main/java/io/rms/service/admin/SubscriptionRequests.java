@@ -25,6 +25,10 @@ final class SubscriptionRequests {
     if (r.name() != null && !r.name().equals(name)) {
       throw RmsProblem.invalid("name cannot change (it is " + name + ")");
     }
+    if (r.backfillFrom() != null) {
+      throw RmsProblem.invalid(
+          "backfillFrom applies when a subscription is created; replay a window instead");
+    }
     return merge(current, r);
   }
 
@@ -40,7 +44,8 @@ final class SubscriptionRequests {
         r.backoffMultiplier() != null ? r.backoffMultiplier() : s.backoffMultiplier(),
         r.backoffMaxSeconds() != null ? seconds(r.backoffMaxSeconds()) : s.backoffMax(),
         r.ordered() != null ? r.ordered() : s.ordered(),
-        r.active() != null ? r.active() : s.active());
+        r.active() != null ? r.active() : s.active(),
+        r.backfillFrom() != null ? r.backfillFrom() : s.backfillFrom());
   }
 
   /** Seconds as a duration; a value beyond ten years stays beyond the checked range. */

@@ -81,7 +81,12 @@ public record RmsProperties(
     }
   }
 
-  /** A subscription declared in configuration. */
+  /**
+   * A subscription declared in configuration.
+   *
+   * @param backfillFrom the subscription starts with the topic's history since then (once: its
+   *     backfill has the id {@code backfill:<name>})
+   */
   public record SubscriptionConfig(
       String name,
       String topic,
@@ -90,7 +95,8 @@ public record RmsProperties(
       @DefaultValue("60s") Duration ackTimeout,
       @DefaultValue("10") int maxAttempts,
       @DefaultValue Backoff backoff,
-      boolean ordered) {}
+      boolean ordered,
+      java.time.Instant backfillFrom) {}
 
   /** Exponential backoff with full jitter. */
   public record Backoff(

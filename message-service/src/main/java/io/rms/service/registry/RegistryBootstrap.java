@@ -142,6 +142,9 @@ public class RegistryBootstrap implements InitializingBean {
     s.setBackoffMaxMs(config.backoff().max().toMillis());
     s.setOrdered(config.ordered());
     s.setActive(true);
+    if (s.getBackfillFrom() == null) {
+      s.setBackfillFrom(config.backfillFrom());
+    }
     subscriptions.save(s);
   }
 

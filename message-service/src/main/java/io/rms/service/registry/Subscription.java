@@ -38,6 +38,9 @@ public class Subscription extends RegistryEntry {
   @Column(nullable = false)
   private boolean ordered;
 
+  @Column(name = "backfill_from")
+  private java.time.Instant backfillFrom;
+
   protected Subscription() {}
 
   public Subscription(String name) {
@@ -119,5 +122,13 @@ public class Subscription extends RegistryEntry {
 
   public void setOrdered(boolean ordered) {
     this.ordered = ordered;
+  }
+
+  public java.time.Instant getBackfillFrom() {
+    return backfillFrom;
+  }
+
+  public void setBackfillFrom(java.time.Instant backfillFrom) {
+    this.backfillFrom = backfillFrom;
   }
 }

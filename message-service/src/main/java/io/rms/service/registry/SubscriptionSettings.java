@@ -7,6 +7,8 @@ import java.time.Duration;
  * dashboard build one each and hand it to {@link SubscriptionChanges}, which checks it).
  *
  * @param queue the RabbitMQ queue; null or blank: the queue prefix followed by the name
+ * @param backfillFrom a new subscription starts with the topic's history since then (a backfill,
+ *     docs/design.md §5.2); null: only messages confirmed from its creation on
  */
 public record SubscriptionSettings(
     String name,
@@ -19,7 +21,36 @@ public record SubscriptionSettings(
     double backoffMultiplier,
     Duration backoffMax,
     boolean ordered,
-    boolean active) {
+    boolean active,
+    java.time.Instant backfillFrom) {
+
+  /** Settings without a backfill. */
+  public SubscriptionSettings(
+      String name,
+      String topic,
+      String app,
+      String queue,
+      Duration ackTimeout,
+      int maxAttempts,
+      Duration backoffInitial,
+      double backoffMultiplier,
+      Duration backoffMax,
+      boolean ordered,
+      boolean active) {
+    this(
+        name,
+        topic,
+        app,
+        queue,
+        ackTimeout,
+        maxAttempts,
+        backoffInitial,
+        backoffMultiplier,
+        backoffMax,
+        ordered,
+        active,
+        null);
+  }
 
   /** The defaults of a new subscription (those of the dashboard's form and of the admin API). */
   public static SubscriptionSettings defaults(String name, String topic, String app) {
@@ -50,6 +81,7 @@ public record SubscriptionSettings(
         s.backoff().multiplier(),
         s.backoff().max(),
         s.ordered(),
-        s.active());
+        s.active(),
+        s.backfillFrom());
   }
 }

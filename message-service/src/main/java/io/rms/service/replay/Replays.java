@@ -33,7 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class Replays {
   /** Replay ids a caller may give. */
-  static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,99}");
+  static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,139}");
 
   /** Kind of an operator's replay. */
   public static final String REPLAY = "REPLAY";
