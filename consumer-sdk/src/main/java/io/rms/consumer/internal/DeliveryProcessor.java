@@ -117,7 +117,7 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
       Boolean processed =
           tx.execute(
               status -> {
-                if (!inbox.claim(subscription, id)) {
+                if (!inbox.claim(subscription, id, metadata.replayId())) {
                   return false;
                 }
                 try {
@@ -188,7 +188,8 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
         text(p, "x-rms-ordering-key"),
         p.getContentType(),
         Collections.unmodifiableMap(user),
-        sequence(text(p, "x-rms-sequence")));
+        sequence(text(p, "x-rms-sequence")),
+        text(p, "x-rms-replay"));
   }
 
   private static Long sequence(String header) {
