@@ -264,7 +264,8 @@ class ChartTemplateTest {
         .containsEntry("name", "cart.order-created")
         .containsEntry("ack-timeout", "30s")
         .containsEntry("max-attempts", 5)
-        .containsEntry("ordered", true);
+        .containsEntry("ordered", true)
+        .containsEntry("backfill-from", "2026-12-01T00:00:00Z");
     assertThat(map(rms.get("broker"))).containsEntry("queue-type", "quorum");
     assertThat(map(map(r.applicationYaml().get("logging")).get("level")))
         .as("config is merged over the generated file")
