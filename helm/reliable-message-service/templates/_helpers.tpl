@@ -218,6 +218,7 @@ The application.yaml the ConfigMap carries: rms.* from values, then `config` mer
 {{- if .pauseAfter }}{{ $_ := set $p "pause-after" .pauseAfter }}{{ end }}
 {{- $_ := set $s "push" $p }}
 {{- end }}
+{{- if .backfillFrom }}{{ $_ := set $s "backfill-from" .backfillFrom }}{{ end }}
 {{- $subs = append $subs $s }}
 {{- end }}
 {{- $rms := dict

@@ -18,6 +18,9 @@ import java.util.UUID;
  *     tracestate} when the message carries a trace (docs/tracing.md)
  * @param sequence on an ordered subscription, the message's place in its ordering key ({@code
  *     x-rms-sequence}, strictly increasing per key, not contiguous); null otherwise
+ * @param replayId the replay this delivery belongs to ({@code x-rms-replay}): an operator delivers
+ *     the message again (a replay, or a new subscription's backfill); null for its first delivery.
+ *     The inbox applies a message once per replay, so the handler runs again for each replay
  */
 public record MessageMetadata(
     UUID messageId,
@@ -29,4 +32,37 @@ public record MessageMetadata(
     String orderingKey,
     String contentType,
     Map<String, String> headers,
-    Long sequence) {}
+    Long sequence,
+    String replayId) {
+
+  /** The metadata of a first delivery (no replay). */
+  public MessageMetadata(
+      UUID messageId,
+      String topic,
+      String subscription,
+      int attempt,
+      String producer,
+      String businessKey,
+      String orderingKey,
+      String contentType,
+      Map<String, String> headers,
+      Long sequence) {
+    this(
+        messageId,
+        topic,
+        subscription,
+        attempt,
+        producer,
+        businessKey,
+        orderingKey,
+        contentType,
+        headers,
+        sequence,
+        null);
+  }
+
+  /** True when this delivery is a replay's (or a backfill's), not the message's first cycle. */
+  public boolean isReplay() {
+    return replayId != null;
+  }
+}

@@ -290,6 +290,64 @@ class ReliableMessageListenerTest extends IntegrationTest {
     assertThat(applied(id)).isEqualTo(1);
   }
 
+  /** Hands the consumer a copy of the message as a replay's delivery. */
+  private void replayed(UUID id, String replayId) {
+    consumer
+        .getBean(RabbitTemplate.class)
+        .send(
+            "",
+            TestInfra.get().queuePrefix + "cart.order-created",
+            MessageBuilder.withBody(
+                    "{\"orderId\":\"again\",\"items\":[]}".getBytes(StandardCharsets.UTF_8))
+                .setMessageId(id.toString())
+                .setContentType("application/json")
+                .setHeader("x-rms-attempt", 1)
+                .setHeader("x-rms-topic", "order.created")
+                .setHeader("x-rms-replay", replayId)
+                .build());
+  }
+
+  private long handled(UUID id) {
+    return listener().seen.stream().filter(m -> m.messageId().equals(id)).count();
+  }
+
+  @Test
+  void aReplayRunsTheHandlerOnceMorePerReplayAndTellsItIsAReplay() {
+    UUID id = send("replay-" + UUID.randomUUID());
+    Await.until(WAIT, "acked", () -> "ACKED".equals(delivery(id, "status")));
+    assertThat(handled(id)).isEqualTo(1);
+    assertThat(
+            listener().seen.stream()
+                .filter(m -> m.messageId().equals(id))
+                .findFirst()
+                .orElseThrow()
+                .isReplay())
+        .isFalse();
+
+    replayed(id, "rp-1");
+    Await.until(WAIT, "the replay handled", () -> handled(id) == 2);
+    var stats = consumer.getBean(io.rms.consumer.internal.ListenerContainers.class).stats();
+    long duplicates = stats.duplicates();
+    replayed(id, "rp-1"); // a redelivery within the same replay
+    Await.until(WAIT, "the copy found in the inbox", () -> stats.duplicates() > duplicates);
+    assertThat(handled(id)).as("rp-1 applied once").isEqualTo(2);
+    replayed(id, "rp-2");
+    Await.until(WAIT, "the second replay handled", () -> handled(id) == 3);
+    assertThat(inboxReplays(id)).isEqualTo(2);
+    assertThat(
+            listener().seen.stream()
+                .filter(m -> m.messageId().equals(id) && m.isReplay())
+                .map(MessageMetadata::replayId)
+                .toList())
+        .containsExactlyInAnyOrder("rp-1", "rp-2");
+    assertThat(applied(id)).isEqualTo(3);
+  }
+
+  private int inboxReplays(UUID id) {
+    return consumerDb.queryForObject(
+        "select count(*) from rms_inbox_replay where message_id = ?", Integer.class, id);
+  }
+
   @Test
   void handlerFailureRollsBackItsWorkAndIsNackedForRetry() {
     UUID id = send("fail-" + UUID.randomUUID());

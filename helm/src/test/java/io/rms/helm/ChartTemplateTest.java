@@ -264,7 +264,8 @@ class ChartTemplateTest {
         .containsEntry("name", "cart.order-created")
         .containsEntry("ack-timeout", "30s")
         .containsEntry("max-attempts", 5)
-        .containsEntry("ordered", true);
+        .containsEntry("ordered", true)
+        .containsEntry("backfill-from", "2026-12-01T00:00:00Z");
     assertThat(list(rms.get("subscriptions")).get(1))
         .containsEntry("delivery", "push")
         .containsEntry(

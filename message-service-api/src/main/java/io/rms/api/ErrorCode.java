@@ -53,7 +53,16 @@ public enum ErrorCode {
   /** 409: a registry entry (subscription) with this name exists already. */
   ALREADY_EXISTS("already-exists", 409),
   /** 409: the call needs a subscription of another delivery mode (a pull on a push one). */
-  WRONG_DELIVERY_MODE("wrong-delivery-mode", 409);
+  WRONG_DELIVERY_MODE("wrong-delivery-mode", 409),
+  /**
+   * 409: a replay is running on the subscription already (one at a time), or the replayId names a
+   * replay with other parameters.
+   */
+  REPLAY_CONFLICT("replay-conflict", 409),
+  /** 409: the subscription is inactive, so a replay would deliver to nobody. */
+  SUBSCRIPTION_INACTIVE("subscription-inactive", 409),
+  /** 422: the replay window starts before the retention horizon (those messages may be gone). */
+  BEYOND_RETENTION("beyond-retention", 422);
 
   private final String code;
   private final int httpStatus;

@@ -17,6 +17,8 @@ package io.rms.api;
  *     POSTs each delivery to {@code push.url}) or {@code pull} (the consumer leases deliveries over
  *     HTTP)
  * @param push the push target and limits; required (with its url) for {@code delivery: push}
+ * @param backfillFrom on create only: the new subscription starts with the topic's history
+ *     confirmed since then (ISO-8601; a backfill, delivered like a replay), then the live flow
  */
 public record SubscriptionRequest(
     String name,
@@ -31,4 +33,5 @@ public record SubscriptionRequest(
     Boolean ordered,
     Boolean active,
     String delivery,
-    PushOptions push) {}
+    PushOptions push,
+    java.time.Instant backfillFrom) {}

@@ -167,7 +167,7 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
       Message message, MessageMetadata metadata, String subscription, UUID id) {
     return tx.execute(
         status -> {
-          if (!inbox.claim(subscription, id)) {
+          if (!inbox.claim(subscription, id, metadata.replayId())) {
             return false;
           }
           try {
@@ -223,7 +223,8 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
         text(p, "x-rms-ordering-key"),
         p.getContentType(),
         Collections.unmodifiableMap(user),
-        sequence(text(p, "x-rms-sequence")));
+        sequence(text(p, "x-rms-sequence")),
+        text(p, "x-rms-replay"));
   }
 
   private static Long sequence(String header) {

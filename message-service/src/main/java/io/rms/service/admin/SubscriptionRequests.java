@@ -30,6 +30,10 @@ final class SubscriptionRequests {
     if (r.name() != null && !r.name().equals(name)) {
       throw RmsProblem.invalid("name cannot change (it is " + name + ")");
     }
+    if (r.backfillFrom() != null) {
+      throw RmsProblem.invalid(
+          "backfillFrom applies when a subscription is created; replay a window instead");
+    }
     return merge(current, r);
   }
 
@@ -48,7 +52,8 @@ final class SubscriptionRequests {
         r.ordered() != null ? r.ordered() : s.ordered(),
         r.active() != null ? r.active() : s.active(),
         mode,
-        mode == DeliveryMode.PUSH ? push(r.push(), s.push()) : null);
+        mode == DeliveryMode.PUSH ? push(r.push(), s.push()) : null,
+        r.backfillFrom() != null ? r.backfillFrom() : s.backfillFrom());
   }
 
   private static DeliveryMode mode(String requested, DeliveryMode current) {

@@ -508,6 +508,7 @@ final class ApiOperations {
             """));
     t.putAll(SubscriptionAdminOperations.table());
     t.putAll(PullOperations.table());
+    t.putAll(ReplayOperations.table());
     return Map.copyOf(t);
   }
 

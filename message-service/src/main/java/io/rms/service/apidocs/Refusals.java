@@ -36,6 +36,11 @@ final class Refusals {
       case INTERNAL -> "an unexpected error; the answer never carries internals";
       case ALREADY_EXISTS -> "a subscription with this name exists already";
       case WRONG_DELIVERY_MODE -> "a pull on a subscription whose delivery mode is not `pull`";
+      case REPLAY_CONFLICT ->
+          "a replay is running on the subscription already, or the replayId names a replay with"
+              + " other parameters";
+      case SUBSCRIPTION_INACTIVE -> "the subscription is inactive, so a replay would reach nobody";
+      case BEYOND_RETENTION -> "the replay window begins before the retention horizon";
     };
   }
 
@@ -69,6 +74,14 @@ final class Refusals {
       case INTERNAL -> "unexpected error";
       case ALREADY_EXISTS -> "subscription cart.order-created already exists";
       case WRONG_DELIVERY_MODE -> "subscription cart.order-created delivers by amqp, not by pull";
+      case REPLAY_CONFLICT ->
+          "replay rp-0193a5b2-7c1d-7e4f-8a9b-0c1d2e3f4a5b is running on cart.order-created:"
+              + " one replay at a time";
+      case SUBSCRIPTION_INACTIVE ->
+          "subscription cart.order-created is inactive: a replay would reach nobody";
+      case BEYOND_RETENTION ->
+          "from 2026-11-01T00:00:00Z is before the retention horizon (rms.retention PT168H):"
+              + " messages finished then may be deleted";
     };
   }
 }

@@ -87,6 +87,8 @@ public record RmsProperties(
    *
    * @param delivery {@code amqp} (default), {@code push} or {@code pull} (docs/design.md §10)
    * @param push the push target and limits, for {@code delivery: push}
+   * @param backfillFrom the subscription starts with the topic's history since then (once: its
+   *     backfill has the id {@code backfill:<name>})
    */
   public record SubscriptionConfig(
       String name,
@@ -98,7 +100,8 @@ public record RmsProperties(
       @DefaultValue Backoff backoff,
       boolean ordered,
       @DefaultValue("amqp") String delivery,
-      @DefaultValue PushConfig push) {}
+      @DefaultValue PushConfig push,
+      java.time.Instant backfillFrom) {}
 
   /** A subscription's push target and limits in configuration. */
   public record PushConfig(

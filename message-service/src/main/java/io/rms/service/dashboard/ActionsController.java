@@ -8,9 +8,13 @@ import io.rms.api.Limits;
 import io.rms.api.MessageView;
 import io.rms.api.RedeliverRequest;
 import io.rms.api.RedeliverResult;
+import io.rms.api.ReplayRequest;
+import io.rms.api.ReplayStarted;
 import io.rms.service.problem.RmsProblem;
 import io.rms.service.recovery.OperatorActions;
+import io.rms.service.registry.Registry;
 import io.rms.service.registry.SubscriptionChanges;
+import io.rms.service.replay.Replays;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.security.core.Authentication;
@@ -30,11 +34,78 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @RequestMapping("/dashboard/actions")
 class ActionsController {
   private final OperatorActions actions;
+  private final Replays replays;
+  private final Registry registry;
   private final SubscriptionChanges subscriptions;
 
-  ActionsController(OperatorActions actions, SubscriptionChanges subscriptions) {
+  ActionsController(
+      OperatorActions actions,
+      Replays replays,
+      Registry registry,
+      SubscriptionChanges subscriptions) {
     this.actions = actions;
+    this.replays = replays;
+    this.registry = registry;
     this.subscriptions = subscriptions;
+  }
+
+  /**
+   * Previews (a dry run's count) or starts a replay of the subscription's window; the outcome is
+   * shown on its replays page, where the progress bar follows it.
+   */
+  @PostMapping("/subscriptions/{name}/replay")
+  String replay(
+      @PathVariable String name,
+      @RequestParam String from,
+      @RequestParam String to,
+      @RequestParam(required = false) String businessKey,
+      @RequestParam(required = false) String replayId,
+      @RequestParam(defaultValue = "false") boolean dryRun,
+      Authentication user,
+      RedirectAttributes flash) {
+    return act(
+        flash,
+        "/dashboard/subscriptions/" + name + "/replays",
+        () -> {
+          ReplayRequest request =
+              new ReplayRequest(
+                  instant("from", from),
+                  instant("to", to),
+                  blankToNull(replayId),
+                  blankToNull(businessKey),
+                  null,
+                  null,
+                  dryRun);
+          ReplayStarted started =
+              replays.start(
+                  DashboardAudit.actor(user.getName()),
+                  registry.subscription(name).orElseThrow(() -> SubscriptionChanges.notFound(name)),
+                  request,
+                  Replays.REPLAY);
+          return dryRun
+              ? "Preview: a replay of this window would deliver "
+                  + started.selected()
+                  + " messages again."
+              : "Replay "
+                  + started.replayId()
+                  + " "
+                  + started.status().toLowerCase(java.util.Locale.ROOT)
+                  + ": "
+                  + started.selected()
+                  + " messages selected.";
+        });
+  }
+
+  private static java.time.Instant instant(String field, String value) {
+    try {
+      return java.time.Instant.parse(value.trim());
+    } catch (java.time.format.DateTimeParseException e) {
+      throw RmsProblem.invalid(field + " must be an ISO-8601 instant such as 2026-12-01T08:00:00Z");
+    }
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
   }
 
   /** COMMIT or ROLLBACK a PREPARED or IN_DOUBT message (ROLLBACK of PREPARED is a cancel). */

@@ -62,7 +62,8 @@ record SubscriptionForm(
         ordered,
         active,
         current == null ? DeliveryMode.AMQP : current.mode(),
-        current == null ? null : current.push());
+        current == null ? null : current.push(),
+        current == null ? null : current.backfillFrom());
   }
 
   /** Seconds as a duration; out-of-range values become a duration the checks refuse. */

@@ -15,6 +15,7 @@ final class AmqpMessages {
   static final String BUSINESS_KEY = "x-rms-business-key";
   static final String ORDERING_KEY = "x-rms-ordering-key";
   static final String SEQUENCE = "x-rms-sequence";
+  static final String REPLAY = "x-rms-replay";
 
   /** W3C trace context headers (docs/tracing.md), present when the message has a trace. */
   static final String TRACEPARENT = "traceparent";
@@ -48,6 +49,9 @@ final class AmqpMessages {
       if (r.tracestate() != null) {
         p.setHeader(TRACESTATE, r.tracestate());
       }
+    }
+    if (r.replayId() != null) {
+      p.setHeader(REPLAY, r.replayId());
     }
     return new Message(r.payload(), p);
   }

@@ -71,6 +71,7 @@ class DemoApps implements InitializingBean {
                 new Backoff(Duration.ofSeconds(5), 2.0, Duration.ofMinutes(10)),
                 false,
                 "amqp",
+                null,
                 null)));
     Path keys = Path.of(properties.embedded().dataDir()).toAbsolutePath().resolve("demo-keys.env");
     Files.createDirectories(keys.getParent());

@@ -26,7 +26,12 @@ import java.util.Set;
  * PUBLISHED|SCHEDULED ──attempts exhausted / nack(retry=false)──▶ DEAD ──redeliver──▶ SCHEDULED
  *                                                                   └──discard──▶ DISCARDED
  * WAITING ──its key's earlier messages finished (ordered subscriptions)──▶ SCHEDULED
+ * ACKED|DISCARDED|DEAD ──operator replay──▶ SCHEDULED (WAITING on an ordered subscription)
  * </pre>
+ *
+ * <p>The replay edges are a table of their own ({@link #replayGuard}): only a replay takes them, so
+ * {@link #sources} (what a consumer's or the sweep's statement may move) never names them, and
+ * ACKED and DISCARDED stay final for everything else.
  */
 public final class DeliveryLifecycle {
   private static final Map<DeliveryStatus, Set<DeliveryStatus>> ALLOWED =
@@ -41,7 +46,39 @@ public final class DeliveryLifecycle {
     ALLOWED.put(DISCARDED, EnumSet.noneOf(DeliveryStatus.class));
   }
 
+  private static final Map<DeliveryStatus, Set<DeliveryStatus>> REPLAYS =
+      new EnumMap<>(DeliveryStatus.class);
+
+  static {
+    for (DeliveryStatus from : DeliveryStatus.values()) {
+      REPLAYS.put(from, EnumSet.noneOf(DeliveryStatus.class));
+    }
+    REPLAYS.put(ACKED, EnumSet.of(SCHEDULED, WAITING));
+    REPLAYS.put(DISCARDED, EnumSet.of(SCHEDULED, WAITING));
+    REPLAYS.put(DEAD, EnumSet.of(SCHEDULED, WAITING));
+  }
+
   private DeliveryLifecycle() {}
+
+  /**
+   * True when an operator's replay may give a delivery in {@code from} a fresh cycle starting in
+   * {@code to}: a finished (ACKED, DISCARDED) or given-up (DEAD) one; one in flight is left alone.
+   */
+  public static boolean replayable(DeliveryStatus from, DeliveryStatus to) {
+    return REPLAYS.get(from).contains(to);
+  }
+
+  /** The sources a replay statement moving deliveries to {@code to} binds, each checked first. */
+  static String[] replayGuard(DeliveryStatus to, DeliveryStatus... from) {
+    String[] names = new String[from.length];
+    for (int i = 0; i < from.length; i++) {
+      if (!replayable(from[i], to)) {
+        throw new IllegalTransitionException(from[i], to);
+      }
+      names[i] = from[i].name();
+    }
+    return names;
+  }
 
   /** True when {@code from → to} is a legal transition. */
   public static boolean allowed(DeliveryStatus from, DeliveryStatus to) {

@@ -61,7 +61,7 @@ public class DeliveryStore {
           join input i using (message_id, subscription)
          where i.delayed is not true and not i.waiting
         """,
-        (rs, i) -> new NewDelivery(rs.getObject(1, UUID.class), rs.getString(2), null, false),
+        (rs, i) -> new NewDelivery(rs.getObject(1, UUID.class), rs.getString(2), null, false, null),
         pairs.stream().map(NewDelivery::messageId).toArray(UUID[]::new),
         pairs.stream().map(NewDelivery::subscription).toArray(String[]::new),
         pairs.stream()
@@ -113,13 +113,18 @@ public class DeliveryStore {
           from head h
          where d.message_id = h.id and d.subscription = h.subscription
            and d.status = any(?::text[])
-        returning d.message_id, d.subscription, h.deliver_after > now() as delayed
+        returning d.message_id, d.subscription, h.deliver_after > now() as delayed, d.replay_id
         """
                 .formatted(KeyHeads.holds("m", "i.subscription")),
             (rs, i) ->
                 rs.getBoolean("delayed")
                     ? null
-                    : new NewDelivery(rs.getObject(1, UUID.class), rs.getString(2), null, false),
+                    : new NewDelivery(
+                        rs.getObject(1, UUID.class),
+                        rs.getString(2),
+                        null,
+                        false,
+                        rs.getString("replay_id")),
             triples.stream().map(t -> t[0]).toArray(String[]::new),
             triples.stream().map(t -> t[1]).toArray(String[]::new),
             triples.stream().map(t -> t[2]).toArray(String[]::new),
@@ -157,9 +162,15 @@ public class DeliveryStore {
 
   /**
    * A delivery to create: its message, subscription, the message's deliverAfter, and whether it
-   * waits for its ordering key.
+   * waits for its ordering key; a released one also names the replay its cycle belongs to (null for
+   * a first cycle).
    */
-  record NewDelivery(UUID messageId, String subscription, Instant deliverAfter, boolean waiting) {}
+  record NewDelivery(
+      UUID messageId,
+      String subscription,
+      Instant deliverAfter,
+      boolean waiting,
+      String replayId) {}
 
   /**
    * SCHEDULED → PUBLISHED for deliveries whose publish the broker confirmed, in one statement.

@@ -42,6 +42,19 @@ public final class EventType {
   public static final String KEY_RELEASED = "KEY_RELEASED";
 
   /**
+   * A replay (or a new subscription's backfill) gave the message a fresh delivery cycle on the
+   * subscription: detail has the replay id and the delivery's former status ({@code none} when it
+   * had no delivery there); the actor is whoever started the replay.
+   */
+  public static final String REPLAYED = "REPLAYED";
+
+  /**
+   * A replay was started on a subscription; no message, detail has the replay id, the window, the
+   * filters and how many messages it selected.
+   */
+  public static final String REPLAY = "REPLAY";
+
+  /**
    * An admin changed the registry (apps, keys, check-back URLs, subscriptions, users); no message,
    * detail has the action, its target and the result.
    */

@@ -540,7 +540,7 @@ public class MessageCommands implements DisposableBean {
       for (SubscriptionInfo s : subs) {
         subscriptions.put(s.name(), s);
         boolean waits = s.ordered() && m.orderSeq() != null;
-        pairs.add(new DeliveryStore.NewDelivery(m.id(), s.name(), m.deliverAfter(), waits));
+        pairs.add(new DeliveryStore.NewDelivery(m.id(), s.name(), m.deliverAfter(), waits, null));
         if (waits) {
           waiting.add(new String[] {s.name(), m.topic(), m.orderingKey()});
         }

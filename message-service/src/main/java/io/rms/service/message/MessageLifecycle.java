@@ -21,7 +21,12 @@ import java.util.Set;
  *    │  └──cancel──▶ CANCELLED
  *    └─check-back exhausted──▶ IN_DOUBT ──COMMIT──▶ CONFIRMED
  *                                   └──ROLLBACK──▶ CANCELLED
+ * DELIVERED ──operator replay──▶ CONFIRMED (until the replayed deliveries are acked again)
  * </pre>
+ *
+ * <p>The replay edge is not in the table: a producer's confirm of a DELIVERED message must stay a
+ * harmless repeat, so {@link #sources} never names DELIVERED; only the replay's statement binds
+ * {@link #replaySources}.
  */
 public final class MessageLifecycle {
   private static final Map<MessageStatus, Set<MessageStatus>> ALLOWED =
@@ -36,6 +41,15 @@ public final class MessageLifecycle {
   }
 
   private MessageLifecycle() {}
+
+  /**
+   * The states a replay may find a message in: CONFIRMED (it stays so, one more pending delivery)
+   * or DELIVERED (back to CONFIRMED until acked again). PREPARED, IN_DOUBT and CANCELLED messages
+   * are never replayed (I2).
+   */
+  static String[] replaySources() {
+    return new String[] {CONFIRMED.name(), DELIVERED.name()};
+  }
 
   /** True when {@code from → to} is a legal transition. */
   public static boolean allowed(MessageStatus from, MessageStatus to) {

@@ -210,7 +210,8 @@ public class OrderedKeys {
     for (DeliveryStore.NewDelivery d : released) {
       registry
           .subscription(d.subscription())
-          .ifPresent(s -> requests.add(PublishRequest.of(found.get(d.messageId()), s, 1)));
+          .ifPresent(
+              s -> requests.add(PublishRequest.of(found.get(d.messageId()), s, 1, d.replayId())));
     }
     return requests;
   }

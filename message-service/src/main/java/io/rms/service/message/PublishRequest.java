@@ -16,6 +16,8 @@ import java.util.UUID;
  * @param traceparent the message's W3C trace context (AMQP header {@code traceparent}, and what
  *     push and pull deliveries carry), or null when its prepare carried none
  * @param tracestate the W3C tracestate beside it, or null
+ * @param replayId the replay this delivery's cycle belongs to ({@code x-rms-replay}); null for the
+ *     first cycle
  */
 public record PublishRequest(
     UUID messageId,
@@ -33,10 +35,17 @@ public record PublishRequest(
     Duration ackTimeout,
     Long sequence,
     String traceparent,
-    String tracestate) {
+    String tracestate,
+    String replayId) {
 
-  /** Attempt {@code attempt} of the message's delivery to the subscription. */
+  /** Attempt {@code attempt} of the message's first delivery cycle on the subscription. */
   public static PublishRequest of(StoredMessage m, SubscriptionInfo s, int attempt) {
+    return of(m, s, attempt, null);
+  }
+
+  /** Attempt {@code attempt} of a delivery cycle of replay {@code replayId} (null: the first). */
+  public static PublishRequest of(
+      StoredMessage m, SubscriptionInfo s, int attempt, String replayId) {
     return new PublishRequest(
         m.id(),
         s.name(),
@@ -53,6 +62,7 @@ public record PublishRequest(
         s.ackTimeout(),
         s.ordered() ? m.orderSeq() : null,
         m.traceparent(),
-        m.tracestate());
+        m.tracestate(),
+        replayId);
   }
 }

@@ -16,6 +16,8 @@ import io.rms.recovery.ExponentialBackoff;
 import io.rms.recovery.RedeliveryPolicy;
 import io.rms.recovery.RedeliveryPort;
 import io.rms.recovery.RedeliverySweep;
+import io.rms.recovery.ReplayPort;
+import io.rms.recovery.ReplaySweep;
 import io.rms.recovery.RetentionPort;
 import io.rms.recovery.RetentionSweep;
 import io.rms.recovery.StrandedKeyPort;
@@ -141,6 +143,11 @@ class RecoveryConfig {
         port,
         new RedeliveryPolicy(recovery.batchSize(), recovery.maxInFlight(), recovery.lease()),
         meter);
+  }
+
+  @Bean
+  ReplaySweep replaySweep(ReplayPort port, SweepMeter meter) {
+    return new ReplaySweep(port, meter);
   }
 
   @Bean

@@ -2,9 +2,11 @@ package io.rms.service.recovery;
 
 import io.rms.recovery.CheckBackJob;
 import io.rms.recovery.RedeliveryJob;
+import io.rms.recovery.ReplayJob;
 import io.rms.recovery.RetentionJob;
 import io.rms.recovery.StrandedKeyJob;
 import io.rms.service.config.RmsProperties;
+import io.rms.service.replay.ReplayProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
@@ -67,6 +69,11 @@ class RecoverySchedule {
   }
 
   @Bean
+  JobDetail replayJob() {
+    return job(ReplayJob.class, "replay", "advances running replays at their paced rate");
+  }
+
+  @Bean
   Trigger checkBackTrigger(JobDetail checkBackJob, RmsProperties properties, Clock clock) {
     return every(checkBackJob, properties.recovery().interval(), clock);
   }
@@ -84,6 +91,11 @@ class RecoverySchedule {
   @Bean
   Trigger strandedKeyTrigger(JobDetail strandedKeyJob, RmsProperties properties, Clock clock) {
     return every(strandedKeyJob, properties.recovery().interval(), clock);
+  }
+
+  @Bean
+  Trigger replayTrigger(JobDetail replayJob, ReplayProperties properties, Clock clock) {
+    return every(replayJob, properties.tick(), clock);
   }
 
   private static JobDetail job(Class<? extends Job> type, String name, String description) {

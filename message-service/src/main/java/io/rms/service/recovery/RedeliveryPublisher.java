@@ -6,6 +6,7 @@ import io.rms.service.message.DeliveryDispatcher;
 import io.rms.service.message.MessageStore;
 import io.rms.service.message.PublishListener;
 import io.rms.service.message.PublishRequest;
+import io.rms.service.message.ReplayDeliveries;
 import io.rms.service.message.StoredMessage;
 import io.rms.service.registry.Registry;
 import io.rms.service.registry.SubscriptionInfo;
@@ -28,6 +29,7 @@ class RedeliveryPublisher implements PublishListener {
   private final DeliveryDispatcher dispatcher;
   private final MessageStore messages;
   private final Registry registry;
+  private final ReplayDeliveries replays;
   private final long staleAfterNanos;
   private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
 
@@ -35,20 +37,26 @@ class RedeliveryPublisher implements PublishListener {
       DeliveryDispatcher dispatcher,
       MessageStore messages,
       Registry registry,
+      ReplayDeliveries replays,
       RmsProperties properties) {
+    this.replays = replays;
     this.dispatcher = dispatcher;
     this.messages = messages;
     this.registry = registry;
     this.staleAfterNanos = properties.recovery().lease().toNanos();
   }
 
-  /** Publishes the deliveries asynchronously; one whose message or subscription is gone is left. */
+  /**
+   * Publishes the deliveries asynchronously; one whose message or subscription is gone is left. A
+   * delivery whose cycle is a replay's carries the replay's id.
+   */
   void publish(List<DeliveryKey> due) {
     if (due.isEmpty()) {
       return;
     }
     Map<UUID, StoredMessage> found =
         messages.findAll(due.stream().map(DeliveryKey::messageId).toList());
+    Map<String, String> replayIds = replays.replayIds(due);
     List<PublishRequest> requests = new ArrayList<>(due.size());
     for (DeliveryKey d : due) {
       StoredMessage m = found.get(d.messageId());
@@ -56,7 +64,9 @@ class RedeliveryPublisher implements PublishListener {
       if (m == null || s.isEmpty()) {
         continue; // the lease expires; nothing to publish to now
       }
-      PublishRequest request = PublishRequest.of(m, s.get(), d.nextAttempt());
+      PublishRequest request =
+          PublishRequest.of(
+              m, s.get(), d.nextAttempt(), replayIds.get(d.messageId() + "/" + d.subscription()));
       inFlight.put(trackingKey(request), System.nanoTime());
       requests.add(request);
     }

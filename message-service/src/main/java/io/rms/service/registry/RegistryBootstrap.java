@@ -166,6 +166,9 @@ public class RegistryBootstrap implements InitializingBean {
               + e.getMessage());
     }
     s.setDelivery(mode, mode == DeliveryMode.PUSH ? push(config) : null);
+    if (s.getBackfillFrom() == null) {
+      s.setBackfillFrom(config.backfillFrom());
+    }
     subscriptions.save(s);
   }
 

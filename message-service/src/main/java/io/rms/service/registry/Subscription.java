@@ -71,6 +71,9 @@ public class Subscription extends RegistryEntry {
   @Column(name = "pause_reason")
   private String pauseReason;
 
+  @Column(name = "backfill_from")
+  private java.time.Instant backfillFrom;
+
   protected Subscription() {}
 
   public Subscription(String name) {
@@ -209,5 +212,13 @@ public class Subscription extends RegistryEntry {
     this.pausedAt = at;
     this.pausedBy = at == null ? null : by;
     this.pauseReason = at == null ? null : reason;
+  }
+
+  public Instant getBackfillFrom() {
+    return backfillFrom;
+  }
+
+  public void setBackfillFrom(Instant backfillFrom) {
+    this.backfillFrom = backfillFrom;
   }
 }

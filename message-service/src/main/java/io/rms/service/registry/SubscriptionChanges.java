@@ -98,6 +98,7 @@ public class SubscriptionChanges {
           }
           Subscription sub = new Subscription(name);
           apply(sub, settings);
+          sub.setBackfillFrom(settings.backfillFrom());
           subscriptions.save(sub);
           audit.admin(actor, "subscription.create", name, "created");
         });

@@ -11,6 +11,7 @@ import java.time.Instant;
  * @param push where and how fast pushes go; null unless {@code mode} is PUSH
  * @param pause when, by whom and why it was paused (nothing is sent until resumed); null while it
  *     is not
+ * @param backfillFrom the start of the history it was created to receive (a backfill); or null
  */
 public record SubscriptionInfo(
     String name,
@@ -24,7 +25,8 @@ public record SubscriptionInfo(
     boolean active,
     DeliveryMode mode,
     PushSettings push,
-    Pause pause) {
+    Pause pause,
+    java.time.Instant backfillFrom) {
 
   /** A pause: since when, by whom ({@code system} for a push circuit open too long), why. */
   public record Pause(Instant at, String by, String reason) {}
@@ -57,6 +59,7 @@ public record SubscriptionInfo(
         s.getPush(),
         s.getPausedAt() == null
             ? null
-            : new Pause(s.getPausedAt(), s.getPausedBy(), s.getPauseReason()));
+            : new Pause(s.getPausedAt(), s.getPausedBy(), s.getPauseReason()),
+        s.getBackfillFrom());
   }
 }

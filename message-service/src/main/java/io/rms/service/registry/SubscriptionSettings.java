@@ -9,6 +9,8 @@ import java.time.Duration;
  * @param queue the RabbitMQ queue; null or blank: the queue prefix followed by the name
  * @param mode how deliveries reach the consumer
  * @param push the push target and limits; required for PUSH, ignored otherwise
+ * @param backfillFrom a new subscription starts with the topic's history since then (a backfill,
+ *     docs/design.md §5.2); null: only messages confirmed from its creation on
  */
 public record SubscriptionSettings(
     String name,
@@ -23,7 +25,8 @@ public record SubscriptionSettings(
     boolean ordered,
     boolean active,
     DeliveryMode mode,
-    PushSettings push) {
+    PushSettings push,
+    java.time.Instant backfillFrom) {
 
   /** The defaults of a new subscription (those of the dashboard's form and of the admin API). */
   public static SubscriptionSettings defaults(String name, String topic, String app) {
@@ -40,6 +43,7 @@ public record SubscriptionSettings(
         false,
         true,
         DeliveryMode.AMQP,
+        null,
         null);
   }
 
@@ -58,6 +62,7 @@ public record SubscriptionSettings(
         s.ordered(),
         s.active(),
         s.mode(),
-        s.push());
+        s.push(),
+        s.backfillFrom());
   }
 }

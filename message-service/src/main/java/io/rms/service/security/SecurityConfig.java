@@ -52,6 +52,10 @@ class SecurityConfig {
             a ->
                 a.requestMatchers(HttpMethod.GET, "/api/v1/admin/subscriptions/*/held-keys")
                     .hasAnyRole("OPERATOR", "ADMIN")
+                    .requestMatchers(HttpMethod.POST, "/api/v1/admin/subscriptions/*/replay")
+                    .hasAnyRole("OPERATOR", "ADMIN")
+                    .requestMatchers(HttpMethod.GET, "/api/v1/admin/subscriptions/*/replays")
+                    .hasAnyRole("OPERATOR", "ADMIN")
                     .requestMatchers(
                         HttpMethod.POST,
                         "/api/v1/admin/subscriptions/*/pause",

@@ -34,6 +34,9 @@ class DashboardPagesTest extends IntegrationTest {
 
   private DashboardClient admin;
 
+  @org.springframework.beans.factory.annotation.Autowired
+  io.rms.service.replay.ReplaySteps replaySteps;
+
   @BeforeEach
   void login() {
     DashboardUsersFixture.ensure(users, "operator", Role.OPERATOR);
@@ -250,6 +253,42 @@ class DashboardPagesTest extends IntegrationTest {
         .isIn("SCHEDULED", "PUBLISHED");
     assertThat(operator.get("/dashboard").body()).doesNotContain(key);
     assertThat(operator.get("/dashboard/audit?actor=user:operator").body()).contains("DISCARD");
+  }
+
+  @Test
+  void anOperatorPreviewsAndStartsAReplayAndSeesItsProgress() {
+    String sub = "cart.replay-limits";
+    String page = "/dashboard/subscriptions/" + sub + "/replays";
+    java.time.Instant from =
+        jdbc.queryForObject("select now()", java.sql.Timestamp.class).toInstant();
+    UUID id = as("orders").send("order.replay-limits", "payload", Map.of("n", 1)).id();
+    assertThat(as("cart").ack(sub, id).status()).isEqualTo(200);
+    String to = from.plusSeconds(60).toString();
+    DashboardClient operator =
+        DashboardClient.loggedIn(port, "operator", DashboardUsersFixture.password("operator"));
+    assertThat(operator.get(page).body()).contains("id=\"replay-form\"");
+
+    Map<String, String> form = new java.util.LinkedHashMap<>();
+    form.put("from", from.toString());
+    form.put("to", to);
+    form.put("dryRun", "true");
+    operator.submit(page, "/dashboard/actions/subscriptions/" + sub + "/replay", form);
+    assertThat(operator.get(page).body())
+        .contains("Preview: a replay of this window would deliver 1 messages again.");
+
+    form.put("dryRun", "false");
+    operator.submit(page, "/dashboard/actions/subscriptions/" + sub + "/replay", form);
+    String shown = operator.get(page).body();
+    assertThat(shown).contains("1 messages selected").contains("data-state=\"RUNNING\"");
+    assertThat(shown).contains("<progress").contains("user:operator");
+    String replayId =
+        jdbc.queryForObject(
+            "select id from replay where subscription = ? and state = 'RUNNING'",
+            String.class,
+            sub);
+    replaySteps.advance(replayId);
+    assertThat(operator.get(page).body()).contains("data-state=\"DONE\"");
+    assertThat(as("cart").ack(sub, id).status()).isEqualTo(200);
   }
 
   @Test

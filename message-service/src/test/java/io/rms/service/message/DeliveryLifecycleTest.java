@@ -50,4 +50,31 @@ class DeliveryLifecycleTest {
       assertThat(DeliveryLifecycle.sources(to)).doesNotContain(from);
     }
   }
+
+  private static final Set<String> REPLAYS =
+      Set.of(
+          "ACKED>SCHEDULED",
+          "ACKED>WAITING",
+          "DISCARDED>SCHEDULED",
+          "DISCARDED>WAITING",
+          "DEAD>SCHEDULED",
+          "DEAD>WAITING");
+
+  @ParameterizedTest(name = "replay {0} -> {1}")
+  @MethodSource("pairs")
+  void onlyAFinishedOrDeadDeliveryIsReplayedAndOnlyByTheReplaysGuard(
+      DeliveryStatus from, DeliveryStatus to) {
+    boolean replayable = REPLAYS.contains(from + ">" + to);
+    assertThat(DeliveryLifecycle.replayable(from, to)).isEqualTo(replayable);
+    if (replayable) {
+      assertThat(DeliveryLifecycle.replayGuard(to, from)).containsExactly(from.name());
+    } else {
+      assertThatThrownBy(() -> DeliveryLifecycle.replayGuard(to, from))
+          .isInstanceOf(IllegalTransitionException.class);
+    }
+    if (from == DeliveryStatus.ACKED || from == DeliveryStatus.DISCARDED) {
+      // the replay edges stay out of the table every other statement binds
+      assertThat(DeliveryLifecycle.sources(to)).doesNotContain(from);
+    }
+  }
 }

@@ -12,6 +12,7 @@ import io.rms.api.MessageStatus;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -76,5 +77,13 @@ class MessageLifecycleTest {
         .containsExactlyInAnyOrder(DELIVERED, CANCELLED);
     assertThat(MessageLifecycle.sources(PREPARED)).isEmpty();
     assertThat(MessageLifecycle.sources(IN_DOUBT)).containsExactly(PREPARED);
+  }
+
+  @Test
+  void aReplayReopensDeliveredMessagesWhileAConfirmOfOneStaysARepeat() {
+    assertThat(MessageLifecycle.replaySources()).containsExactly("CONFIRMED", "DELIVERED");
+    assertThat(MessageLifecycle.sources(CONFIRMED)).doesNotContain(DELIVERED);
+    assertThat(MessageLifecycle.outcome(DELIVERED, CONFIRMED))
+        .isEqualTo(CommandOutcome.ALREADY_DONE);
   }
 }

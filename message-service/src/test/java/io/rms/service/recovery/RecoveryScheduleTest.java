@@ -29,14 +29,15 @@ class RecoveryScheduleTest extends IntegrationTest {
     assertThat(scheduler.isStarted()).isTrue();
     assertThat(scheduler.getMetaData().isJobStoreClustered()).isTrue();
     assertThat(scheduler.getMetaData().isJobStoreSupportsPersistence()).isTrue();
-    for (String sweep : new String[] {"check-back", "redelivery", "retention", "stranded-keys"}) {
+    for (String sweep :
+        new String[] {"check-back", "redelivery", "retention", "stranded-keys", "replay"}) {
       assertThat(scheduler.getTrigger(TriggerKey.triggerKey(sweep, "rms"))).isNotNull();
     }
     assertThat(
             jdbc.queryForObject(
                 "select count(*) from qrtz_triggers where sched_name = 'rms' and trigger_group = 'rms'",
                 Integer.class))
-        .isEqualTo(4);
+        .isEqualTo(5);
   }
 
   @Test

@@ -43,6 +43,7 @@ class RegistryBootstrapRaceTest extends IntegrationTest {
                   new Backoff(Duration.ofSeconds(5), 2.0, Duration.ofMinutes(10)),
                   false,
                   "pull",
+                  null,
                   null));
       CyclicBarrier together = new CyclicBarrier(2);
       List<CompletableFuture<Void>> starts = new ArrayList<>();
