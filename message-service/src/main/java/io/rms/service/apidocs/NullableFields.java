@@ -13,34 +13,28 @@ import java.util.Set;
  */
 final class NullableFields {
   private static final Map<String, List<String>> FIELDS =
-      Map.of(
-          "MessageView",
-          List.of(
-              "producerMessageId",
-              "businessKey",
-              "orderingKey",
-              "deliverAfter",
-              "confirmedAt",
-              "finishedAt",
-              "traceId"),
-          "DeliveryView",
-          List.of("nextAttemptAt", "ackDeadline", "ackedAt", "lastError"),
-          "EventView",
-          List.of("subscription"),
-          "AuditEvent",
-          List.of("messageId", "subscription"),
-          "MessagePage",
-          List.of("nextCursor"),
-          "AuditEventPage",
-          List.of("nextCursor"),
-          "NackResult",
-          List.of("nextAttemptAt"),
-          "AppView",
-          List.of("checkBackUrl"),
-          "StatsView",
-          List.of("oldestPreparedAgeSeconds", "oldestUnackedAgeSeconds"),
-          "PulledDelivery",
-          List.of("sequence"));
+      Map.ofEntries(
+          Map.entry(
+              "MessageView",
+              List.of(
+                  "producerMessageId",
+                  "businessKey",
+                  "orderingKey",
+                  "deliverAfter",
+                  "confirmedAt",
+                  "finishedAt",
+                  "traceId")),
+          Map.entry(
+              "DeliveryView", List.of("nextAttemptAt", "ackDeadline", "ackedAt", "lastError")),
+          Map.entry("EventView", List.of("subscription")),
+          Map.entry("AuditEvent", List.of("messageId", "subscription")),
+          Map.entry("MessagePage", List.of("nextCursor")),
+          Map.entry("AuditEventPage", List.of("nextCursor")),
+          Map.entry("NackResult", List.of("nextAttemptAt")),
+          Map.entry("AppView", List.of("checkBackUrl")),
+          Map.entry("StatsView", List.of("oldestPreparedAgeSeconds", "oldestUnackedAgeSeconds")),
+          Map.entry("PulledDelivery", List.of("sequence", "traceparent", "replayId")),
+          Map.entry("SubscriptionView", List.of("push", "pausedAt", "pausedBy", "pauseReason")));
 
   private NullableFields() {}
 

@@ -61,6 +61,7 @@ final class PullOperations {
             """
             {"deliveries": [{"messageId": "%s", "subscription": "cart.order-created",
               "attempt": 1, "leaseExpiresAt": "2026-11-29T10:16:30.150Z", "sequence": null,
+              "traceparent": null, "replayId": null,
               "message": {"id": "%s", "app": "orders", "producerMessageId": "order-42",
                "topic": "order.created", "businessKey": "42", "orderingKey": null,
                "status": "CONFIRMED", "contentType": "application/json",

@@ -47,13 +47,14 @@ public class PullLeases {
           from due
          where d.subscription = ? and d.message_id = due.message_id
            and d.status = any(?::text[])
-        returning d.message_id, d.attempts, d.ack_deadline, d.next_attempt_at
+        returning d.message_id, d.attempts, d.ack_deadline, d.next_attempt_at, d.replay_id
         """,
         (rs, i) ->
             new Leased(
                 rs.getObject("message_id", UUID.class),
                 rs.getInt("attempts"),
-                rs.getTimestamp("ack_deadline").toInstant()),
+                rs.getTimestamp("ack_deadline").toInstant(),
+                rs.getString("replay_id")),
         subscription,
         DeliveryLifecycle.guard(DeliveryStatus.PUBLISHED, DeliveryStatus.SCHEDULED),
         limit,
@@ -97,5 +98,5 @@ public class PullLeases {
   }
 
   /** A delivery leased to a caller: its attempt and when the lease ends. */
-  public record Leased(UUID messageId, int attempt, Instant leaseExpiresAt) {}
+  public record Leased(UUID messageId, int attempt, Instant leaseExpiresAt, String replayId) {}
 }

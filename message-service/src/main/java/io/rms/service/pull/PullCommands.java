@@ -80,7 +80,7 @@ public class PullCommands {
     leases.giveBack(
         subscription,
         result.deliveries().stream()
-            .map(d -> new Leased(d.messageId(), d.attempt(), d.leaseExpiresAt()))
+            .map(d -> new Leased(d.messageId(), d.attempt(), d.leaseExpiresAt(), d.replayId()))
             .toList());
   }
 
@@ -103,6 +103,8 @@ public class PullCommands {
                 l.attempt(),
                 l.leaseExpiresAt(),
                 sub.ordered() ? m.orderSeq() : null,
+                m.traceparent(),
+                l.replayId(),
                 views.summary(m)));
       }
     }
