@@ -500,6 +500,7 @@ final class ApiOperations {
              "roles": ["APP"], "active": true}
             """));
     t.putAll(SubscriptionAdminOperations.table());
+    t.putAll(PushSecretOperations.table());
     return Map.copyOf(t);
   }
 
