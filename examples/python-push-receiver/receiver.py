@@ -57,6 +57,7 @@ class Inbox:
         self.busy = []
         self.busy_every = busy_every
         self.pushes = 0
+        self.arrivals = 0
 
     def summary(self):
         with self.lock:
@@ -83,10 +84,11 @@ def handler(secrets, inbox):
             attempt = self.headers.get("X-RMS-Attempt")
             with inbox.lock:
                 inbox.pushes += 1
-                number = len(inbox.seen) + 1
                 first_time = message_id not in inbox.seen and message_id not in inbox.busy
+                if first_time:
+                    inbox.arrivals += 1
                 if (first_time and inbox.busy_every
-                        and number % inbox.busy_every == 0):
+                        and inbox.arrivals % inbox.busy_every == 0):
                     inbox.busy.append(message_id)
                     busy = True
                 else:

@@ -16,6 +16,7 @@ import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -55,6 +56,16 @@ class PushWorkers {
   /** True when a subscription's deliveries are pushed now: push mode, active, not paused. */
   static boolean pushed(SubscriptionInfo s) {
     return s.mode() == DeliveryMode.PUSH && s.active() && !s.paused() && s.push() != null;
+  }
+
+  /**
+   * The subscriptions known at start (their registry change was announced before this listened).
+   */
+  @EventListener(ApplicationReadyEvent.class)
+  void ready() {
+    if (enabled) {
+      sync(registry.subscriptions());
+    }
   }
 
   @EventListener

@@ -58,6 +58,8 @@ class PushDeliveryTest {
     args.add("--rms.apps[2].api-keys[0]=proot-key");
     args.add("--rms.apps[2].roles[0]=ADMIN");
     args.add("--rms.push.allowed-hosts[0]=127.0.0.1");
+    args.add("--rms.dashboard.admin.username=padmin");
+    args.add("--rms.dashboard.admin.password=padmin-password-1");
     args.add("--rms.push.worker.circuit-open-for=1s");
     args.add("--rms.push.worker.circuit-window=4");
     args.add("--rms.push.worker.pause-check=200ms");
@@ -166,6 +168,15 @@ class PushDeliveryTest {
     assertThat(body.has("deliveries")).isFalse();
     assertThat(body.has("events")).isFalse();
     assertThat(delivery(id, "precv.signed").get("attempts")).isEqualTo(1);
+
+    // the dashboard's push panel shows the subscription's circuit and latency on this replica
+    String page =
+        io.rms.service.testing.DashboardClient.loggedIn(
+                service.port(), "padmin", "padmin-password-1")
+            .get("/dashboard/admin/subscriptions")
+            .body();
+    assertThat(page).contains("Push workers").contains("precv.signed").contains("CLOSED");
+    assertThat(page).containsPattern("\\d+ ms");
   }
 
   @Test
@@ -333,5 +344,62 @@ class PushDeliveryTest {
     Response resumed = admin.post("/api/v1/admin/subscriptions/precv.down/resume");
     assertThat(resumed.status()).as(resumed.raw()).isEqualTo(200);
     ids.forEach(id -> awaitStatus(id, "precv.down", "ACKED"));
+  }
+
+  @Test
+  void aCopyWhoseDeliveryMovedOnIsDroppedUnpushed() {
+    Map<String, Object> push = pushTo("/stale");
+    push.put("concurrency", 1);
+    String topic = subscription("precv.stale", push);
+    rotate("precv.stale");
+    UUID acked = send(topic, "{}");
+    awaitStatus(acked, "precv.stale", "ACKED");
+    // a late copy of attempt 1 of the acked delivery (a redelivered broker copy), then a new
+    // message
+    org.springframework.amqp.core.MessageProperties properties =
+        new org.springframework.amqp.core.MessageProperties();
+    properties.setMessageId(acked.toString());
+    properties.setHeader("x-rms-attempt", 1);
+    properties.setHeader("x-rms-subscription", "precv.stale");
+    service
+        .context()
+        .getBean(org.springframework.amqp.rabbit.core.RabbitTemplate.class)
+        .send(
+            "",
+            TestInfra.get().queuePrefix + "precv.stale",
+            new org.springframework.amqp.core.Message(new byte[0], properties));
+    UUID next = send(topic, "{}");
+    awaitStatus(next, "precv.stale", "ACKED");
+    // one consumer, one queue: the late copy was taken (and dropped) before the new message
+    assertThat(receiver.of(acked)).hasSize(1);
+    assertThat(receiver.of(next)).hasSize(1);
+  }
+
+  @Test
+  void anOrderedPushDeliversEachKeyInOrderThroughFailures() {
+    String topic = subscription("precv.ordered", pushTo("/ordered"), "ordered", true);
+    rotate("precv.ordered");
+    AtomicInteger calls = new AtomicInteger();
+    // every third push fails: the key waits for its retry, later messages of the key do not pass
+    receiver.answering(
+        p -> calls.incrementAndGet() % 3 == 0 ? Answer.status(500) : Answer.status(204));
+    Map<UUID, String> ids = new LinkedHashMap<>();
+    for (int i = 0; i < 12; i++) {
+      String key = "key-" + (i % 2);
+      Response sent = producer.send(topic, "payload", Map.of("n", i), "orderingKey", key);
+      assertThat(sent.status()).as(sent.raw()).isEqualTo(201);
+      ids.put(sent.id(), key);
+    }
+    ids.keySet().forEach(id -> awaitStatus(id, "precv.ordered", "ACKED"));
+    Map<String, List<Integer>> pushedPerKey = new LinkedHashMap<>();
+    for (PushReceiver.Push p : receiver.pushes) {
+      JsonNode body = Api.JSON.readTree(new String(p.body(), StandardCharsets.UTF_8));
+      pushedPerKey
+          .computeIfAbsent(p.header("X-RMS-Ordering-Key"), k -> new ArrayList<>())
+          .add(body.get("payload").get("n").asInt());
+      assertThat(p.header("X-RMS-Sequence")).isNotNull();
+    }
+    assertThat(pushedPerKey).containsOnlyKeys("key-0", "key-1");
+    pushedPerKey.forEach((key, pushed) -> assertThat(pushed).as(key + " in push order").isSorted());
   }
 }
