@@ -209,12 +209,22 @@ The application.yaml the ConfigMap carries: rms.* from values, then `config` mer
 {{- if .maxAttempts }}{{ $_ := set $s "max-attempts" .maxAttempts }}{{ end }}
 {{- if .backoff }}{{ $_ := set $s "backoff" .backoff }}{{ end }}
 {{- if .ordered }}{{ $_ := set $s "ordered" true }}{{ end }}
+{{- if .delivery }}{{ $_ := set $s "delivery" .delivery }}{{ end }}
+{{- with .push }}
+{{- $p := dict "url" .url }}
+{{- if .timeout }}{{ $_ := set $p "timeout" .timeout }}{{ end }}
+{{- if .concurrency }}{{ $_ := set $p "concurrency" .concurrency }}{{ end }}
+{{- if .rate }}{{ $_ := set $p "rate" .rate }}{{ end }}
+{{- if .pauseAfter }}{{ $_ := set $p "pause-after" .pauseAfter }}{{ end }}
+{{- $_ := set $s "push" $p }}
+{{- end }}
 {{- $subs = append $subs $s }}
 {{- end }}
 {{- $rms := dict
   "apps" $apps
   "subscriptions" $subs
   "check-back" (dict "after" .Values.rms.checkBack.after "max-checks" .Values.rms.checkBack.maxChecks "allowed-hosts" .Values.rms.checkBack.allowedHosts "block-private-addresses" .Values.rms.checkBack.blockPrivateAddresses)
+  "push" (dict "allowed-hosts" .Values.rms.push.allowedHosts "block-private-addresses" .Values.rms.push.blockPrivateAddresses)
   "group-commit" (dict "enabled" .Values.rms.groupCommit.enabled "committers" .Values.rms.groupCommit.committers "max-batch" .Values.rms.groupCommit.maxBatch)
   "recovery" (dict "interval" .Values.rms.recovery.interval "batch-size" .Values.rms.recovery.batchSize)
   "retention" .Values.rms.retention

@@ -13,6 +13,10 @@ package io.rms.api;
  * @param backoffMaxSeconds the longest delay (default 600, at least the initial delay)
  * @param ordered FIFO per ordering key (default false)
  * @param active on create only (default true); use activate and deactivate to change it
+ * @param delivery {@code amqp} (default: the consumer reads the queue), {@code push} (the service
+ *     POSTs each delivery to {@code push.url}) or {@code pull} (the consumer leases deliveries over
+ *     HTTP)
+ * @param push the push target and limits; required (with its url) for {@code delivery: push}
  */
 public record SubscriptionRequest(
     String name,
@@ -25,4 +29,6 @@ public record SubscriptionRequest(
     Double backoffMultiplier,
     Long backoffMaxSeconds,
     Boolean ordered,
-    Boolean active) {}
+    Boolean active,
+    String delivery,
+    PushOptions push) {}

@@ -1,5 +1,7 @@
 package io.rms.api;
 
+import java.time.Instant;
+
 /**
  * A subscription as the admin API shows it: its settings and whether it is active.
  *
@@ -9,6 +11,12 @@ package io.rms.api;
  * @param active an inactive subscription gets no deliveries of newly confirmed messages
  * @param configured declared in the service's configuration ({@code rms.subscriptions}): a restart
  *     applies that declaration again over changes made through the API or the dashboard
+ * @param delivery {@code amqp}, {@code push} or {@code pull}
+ * @param push the push target and limits; null unless {@code delivery} is push
+ * @param paused true while paused: deliveries are collected, none is sent
+ * @param pausedAt when it was paused; null while not paused
+ * @param pausedBy who paused it ({@code system}: its push circuit stayed open too long)
+ * @param pauseReason why it was paused
  */
 public record SubscriptionView(
     String name,
@@ -22,4 +30,10 @@ public record SubscriptionView(
     long backoffMaxSeconds,
     boolean ordered,
     boolean active,
-    boolean configured) {}
+    boolean configured,
+    String delivery,
+    PushOptions push,
+    boolean paused,
+    Instant pausedAt,
+    String pausedBy,
+    String pauseReason) {}

@@ -1,6 +1,7 @@
 package io.rms.service.admin;
 
 import io.rms.api.HeldKeys;
+import io.rms.api.PauseRequest;
 import io.rms.api.SubscriptionRequest;
 import io.rms.api.SubscriptionView;
 import io.rms.service.message.HeldKeyQueries;
@@ -25,8 +26,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Subscriptions in the admin API: list, read, create, change, activate and deactivate (role ADMIN),
- * and the held keys of one (role OPERATOR or ADMIN); the roles are enforced by the security
- * configuration. Changes go through {@link SubscriptionChanges}, as the dashboard's do.
+ * and pause, resume and the held keys of one (role OPERATOR or ADMIN); the roles are enforced by
+ * the security configuration. Changes go through {@link SubscriptionChanges}, as the dashboard's
+ * do.
  */
 @RestController
 @RequestMapping("/api/v1/admin/subscriptions")
@@ -84,6 +86,21 @@ class SubscriptionAdminController {
   @PostMapping("/{name}/deactivate")
   SubscriptionView deactivate(@AuthenticationPrincipal AppInfo admin, @PathVariable String name) {
     return view(changes.setActive(OperatorActions.actor(admin), name, false));
+  }
+
+  @PostMapping("/{name}/pause")
+  SubscriptionView pause(
+      @AuthenticationPrincipal AppInfo operator,
+      @PathVariable String name,
+      @RequestBody(required = false) PauseRequest request) {
+    return view(
+        changes.pause(
+            OperatorActions.actor(operator), name, request == null ? null : request.reason()));
+  }
+
+  @PostMapping("/{name}/resume")
+  SubscriptionView resume(@AuthenticationPrincipal AppInfo operator, @PathVariable String name) {
+    return view(changes.resume(OperatorActions.actor(operator), name));
   }
 
   @GetMapping("/{name}/held-keys")

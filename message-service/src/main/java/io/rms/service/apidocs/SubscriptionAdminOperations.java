@@ -26,7 +26,8 @@ final class SubscriptionAdminOperations {
       {"name": "cart.order-created", "topic": "order.created", "app": "cart",
        "queue": "rms.sub.cart.order-created", "ackTimeoutSeconds": 60, "maxAttempts": 10,
        "backoffInitialSeconds": 5, "backoffMultiplier": 2.0, "backoffMaxSeconds": 600,
-       "ordered": %s, "active": %s, "configured": false}
+       "ordered": %s, "active": %s, "configured": false, "delivery": "amqp", "push": null,
+       "paused": false, "pausedAt": null, "pausedBy": null, "pauseReason": null}
       """;
 
   private static final String CHECKS =
@@ -36,7 +37,11 @@ final class SubscriptionAdminOperations {
       `ackTimeoutSeconds` 1 to 604,800, `maxAttempts` 1 to 10,000, backoff seconds 0 to \
       604,800 with `backoffMaxSeconds` at least `backoffInitialSeconds` and \
       `backoffMultiplier` 1 to 100, and a `queue` must be a valid name no other subscription \
-      uses. A refusal is 400 `validation-failed` whose detail names the field, and changes \
+      uses. `delivery` is `amqp`, `push` or `pull`; `push` needs `push.url`, an http or \
+      https URL whose host passes `rms.push.allowed-hosts` and the blocked addresses \
+      (loopback, link-local, cloud metadata), with `timeoutSeconds` 0.1 to 300, \
+      `concurrency` 1 to 256, `rate` above 0 up to 10,000 and `pauseAfterSeconds` 1 to \
+      604,800. A refusal is 400 `validation-failed` whose detail names the field, and changes \
       nothing. The change is audited (an `ADMIN` event, actor `operator:<app>`), applies on \
       this replica at once (its queue is declared) and on the others within their registry \
       refresh interval (`rms.registry.refresh`).""";
@@ -143,6 +148,49 @@ final class SubscriptionAdminOperations {
             List.of(FORBIDDEN, NOT_FOUND),
             null,
             SUBSCRIPTION.formatted(false, false)));
+    t.put(
+        "POST " + PATH + "/{name}/pause",
+        new OperationDoc(
+            "pauseSubscription",
+            ApiOperations.OPERATOR,
+            "Pause a subscription: collect its deliveries, send none (operator)",
+            """
+            Any delivery mode. Messages confirmed while it is paused still get their \
+            deliveries (`SCHEDULED`, due), but none is published, pushed or leased, and the ack \
+            clock of its published deliveries stands still (no attempt is used up by the \
+            pause). Deliveries already in an AMQP queue stay there for the consumer. The body \
+            (optional) gives a `reason` (at most 500 characters). **Idempotent:** a paused \
+            subscription answers 200 as it was paused (by whom, since when). Audited (an \
+            `ADMIN` event `subscription.pause`). Applies on this replica at once and on the \
+            others within their registry refresh interval. An unknown name answers 404. Needs \
+            the role OPERATOR or ADMIN (403).""",
+            Map.of(200, "The subscription, paused."),
+            body(FORBIDDEN, NOT_FOUND),
+            "{\"reason\": \"cart is migrating its database\"}",
+            SUBSCRIPTION
+                .formatted(false, true)
+                .replace("\"paused\": false", "\"paused\": true")
+                .replace("\"pausedAt\": null", "\"pausedAt\": \"2026-12-07T10:15:30Z\"")
+                .replace("\"pausedBy\": null", "\"pausedBy\": \"operator:ops\"")
+                .replace(
+                    "\"pauseReason\": null",
+                    "\"pauseReason\": \"cart is migrating its database\"")));
+    t.put(
+        "POST " + PATH + "/{name}/resume",
+        new OperationDoc(
+            "resumeSubscription",
+            ApiOperations.OPERATOR,
+            "Resume a paused subscription (operator)",
+            """
+            Its collected deliveries are sent again by the next redelivery sweep (within \
+            `rms.recovery.interval`), and the ack deadlines of its published deliveries start \
+            again from now. **Idempotent:** a subscription that is not paused answers 200 \
+            unchanged. Audited (`subscription.resume`). An unknown name answers 404. Needs the \
+            role OPERATOR or ADMIN (403).""",
+            Map.of(200, "The subscription, no longer paused."),
+            List.of(FORBIDDEN, NOT_FOUND),
+            null,
+            SUBSCRIPTION.formatted(false, true)));
     t.put(
         "GET " + PATH + "/{name}/held-keys",
         new OperationDoc(

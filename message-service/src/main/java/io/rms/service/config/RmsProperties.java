@@ -27,6 +27,7 @@ public record RmsProperties(
     @DefaultValue List<AppConfig> apps,
     @DefaultValue List<SubscriptionConfig> subscriptions,
     @DefaultValue CheckBack checkBack,
+    @DefaultValue Push push,
     @DefaultValue Recovery recovery,
     @DefaultValue("7d") Duration retention,
     @DefaultValue("1048576") long payloadMaxBytes,
@@ -81,7 +82,12 @@ public record RmsProperties(
     }
   }
 
-  /** A subscription declared in configuration. */
+  /**
+   * A subscription declared in configuration.
+   *
+   * @param delivery {@code amqp} (default), {@code push} or {@code pull} (docs/design.md §10)
+   * @param push the push target and limits, for {@code delivery: push}
+   */
   public record SubscriptionConfig(
       String name,
       String topic,
@@ -90,7 +96,30 @@ public record RmsProperties(
       @DefaultValue("60s") Duration ackTimeout,
       @DefaultValue("10") int maxAttempts,
       @DefaultValue Backoff backoff,
-      boolean ordered) {}
+      boolean ordered,
+      @DefaultValue("amqp") String delivery,
+      @DefaultValue PushConfig push) {}
+
+  /** A subscription's push target and limits in configuration. */
+  public record PushConfig(
+      String url,
+      @DefaultValue("10s") Duration timeout,
+      @DefaultValue("4") int concurrency,
+      @DefaultValue("100") double rate,
+      @DefaultValue("10m") Duration pauseAfter) {}
+
+  /**
+   * Where push subscriptions may deliver (docs/design.md §10): the check-back rules (no redirects,
+   * metadata and link-local addresses refused) with their own allowlist.
+   *
+   * @param allowedHosts entries as for {@code rms.check-back.allowed-hosts}; loopback addresses are
+   *     refused unless an entry names a loopback host explicitly ({@code 127.0.0.1}, {@code
+   *     localhost}, {@code [::1]})
+   * @param blockPrivateAddresses refuse push URLs whose host resolves to a private address
+   */
+  public record Push(
+      @DefaultValue("*") List<String> allowedHosts,
+      @DefaultValue("false") boolean blockPrivateAddresses) {}
 
   /** Exponential backoff with full jitter. */
   public record Backoff(

@@ -10,6 +10,7 @@ import io.rms.api.RedeliverRequest;
 import io.rms.api.RedeliverResult;
 import io.rms.service.problem.RmsProblem;
 import io.rms.service.recovery.OperatorActions;
+import io.rms.service.registry.SubscriptionChanges;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.security.core.Authentication;
@@ -29,9 +30,11 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @RequestMapping("/dashboard/actions")
 class ActionsController {
   private final OperatorActions actions;
+  private final SubscriptionChanges subscriptions;
 
-  ActionsController(OperatorActions actions) {
+  ActionsController(OperatorActions actions, SubscriptionChanges subscriptions) {
     this.actions = actions;
+    this.subscriptions = subscriptions;
   }
 
   /** COMMIT or ROLLBACK a PREPARED or IN_DOUBT message (ROLLBACK of PREPARED is a cancel). */
@@ -117,6 +120,30 @@ class ActionsController {
           return result.items().isEmpty()
               ? "No DEAD deliveries of " + name + " were left to redeliver."
               : "Redelivering " + result.items().size() + " DEAD deliveries of " + name + ".";
+        });
+  }
+
+  /** Pauses a subscription: its deliveries are collected, none is sent. */
+  @PostMapping("/subscriptions/{name}/pause")
+  String pause(@PathVariable String name, Authentication user, RedirectAttributes flash) {
+    return act(
+        flash,
+        "/dashboard",
+        () -> {
+          subscriptions.pause(DashboardAudit.actor(user.getName()), name, null);
+          return name + " is paused: its deliveries are collected and none is sent.";
+        });
+  }
+
+  /** Resumes a paused subscription. */
+  @PostMapping("/subscriptions/{name}/resume")
+  String resume(@PathVariable String name, Authentication user, RedirectAttributes flash) {
+    return act(
+        flash,
+        "/dashboard",
+        () -> {
+          subscriptions.resume(DashboardAudit.actor(user.getName()), name);
+          return name + " is resumed: its collected deliveries are sent again.";
         });
   }
 

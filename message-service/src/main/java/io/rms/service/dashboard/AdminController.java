@@ -235,10 +235,10 @@ class AdminController {
             () -> {
               String actor = DashboardAudit.actor(user.getName());
               if (existing == null) {
-                subscriptionChanges.create(actor, form.settings());
+                subscriptionChanges.create(actor, form.settings(null));
                 return "Subscription " + target + " created.";
               }
-              subscriptionChanges.update(actor, existing, current -> form.settings());
+              subscriptionChanges.update(actor, existing, form::settings);
               return "Saved " + target + ".";
             });
     if (saved) {

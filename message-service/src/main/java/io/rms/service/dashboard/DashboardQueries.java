@@ -61,9 +61,15 @@ public class DashboardQueries {
       String topic,
       String app,
       boolean active,
+      String delivery,
+      SubscriptionInfo.Pause pause,
       Map<DeliveryStatus, Long> counts,
       long ackedLastHour,
       Duration oldestUnacked) {
+    public boolean paused() {
+      return pause != null;
+    }
+
     public long get(DeliveryStatus status) {
       return counts.getOrDefault(status, 0L);
     }
@@ -213,6 +219,8 @@ public class DashboardQueries {
               s.topic(),
               s.app(),
               s.active(),
+              s.mode().json(),
+              s.pause(),
               counts,
               acked.getOrDefault(s.name(), 0L),
               o == null ? null : Duration.between(o, now)));

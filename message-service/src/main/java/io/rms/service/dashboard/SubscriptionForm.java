@@ -1,5 +1,6 @@
 package io.rms.service.dashboard;
 
+import io.rms.service.registry.DeliveryMode;
 import io.rms.service.registry.SubscriptionInfo;
 import io.rms.service.registry.SubscriptionSettings;
 import java.time.Duration;
@@ -42,8 +43,12 @@ record SubscriptionForm(
         s.active());
   }
 
-  /** The settings the form asks for (checked by {@code SubscriptionChanges}). */
-  SubscriptionSettings settings() {
+  /**
+   * The settings the form asks for (checked by {@code SubscriptionChanges}), with the delivery mode
+   * and push settings of {@code current} (the form does not change them; the admin API and the
+   * configuration do), or AMQP for a new subscription ({@code current} null).
+   */
+  SubscriptionSettings settings(SubscriptionSettings current) {
     return new SubscriptionSettings(
         name,
         topic,
@@ -55,7 +60,9 @@ record SubscriptionForm(
         backoffMultiplier,
         seconds(backoffMaxSeconds),
         ordered,
-        active);
+        active,
+        current == null ? DeliveryMode.AMQP : current.mode(),
+        current == null ? null : current.push());
   }
 
   /** Seconds as a duration; out-of-range values become a duration the checks refuse. */

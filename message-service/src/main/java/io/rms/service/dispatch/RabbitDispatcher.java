@@ -35,6 +35,7 @@ class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
   private final PublishOutcomes outcomes;
   private final RmsProperties.Dispatch config;
   private final DeliveryMetrics metrics;
+  private final DispatchGate gate;
   private final Duration confirmTimeout;
   private volatile ThreadPoolExecutor executor;
   private volatile boolean running;
@@ -43,7 +44,9 @@ class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
       RabbitTemplate rabbit,
       PublishOutcomes outcomes,
       RmsProperties properties,
-      DeliveryMetrics metrics) {
+      DeliveryMetrics metrics,
+      DispatchGate gate) {
+    this.gate = gate;
     this.rabbit = rabbit;
     this.rabbit.setMandatory(true);
     this.outcomes = outcomes;
@@ -67,7 +70,11 @@ class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
   }
 
   @Override
-  public void dispatch(List<PublishRequest> deliveries) {
+  public void dispatch(List<PublishRequest> requests) {
+    List<PublishRequest> deliveries = gate.sendable(requests);
+    if (deliveries.isEmpty()) {
+      return;
+    }
     ThreadPoolExecutor pool = executor;
     if (!running || pool == null) {
       log.warn("dispatcher stopped; {} deliveries left to the redelivery sweep", deliveries.size());

@@ -69,7 +69,9 @@ class DemoApps implements InitializingBean {
                 Duration.ofSeconds(60),
                 10,
                 new Backoff(Duration.ofSeconds(5), 2.0, Duration.ofMinutes(10)),
-                false)));
+                false,
+                "amqp",
+                null)));
     Path keys = Path.of(properties.embedded().dataDir()).toAbsolutePath().resolve("demo-keys.env");
     Files.createDirectories(keys.getParent());
     Files.writeString(keys, "ORDERS_KEY=" + producerKey + "\nCART_KEY=" + consumerKey + "\n");

@@ -405,14 +405,22 @@ public class DeliveryStore {
    * Leases up to {@code limit} deliveries in {@code status} whose {@code next_attempt_at} passed
    * (PUBLISHED: the ack deadline; SCHEDULED: due to publish): one statement picks them with {@code
    * FOR UPDATE SKIP LOCKED} (index {@code delivery_due}) and pushes {@code next_attempt_at} a lease
-   * ahead, so concurrent instances never claim the same delivery.
+   * ahead, so concurrent instances never claim the same delivery. Paused subscriptions are skipped
+   * (nothing is sent, and their ack clock stands still), and so are the SCHEDULED deliveries of
+   * pull subscriptions (their consumers lease them; an expired lease is an overdue PUBLISHED
+   * delivery).
    */
   public List<DeliveryKey> leaseDue(DeliveryStatus status, int limit, Duration lease) {
     return jdbc.query(
         """
         with due as (
-          select message_id, subscription from delivery
+          select message_id, subscription from delivery d
            where status = ? and next_attempt_at <= now()
+             and not exists (
+               select 1 from subscription s
+                where s.name = d.subscription
+                  and (s.paused_at is not null
+                       or (d.status = 'SCHEDULED' and s.delivery_mode = 'pull')))
            order by next_attempt_at
            limit ?
              for update skip locked

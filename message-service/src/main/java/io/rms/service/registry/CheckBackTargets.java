@@ -53,6 +53,9 @@ public class CheckBackTargets {
   private final boolean blockPrivate;
   private final boolean allowLoopback;
   private final Resolver resolver;
+  private final String label;
+  private final String setting;
+  private final String loopbackHint;
 
   @Autowired
   CheckBackTargets(RmsProperties properties) {
@@ -69,6 +72,31 @@ public class CheckBackTargets {
    */
   public CheckBackTargets(
       List<String> allowedHosts, boolean blockPrivate, boolean allowLoopback, Resolver resolver) {
+    this(
+        "check-back",
+        "rms.check-back",
+        "rms.check-back.allow-loopback is false",
+        allowedHosts,
+        blockPrivate,
+        allowLoopback,
+        resolver);
+  }
+
+  /**
+   * The same rules for another kind of outbound call: {@code label} names it in refusals ("push"),
+   * {@code setting} is its configuration prefix, {@code loopbackHint} says how loopback is allowed.
+   */
+  CheckBackTargets(
+      String label,
+      String setting,
+      String loopbackHint,
+      List<String> allowedHosts,
+      boolean blockPrivate,
+      boolean allowLoopback,
+      Resolver resolver) {
+    this.label = label;
+    this.setting = setting;
+    this.loopbackHint = loopbackHint;
     this.allowlist = new HostAllowlist(allowedHosts);
     this.blockPrivate = blockPrivate;
     this.allowLoopback = allowLoopback;
@@ -112,10 +140,12 @@ public class CheckBackTargets {
       } catch (UnknownHostException e) {
         if (blockPrivate) {
           throw new Refused(
-              "check-back host "
+              label
+                  + " host "
                   + parsed.host()
-                  + " does not resolve, so it cannot be checked against"
-                  + " rms.check-back.block-private-addresses");
+                  + " does not resolve, so it cannot be checked against "
+                  + setting
+                  + ".block-private-addresses");
         }
       }
     }
@@ -135,10 +165,10 @@ public class CheckBackTargets {
       try {
         addresses = resolver.resolve(parsed.host());
       } catch (UnknownHostException e) {
-        throw new Refused("check-back host " + parsed.host() + " does not resolve");
+        throw new Refused(label + " host " + parsed.host() + " does not resolve");
       }
       if (addresses.isEmpty()) {
-        throw new Refused("check-back host " + parsed.host() + " does not resolve");
+        throw new Refused(label + " host " + parsed.host() + " does not resolve");
       }
       check(parsed, addresses);
     }
@@ -149,33 +179,36 @@ public class CheckBackTargets {
 
   private Parsed parse(String url) {
     if (url == null || url.isBlank()) {
-      throw new Refused("no check-back URL");
+      throw new Refused("no " + label + " URL");
     }
     URI uri;
     try {
       uri = new URI(url.trim());
     } catch (java.net.URISyntaxException e) {
-      throw new Refused("check-back URL is not a URL");
+      throw new Refused(label + " URL is not a URL");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new Refused("check-back URL must be http or https");
+      throw new Refused(label + " URL must be http or https");
     }
     if (uri.getHost() == null || uri.getRawUserInfo() != null) {
-      throw new Refused("check-back URL needs a host and no user info");
+      throw new Refused(label + " URL needs a host and no user info");
     }
     boolean https = scheme.equals("https");
     int port = uri.getPort() == -1 ? (https ? 443 : 80) : uri.getPort();
     String host = uri.getHost();
     if (!allowlist.allows(scheme, host, port)) {
       throw new Refused(
-          "check-back URL "
+          label
+              + " URL "
               + scheme
               + "://"
               + host
               + ":"
               + port
-              + " is not on rms.check-back.allowed-hosts");
+              + " is not on "
+              + setting
+              + ".allowed-hosts");
     }
     InetAddress literal = HostAllowlist.literal(host.toLowerCase(Locale.ROOT));
     String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
@@ -191,7 +224,8 @@ public class CheckBackTargets {
       String refusal = BlockedAddresses.refusal(address, blockPrivate, allowLoopback);
       if (refusal != null) {
         throw new Refused(
-            "check-back host "
+            label
+                + " host "
                 + parsed.host()
                 + (parsed.literal() != null
                     ? " is " + refusal
@@ -202,13 +236,13 @@ public class CheckBackTargets {
   }
 
   /** The setting that refused the address, when it is not refused either way. */
-  private static String hint(InetAddress address) {
+  private String hint(InetAddress address) {
     if (BlockedAddresses.refusal(address, false, true) != null) {
       return "";
     }
     if (BlockedAddresses.refusal(address, false, false) != null) {
-      return " (rms.check-back.allow-loopback is false)";
+      return " (" + loopbackHint + ")";
     }
-    return " (rms.check-back.block-private-addresses)";
+    return " (" + setting + ".block-private-addresses)";
   }
 }

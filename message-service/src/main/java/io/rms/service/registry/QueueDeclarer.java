@@ -52,10 +52,13 @@ class QueueDeclarer implements ConnectionListener, SmartInitializingSingleton {
     thread.start();
   }
 
-  /** Declares every active subscription's queue; logs and carries on if the broker is down. */
+  /**
+   * Declares the queue of every active subscription that uses one (not pull); logs and carries on
+   * if the broker is down.
+   */
   public void declareAll() {
     for (SubscriptionInfo s : registry.subscriptions()) {
-      if (!s.active()) {
+      if (!s.active() || !s.mode().usesQueue()) {
         continue;
       }
       try {

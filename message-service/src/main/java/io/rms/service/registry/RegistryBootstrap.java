@@ -5,6 +5,7 @@ import io.rms.recovery.ExponentialBackoff;
 import io.rms.service.config.RmsProperties;
 import io.rms.service.config.RmsProperties.AppConfig;
 import io.rms.service.config.RmsProperties.SubscriptionConfig;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -29,6 +30,7 @@ public class RegistryBootstrap implements InitializingBean {
   private final Registry registry;
   private final TransactionTemplate tx;
   private final CheckBackTargets checkBackTargets;
+  private final PushTargets pushTargets;
 
   RegistryBootstrap(
       RmsProperties properties,
@@ -37,7 +39,8 @@ public class RegistryBootstrap implements InitializingBean {
       ApiKeys apiKeys,
       Registry registry,
       TransactionTemplate tx,
-      CheckBackTargets checkBackTargets) {
+      CheckBackTargets checkBackTargets,
+      PushTargets pushTargets) {
     this.properties = properties;
     this.apps = apps;
     this.subscriptions = subscriptions;
@@ -45,6 +48,7 @@ public class RegistryBootstrap implements InitializingBean {
     this.registry = registry;
     this.tx = tx;
     this.checkBackTargets = checkBackTargets;
+    this.pushTargets = pushTargets;
   }
 
   @Override
@@ -142,7 +146,43 @@ public class RegistryBootstrap implements InitializingBean {
     s.setBackoffMaxMs(config.backoff().max().toMillis());
     s.setOrdered(config.ordered());
     s.setActive(true);
+    DeliveryMode mode;
+    try {
+      mode = DeliveryMode.parse(config.delivery());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "invalid delivery of subscription "
+              + config.name()
+              + " in configuration: "
+              + e.getMessage());
+    }
+    s.setDelivery(mode, mode == DeliveryMode.PUSH ? push(config) : null);
     subscriptions.save(s);
+  }
+
+  private PushSettings push(SubscriptionConfig config) {
+    RmsProperties.PushConfig p = config.push();
+    require(p != null && p.url() != null, "push.url of subscription " + config.name(), null);
+    URI url;
+    try {
+      url = pushTargets.checkUrl(p.url());
+    } catch (CheckBackTargets.Refused refused) {
+      throw new IllegalStateException(
+          "invalid push.url of subscription "
+              + config.name()
+              + " in configuration: "
+              + refused.getMessage());
+    }
+    require(p.concurrency() >= 1, "push.concurrency of " + config.name(), p.concurrency());
+    require(p.rate() > 0, "push.rate of " + config.name(), p.rate());
+    require(
+        !p.timeout().isNegative()
+            && !p.timeout().isZero()
+            && !p.pauseAfter().isNegative()
+            && !p.pauseAfter().isZero(),
+        "push.timeout and push.pause-after of " + config.name(),
+        p.timeout() + ", " + p.pauseAfter());
+    return new PushSettings(url, p.timeout(), p.concurrency(), p.rate(), p.pauseAfter());
   }
 
   private static void require(boolean ok, String what, Object value) {

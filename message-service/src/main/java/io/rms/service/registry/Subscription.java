@@ -4,6 +4,9 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 
 /** A consumer app's subscription to one topic, with its queue and redelivery policy. */
 @Entity
@@ -37,6 +40,36 @@ public class Subscription extends RegistryEntry {
 
   @Column(nullable = false)
   private boolean ordered;
+
+  @Column(name = "delivery_mode", nullable = false)
+  private String deliveryMode = "amqp";
+
+  @Column(name = "push_url")
+  private String pushUrl;
+
+  @Column(name = "push_timeout_ms")
+  private Long pushTimeoutMs;
+
+  @Column(name = "push_concurrency")
+  private Integer pushConcurrency;
+
+  @Column(name = "push_rate")
+  private Double pushRate;
+
+  @Column(name = "push_pause_after_ms")
+  private Long pushPauseAfterMs;
+
+  @Column(name = "push_secrets", nullable = false)
+  private String[] pushSecrets = new String[0];
+
+  @Column(name = "paused_at")
+  private Instant pausedAt;
+
+  @Column(name = "paused_by")
+  private String pausedBy;
+
+  @Column(name = "pause_reason")
+  private String pauseReason;
 
   protected Subscription() {}
 
@@ -119,5 +152,62 @@ public class Subscription extends RegistryEntry {
 
   public void setOrdered(boolean ordered) {
     this.ordered = ordered;
+  }
+
+  public DeliveryMode getDeliveryMode() {
+    return DeliveryMode.parse(deliveryMode);
+  }
+
+  /** The mode and, for {@link DeliveryMode#PUSH}, its settings (cleared for the other modes). */
+  public void setDelivery(DeliveryMode mode, PushSettings push) {
+    this.deliveryMode = mode.json();
+    boolean pushes = mode == DeliveryMode.PUSH && push != null;
+    this.pushUrl = pushes ? push.url().toString() : null;
+    this.pushTimeoutMs = pushes ? push.timeout().toMillis() : null;
+    this.pushConcurrency = pushes ? push.concurrency() : null;
+    this.pushRate = pushes ? push.rate() : null;
+    this.pushPauseAfterMs = pushes ? push.pauseAfter().toMillis() : null;
+  }
+
+  /** The push settings, null unless the mode is {@link DeliveryMode#PUSH}. */
+  public PushSettings getPush() {
+    if (getDeliveryMode() != DeliveryMode.PUSH || pushUrl == null) {
+      return null;
+    }
+    return new PushSettings(
+        URI.create(pushUrl),
+        Duration.ofMillis(pushTimeoutMs),
+        pushConcurrency,
+        pushRate,
+        Duration.ofMillis(pushPauseAfterMs));
+  }
+
+  /** The push signing secrets, newest first (at most two are valid at once). */
+  public String[] getPushSecrets() {
+    return pushSecrets;
+  }
+
+  public void setPushSecrets(String[] pushSecrets) {
+    this.pushSecrets = pushSecrets;
+  }
+
+  /** When the subscription was paused, null while it is not. */
+  public Instant getPausedAt() {
+    return pausedAt;
+  }
+
+  public String getPausedBy() {
+    return pausedBy;
+  }
+
+  public String getPauseReason() {
+    return pauseReason;
+  }
+
+  /** Pauses at {@code at} (by whom, why), or resumes with a null {@code at}. */
+  public void setPaused(Instant at, String by, String reason) {
+    this.pausedAt = at;
+    this.pausedBy = at == null ? null : by;
+    this.pauseReason = at == null ? null : reason;
   }
 }

@@ -4,6 +4,7 @@ import io.rms.api.ErrorCode;
 import io.rms.api.Limits;
 import io.rms.service.config.RmsProperties;
 import io.rms.service.problem.RmsProblem;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,15 @@ public class SubscriptionChanges {
   /** The largest backoff multiplier. */
   static final double LARGEST_MULTIPLIER = 100;
 
+  /** The longest a push may take. */
+  static final Duration LONGEST_PUSH = Duration.ofMinutes(5);
+
+  /** The most pushes in flight per subscription. */
+  static final int MOST_PUSHES_IN_FLIGHT = 256;
+
+  /** The most pushes per second per subscription. */
+  static final double FASTEST_PUSH_RATE = 10_000;
+
   /** Queue names: RabbitMQ's reserved {@code amq.} prefix is refused separately. */
   static final String QUEUE_PATTERN = "[A-Za-z0-9][A-Za-z0-9._:-]{0,199}";
 
@@ -42,6 +52,7 @@ public class SubscriptionChanges {
   private final RegistryAudit audit;
   private final RmsProperties properties;
   private final JdbcTemplate jdbc;
+  private final PushTargets pushTargets;
 
   SubscriptionChanges(
       SubscriptionRepository subscriptions,
@@ -50,7 +61,8 @@ public class SubscriptionChanges {
       TransactionTemplate tx,
       RegistryAudit audit,
       RmsProperties properties,
-      JdbcTemplate jdbc) {
+      JdbcTemplate jdbc,
+      PushTargets pushTargets) {
     this.subscriptions = subscriptions;
     this.apps = apps;
     this.registry = registry;
@@ -58,6 +70,7 @@ public class SubscriptionChanges {
     this.audit = audit;
     this.properties = properties;
     this.jdbc = jdbc;
+    this.pushTargets = pushTargets;
   }
 
   /** True when the subscription is declared in configuration (a restart re-applies it). */
@@ -135,6 +148,68 @@ public class SubscriptionChanges {
     return refreshed(name);
   }
 
+  /**
+   * Pauses a subscription: its deliveries are still created, none is sent (docs/design.md §10).
+   * Idempotent: a paused subscription stays paused as it was (by whom, since when) and the call is
+   * audited as unchanged. {@code actor} is {@code system} when a push circuit paused it.
+   */
+  public SubscriptionInfo pause(String actor, String name, String reason) {
+    String why = reason == null || reason.isBlank() ? "paused by " + actor : reason.trim();
+    if (why.length() > 500) {
+      throw RmsProblem.invalid("reason must be at most 500 characters");
+    }
+    tx.executeWithoutResult(
+        s -> {
+          find(name);
+          int changed =
+              jdbc.update(
+                  "update subscription set paused_at = now(), paused_by = ?, pause_reason = ?,"
+                      + " updated_at = now() where name = ? and paused_at is null",
+                  actor,
+                  why,
+                  name);
+          audit.admin(
+              actor,
+              "subscription.pause",
+              name,
+              changed == 1 ? "paused: " + why : "unchanged: paused already");
+        });
+    return refreshed(name);
+  }
+
+  /**
+   * Resumes a paused subscription: its due deliveries are sent again by the next sweep, and the ack
+   * clock of its published deliveries restarts (it stood still while paused, so no attempt is used
+   * up by the pause). Idempotent like {@link #pause}.
+   */
+  public SubscriptionInfo resume(String actor, String name) {
+    tx.executeWithoutResult(
+        s -> {
+          Subscription sub = find(name);
+          int changed =
+              jdbc.update(
+                  "update subscription set paused_at = null, paused_by = null,"
+                      + " pause_reason = null, updated_at = now()"
+                      + " where name = ? and paused_at is not null",
+                  name);
+          if (changed == 1) {
+            jdbc.update(
+                "update delivery set ack_deadline = now() + ? * interval '1 millisecond',"
+                    + " next_attempt_at = now() + ? * interval '1 millisecond'"
+                    + " where subscription = ? and status = 'PUBLISHED'",
+                sub.getAckTimeoutMs(),
+                sub.getAckTimeoutMs(),
+                name);
+          }
+          audit.admin(
+              actor,
+              "subscription.resume",
+              name,
+              changed == 1 ? "resumed" : "unchanged: not paused");
+        });
+    return refreshed(name);
+  }
+
   private Subscription find(String name) {
     return subscriptions.findById(name).orElseThrow(() -> notFound(name));
   }
@@ -168,6 +243,8 @@ public class SubscriptionChanges {
     if (s.backoffMax().compareTo(s.backoffInitial()) < 0) {
       throw RmsProblem.invalid("backoffMaxSeconds must be at least backoffInitialSeconds");
     }
+    DeliveryMode mode = s.mode() == null ? DeliveryMode.AMQP : s.mode();
+    PushSettings push = mode == DeliveryMode.PUSH ? push(s.push()) : null;
     String queue = queue(sub.getName(), s.queue());
     sub.setTopic(s.topic());
     sub.setAppId(s.app());
@@ -179,6 +256,34 @@ public class SubscriptionChanges {
     sub.setBackoffMaxMs(s.backoffMax().toMillis());
     sub.setOrdered(s.ordered());
     sub.setActive(s.active());
+    sub.setDelivery(mode, push);
+  }
+
+  /** A push subscription's settings, checked: the URL against {@link PushTargets}, the limits. */
+  private PushSettings push(PushSettings p) {
+    if (p == null || p.url() == null) {
+      throw RmsProblem.invalid("push.url is required for delivery push");
+    }
+    URI url;
+    try {
+      url = pushTargets.register(p.url().toString());
+    } catch (CheckBackTargets.Refused refused) {
+      throw RmsProblem.invalid("push.url: " + refused.getMessage());
+    }
+    if (p.timeout() == null
+        || p.timeout().compareTo(Duration.ofMillis(100)) < 0
+        || p.timeout().compareTo(LONGEST_PUSH) > 0) {
+      throw RmsProblem.invalid(
+          "push.timeout must be between 0.1 and " + LONGEST_PUSH.toSeconds() + " seconds");
+    }
+    if (p.concurrency() < 1 || p.concurrency() > MOST_PUSHES_IN_FLIGHT) {
+      throw RmsProblem.invalid("push.concurrency must be between 1 and " + MOST_PUSHES_IN_FLIGHT);
+    }
+    if (!(p.rate() > 0 && p.rate() <= FASTEST_PUSH_RATE)) {
+      throw RmsProblem.invalid("push.rate must be above 0 and at most " + (long) FASTEST_PUSH_RATE);
+    }
+    within("push.pauseAfter", p.pauseAfter(), Duration.ofSeconds(1));
+    return new PushSettings(url, p.timeout(), p.concurrency(), p.rate(), p.pauseAfter());
   }
 
   private static void within(String field, Duration value, Duration least) {
@@ -219,6 +324,8 @@ public class SubscriptionChanges {
     diff(changed, "backoffMax", before.backoffMax(), after.backoffMax());
     diff(changed, "ordered", before.ordered(), after.ordered());
     diff(changed, "active", before.active(), after.active());
+    diff(changed, "delivery", before.mode(), after.mode());
+    diff(changed, "push", before.push(), after.push());
     return changed.isEmpty() ? "unchanged" : String.join(", ", changed);
   }
 

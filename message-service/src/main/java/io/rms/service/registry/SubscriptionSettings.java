@@ -7,6 +7,8 @@ import java.time.Duration;
  * dashboard build one each and hand it to {@link SubscriptionChanges}, which checks it).
  *
  * @param queue the RabbitMQ queue; null or blank: the queue prefix followed by the name
+ * @param mode how deliveries reach the consumer
+ * @param push the push target and limits; required for PUSH, ignored otherwise
  */
 public record SubscriptionSettings(
     String name,
@@ -19,7 +21,9 @@ public record SubscriptionSettings(
     double backoffMultiplier,
     Duration backoffMax,
     boolean ordered,
-    boolean active) {
+    boolean active,
+    DeliveryMode mode,
+    PushSettings push) {
 
   /** The defaults of a new subscription (those of the dashboard's form and of the admin API). */
   public static SubscriptionSettings defaults(String name, String topic, String app) {
@@ -34,7 +38,9 @@ public record SubscriptionSettings(
         2.0,
         Duration.ofSeconds(600),
         false,
-        true);
+        true,
+        DeliveryMode.AMQP,
+        null);
   }
 
   /** The settings of a subscription as the registry holds it. */
@@ -50,6 +56,8 @@ public record SubscriptionSettings(
         s.backoff().multiplier(),
         s.backoff().max(),
         s.ordered(),
-        s.active());
+        s.active(),
+        s.mode(),
+        s.push());
   }
 }

@@ -52,6 +52,11 @@ class SecurityConfig {
                 a.requestMatchers(HttpMethod.GET, "/api/v1/admin/subscriptions/*/held-keys")
                     .hasAnyRole("OPERATOR", "ADMIN")
                     .requestMatchers(
+                        HttpMethod.POST,
+                        "/api/v1/admin/subscriptions/*/pause",
+                        "/api/v1/admin/subscriptions/*/resume")
+                    .hasAnyRole("OPERATOR", "ADMIN")
+                    .requestMatchers(
                         "/api/v1/admin/apps",
                         "/api/v1/admin/apps/**",
                         "/api/v1/admin/subscriptions",

@@ -36,7 +36,7 @@ class SubscriptionAdminRefusalTest extends IntegrationTest {
   private Supplier<Object> state() {
     return () ->
         List.of(
-            jdbc.queryForList("select * from subscription order by name"),
+            jdbc.queryForList("select s::text from subscription s order by name", String.class),
             jdbc.queryForList("select id from message_event where message_id is null order by id"));
   }
 

@@ -16,7 +16,7 @@ class RecoveryScheduleRoleTest {
   void onlyRolesThatRunJobsStartTheClusteredScheduler(Role role, boolean starts) {
     RmsProperties properties =
         new RmsProperties(
-            role, List.of(), List.of(), null, null, null, 0, null, null, null, null, null);
+            role, List.of(), List.of(), null, null, null, null, 0, null, null, null, null, null);
     SchedulerFactoryBean factory = new SchedulerFactoryBean();
     new RecoverySchedule().schedulerOnlyInJobRoles(properties).customize(factory);
     assertThat(factory.isAutoStartup()).isEqualTo(starts);

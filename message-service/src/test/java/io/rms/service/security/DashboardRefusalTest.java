@@ -149,6 +149,9 @@ class DashboardRefusalTest extends IntegrationTest {
           "POST /dashboard/actions/messages/{id}/discard" ->
           Map.of("subscription", "cart.order-created");
       case "POST /dashboard/actions/subscriptions/{name}/redeliver-dead" -> Map.of("limit", "10");
+      case "POST /dashboard/actions/subscriptions/{name}/pause",
+          "POST /dashboard/actions/subscriptions/{name}/resume" ->
+          Map.of();
       case "POST /dashboard/admin/apps" ->
           Map.of("id", "sneaky-app", "produces", "order.created", "roles", "ADMIN");
       case "POST /dashboard/admin/apps/{id}" ->
@@ -232,7 +235,7 @@ class DashboardRefusalTest extends IntegrationTest {
   @Test
   void operatorActionsRefuseViewersAndAnonymousUsers() {
     List<String> actions = endpoints("/dashboard/actions");
-    assertThat(actions).hasSize(4);
+    assertThat(actions).hasSize(6);
     DashboardClient viewer = login("viewer");
     String token = viewer.csrf("/dashboard/messages/" + inDoubt);
     for (String endpoint : actions) {
