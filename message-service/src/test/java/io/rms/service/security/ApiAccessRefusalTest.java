@@ -163,6 +163,8 @@ class ApiAccessRefusalTest extends IntegrationTest {
           "POST /api/v1/admin/subscriptions/{name}/deactivate",
           "POST /api/v1/admin/subscriptions/{name}/pause",
           "POST /api/v1/admin/subscriptions/{name}/resume",
+          "POST /api/v1/admin/subscriptions/{name}/push-secrets/rotate",
+          "POST /api/v1/admin/subscriptions/{name}/push-secrets/retire",
           "POST /api/v1/messages/{id}/confirm",
           "POST /api/v1/messages/{id}/cancel" ->
           null;
