@@ -11,8 +11,9 @@
 #   (MODEL_SEED: the first seed, MODEL_STEPS: steps per seed, MODEL_LEAVE_OUT: step kinds not
 #   drawn, e.g. STRAY_NACK,CHANGE_TOPIC; see docs/reliability.md)
 #
-# Needs PostgreSQL server binaries (/usr/lib/postgresql/<version>/bin) and rabbitmq-server; as root
-# they run as the postgres / rabbitmq users. Nothing else on the machine is touched.
+# Needs PostgreSQL server binaries (/usr/lib/postgresql/<version>/bin) and rabbitmq-server, and for
+# s17 Debian's patroni and etcd-server; as root they run as the postgres / rabbitmq users. Nothing
+# else on the machine is touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scale=${1:-short}

@@ -5,22 +5,25 @@
 #  2. the image built from the Dockerfile with podman (the host's extra CAs through the `ca`
 #     build secret of docs/deploy.md §1);
 #  3. the chart rendered with real Helm and the values of docs/deploy.md §4, read from the guide
-#     (helm/src/test/java/io/rms/helm/SmokeManifestsTest.java), plus local overrides;
+#     (helm/src/test/java/io/rms/helm/SmokeManifestsTest.java), plus local overrides, and every
+#     manifest validated strictly against the Kubernetes API schema (StrictManifests);
 #  4. the database users and the vhost of docs/deploy.md §2 (its SQL and rabbitmqctl blocks,
 #     names suffixed _smoke) on the machine's PostgreSQL (127.0.0.1:5432) and RabbitMQ (5672), the
 #     Secrets of §3 (its key recipe), the migration pod first, then `podman kube play` of the
 #     Deployments (their pods reach the host's loopback as 10.0.2.2 through slirp4netns);
-#  5. readiness, then prepare -> confirm -> consume (QueuePeek in the image) -> ack, and one line:
-#     build time, image size, time to ready, RSS.
+#  5. readiness, then prepare -> confirm -> consume (QueuePeek in the image) -> ack;
+#  6. the Deployments played again without the image's AOT cache, and one line: build time,
+#     image size, time to ready and api RSS at ready with the AOT cache (-XX:AOTMode=on: a cache
+#     the JVM cannot use fails the start) and without it (-XX:AOTMode=off).
 # Needs root, PostgreSQL with trust auth for postgres on 127.0.0.1 and rabbitmqctl. What
-# `podman kube play` does not do is in docs/deploy.md ("Smoke test with podman").
+# `podman kube play` does not do is in docs/deploy.md ("Smoke test without a cluster").
 # RMS_SMOKE_KEEP=1 leaves the pods, the database and the vhost in place.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${RMS_SMOKE_WORK:-/var/tmp/rms-smoke}
 SUITE=${RMS_SMOKE_SUITE:-trixie}
-JDK_BASE=localhost/rms-smoke/jdk:21
-JRE_BASE=localhost/rms-smoke/jre:21
+JDK_BASE=localhost/rms-smoke/jdk:25
+JRE_BASE=localhost/rms-smoke/jre:25
 IMAGE=localhost/reliable-message-service
 TAG=smoke
 API=http://127.0.0.1:18080/api/v1     # the api pod's ports, published at +10000
@@ -39,7 +42,8 @@ missing=""
 for tool in podman mmdebstrap runc jq; do command -v $tool >/dev/null || missing="$missing $tool"; done
 if [ -n "$missing" ]; then
   log "installing$missing"
-  apt-get install -y -qq $missing >/dev/null
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 if [ ! -f /etc/containers/containers.conf ]; then
   log "writing /etc/containers/containers.conf (no default ulimits, cgroupfs)"
@@ -48,18 +52,21 @@ if [ ! -f /etc/containers/containers.conf ]; then
 fi
 
 # --- 1. base images ---------------------------------------------------------------------------
-base() { # image, packages
+base() { # image, packages[, mmdebstrap options]
   if ! pm image exists "$1"; then
     log "making $1 ($2, Debian $SUITE)"
-    mmdebstrap --quiet --variant=minbase --include="$2" "$SUITE" "$WORK/base.tar"
+    mmdebstrap --quiet --variant=minbase --include="$2" "${@:3}" "$SUITE" "$WORK/base.tar"
     pm import --quiet --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
       "$WORK/base.tar" "$1" >/dev/null
     rm -f "$WORK/base.tar"
   fi
 }
 TB=$(now)
-base $JDK_BASE openjdk-21-jdk-headless,ca-certificates,unzip
-base $JRE_BASE openjdk-21-jre-headless
+base $JDK_BASE openjdk-25-jdk-headless,ca-certificates,unzip
+# like distroless "nonroot": a user 65532 (the training run's embedded PostgreSQL looks it up)
+base $JRE_BASE openjdk-25-jre-headless \
+  --customize-hook='echo "nonroot:x:65532:65532:nonroot:/home/nonroot:/usr/sbin/nologin" >> "$1/etc/passwd"' \
+  --customize-hook='echo "nonroot:x:65532:" >> "$1/etc/group"'
 BASES_S=$(since "$TB")
 
 # --- 2. the image -----------------------------------------------------------------------------
@@ -71,9 +78,11 @@ else
 fi
 log "building $IMAGE:$TAG"
 TB=$(now)
-pm build --quiet --network host --pull=never -t "$IMAGE:$TAG" \
+# bounded: a training run that never ends would otherwise hold the build forever
+timeout 1500 podman --runtime runc build --network host --pull=never -t "$IMAGE:$TAG" \
   --build-arg JDK_IMAGE=$JDK_BASE --build-arg RUNTIME_IMAGE=$JRE_BASE \
-  --secret id=ca,src="$WORK/ca.pem" -f "$ROOT/Dockerfile" "$ROOT" >/dev/null
+  --secret id=ca,src="$WORK/ca.pem" -f "$ROOT/Dockerfile" "$ROOT" >"$WORK/build.log" 2>&1 \
+  || { tail -60 "$WORK/build.log"; log "image build failed (whole log: $WORK/build.log)"; exit 1; }
 BUILD_S=$(since "$TB")
 IMAGE_MB=$(pm image inspect --format '{{.Size}}' "$IMAGE:$TAG" | awk '{printf "%.0f", $1 / 1048576}')
 
@@ -156,9 +165,11 @@ extraVolumes: []                       # the guide's database CA: no TLS on this
 extraVolumeMounts: []
 api: {replicas: 1}                     # podman plays replicas as pods: one may hold the host ports
 jobs: {replicas: 1}
+# the image's AOT cache must be used: with AOTMode=on a cache the JVM rejects fails the start
+javaToolOptions: "-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -XX:AOTMode=on"
 EOF
 log "rendering the chart with the values of docs/deploy.md §4"
-(cd "$ROOT" && ./mvnw -B -ntp -q -pl helm verify -Dtest=SmokeManifestsTest \
+(cd "$ROOT" && ./mvnw -B -ntp -q -pl helm -am verify -Dtest=SmokeManifestsTest \
   -Dsurefire.failIfNoSpecifiedTests=false -Drms.smoke.dir="$WORK" >"$WORK/render.log" 2>&1) \
   || { tail -40 "$WORK/render.log"; exit 1; }
 [ -s "$WORK/app.yaml" ] || { log "the render wrote no app.yaml"; exit 1; }
@@ -182,17 +193,28 @@ if [ "$MIGRATE_RC" != 0 ]; then pm logs "$MIGRATOR" | tail -30; log "migration e
 log "migration pod exited 0 after $(since "$TM") s"
 pm pod rm -f rms-reliable-message-service-migrate >/dev/null
 
-log "api and jobs pods"
-TR=$(now)
-pm kube play --network "$NET" "$WORK/app.yaml" >/dev/null
+# seconds from `kube play` of this file to the api pod's readiness
+play_ready() {
+  local t
+  t=$(now)
+  pm kube play --network "$NET" "$1" >/dev/null
+  until curl -sf "$MGMT/actuator/health/readiness" >/dev/null; do
+    if [ "$(awk -v a="$t" -v b="$(now)" 'BEGIN {print (b - a > 300)}')" = 1 ]; then
+      pm pod logs "$API_POD" 2>&1 | tail -40 >&2; log "not ready after 300 s"; exit 1
+    fi
+    sleep 0.5
+  done
+  since "$t"
+}
+api_rss() {
+  local pid
+  pid=$(pm inspect --format '{{.State.Pid}}' "$API_POD-reliable-message-service")
+  awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status"
+}
 API_POD=rms-reliable-message-service-api-pod-0
-until curl -sf "$MGMT/actuator/health/readiness" >/dev/null; do
-  if [ "$(awk -v a="$TR" -v b="$(now)" 'BEGIN {print (b - a > 300)}')" = 1 ]; then
-    pm pod logs "$API_POD" 2>&1 | tail -40; log "not ready after 300 s"; exit 1
-  fi
-  sleep 1
-done
-READY_S=$(since "$TR")
+log "api and jobs pods"
+READY_S=$(play_ready "$WORK/app.yaml")
+RSS_MB=$(api_rss)
 log "ready after $READY_S s; health: $(curl -s "$MGMT/actuator/health")"
 
 # --- 5. prepare -> confirm -> consume -> ack --------------------------------------------------
@@ -203,7 +225,7 @@ curl -sf -X POST -H "Authorization: Bearer $ORDERS_KEY" "$API/messages/$ID/confi
 log "prepared and confirmed $ID"
 peek() {
   pm run --rm --network host --entrypoint java "$IMAGE:$TAG" \
-    -cp '/app/BOOT-INF/classes:/app/BOOT-INF/lib/*' io.rms.service.tools.QueuePeek \
+    -cp /app/app.jar io.rms.service.tools.QueuePeek \
     rms.sub.cart.order-created 127.0.0.1 5672 rms_smoke_cart "$CART_MQ_PW" rms_smoke
 }
 for _ in $(seq 1 30); do
@@ -223,6 +245,15 @@ done
 [ "$STATUS" = DELIVERED ] || { log "message $ID is $STATUS after the ack"; exit 1; }
 log "acked: message $ID DELIVERED"
 
-API_PID=$(pm inspect --format '{{.State.Pid}}' "$API_POD-reliable-message-service")
-RSS_MB=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$API_PID/status")
-echo "smoke OK: bases ${BASES_S} s, build ${BUILD_S} s, image ${IMAGE_MB} MB, ready ${READY_S} s, api RSS ${RSS_MB} MiB, total $(since "$T0") s"
+# --- 6. the same Deployments without the AOT cache --------------------------------------------
+AOT_MB=$(pm run --rm --entrypoint stat "$IMAGE:$TAG" -c %s /app/app.aot | awk '{printf "%.0f", $1 / 1048576}')
+cleanup_pods
+sed 's/-XX:AOTMode=on/-XX:AOTMode=off/' "$WORK/app.yaml" > "$WORK/app-no-aot.yaml"
+log "api and jobs pods again, without the AOT cache"
+NO_AOT_READY_S=$(play_ready "$WORK/app-no-aot.yaml")
+NO_AOT_RSS_MB=$(api_rss)
+log "ready after $NO_AOT_READY_S s without the AOT cache"
+
+echo "smoke OK: bases ${BASES_S} s, build ${BUILD_S} s, image ${IMAGE_MB} MB (AOT cache ${AOT_MB} MB)," \
+  "ready ${READY_S} s (without the AOT cache ${NO_AOT_READY_S} s)," \
+  "api RSS at ready ${RSS_MB} MiB (without ${NO_AOT_RSS_MB} MiB), total $(since "$T0") s"

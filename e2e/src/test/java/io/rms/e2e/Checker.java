@@ -23,9 +23,23 @@ import tools.jackson.databind.JsonNode;
  */
 final class Checker {
   private final Harness h;
+  private final Database serviceDb;
 
+  /** Opens a connection to one database of a PostgreSQL. */
+  @FunctionalInterface
+  interface Database {
+    Connection connect(String db) throws SQLException;
+  }
+
+  /** A checker of scenarios whose service runs on the harness's own PostgreSQL. */
   Checker(Harness h) {
+    this(h, h.servicePg::connect);
+  }
+
+  /** A checker of scenarios whose service runs on {@code serviceDb} (s17: a Patroni cluster). */
+  Checker(Harness h, Database serviceDb) {
     this.h = h;
+    this.serviceDb = serviceDb;
   }
 
   /** One scenario's figures; {@code violations} empty means the invariants held. */
@@ -222,7 +236,7 @@ final class Checker {
 
   /** The service's story of one message (its API view): timestamps, attempts and events. */
   String history(String key) {
-    try (Connection service = h.servicePg.connect("rms");
+    try (Connection service = serviceDb.connect("rms");
         PreparedStatement ps =
             service.prepareStatement("select id from message where business_key = ?")) {
       ps.setString(1, key);
@@ -289,7 +303,7 @@ final class Checker {
     String like = scenario + "-%";
     try (Connection producer = h.appsPg.connect("producer");
         Connection consumer = h.appsPg.connect("consumer");
-        Connection service = h.servicePg.connect("rms")) {
+        Connection service = serviceDb.connect("rms")) {
       Map<String, Instant> attempts = new HashMap<>();
       try (PreparedStatement ps =
           producer.prepareStatement("select key, at from attempt where key like ?")) {

@@ -109,7 +109,7 @@ class FaultInjectionIT {
       return; // nothing selected, nothing started
     }
     try {
-      all.sort(Comparator.comparing(Figures::scenario)); // s01 … s16, whatever ran when
+      all.sort(Comparator.comparing(Figures::scenario)); // s01 … s17, whatever ran when
       String total = Report.total(all, Duration.between(suiteStart, Instant.now()));
       System.out.println(
           Report.HEADER + all.stream().map(Report::row).collect(Collectors.joining()) + total);
@@ -570,6 +570,209 @@ class FaultInjectionIT {
     assertThat(ordering.inversions()).as(line).isZero();
   }
 
+  /**
+   * s17: the service's database is a three-node Patroni cluster with synchronous replication
+   * (docs/deploy.md); two service instances (and so the Quartz cluster) reach it by a multi-host
+   * URL. Under load the primary's postmaster gets {@code kill -9}; Patroni promotes the synchronous
+   * standby. Then, with replication switched to asynchronous, a confirmed message is shown lost.
+   */
+  @Test
+  @Order(17)
+  void s17PostgresFailoverUnderLoadThenAsynchronousLoss() {
+    String sc = "s17-postgres-failover";
+    JavaApp[] regular = {h.services[0], h.services[1]};
+    try (PatroniCluster pg = new PatroniCluster(h.base, h.logs)) {
+      pg.start(Duration.ofMinutes(2));
+      pg.createDatabase("rms");
+      Instant clusterUp = Instant.now();
+      h.services[0].kill9(); // instance 1 runs on the Patroni cluster from here on
+      for (int i = 0; i < 2; i++) {
+        h.services[i] = h.serviceOn(i, pg.jdbcUrl("rms"));
+      }
+      // one after the other: two instances starting at once on an empty database race to
+      // insert the registry's apps, and one fails on the primary key
+      h.services[0].start(Duration.ofMinutes(4));
+      h.services[1].start(Duration.ofMinutes(4));
+      Instant servicesUp = Instant.now();
+      Checker onPatroni = new Checker(h, pg::connect);
+
+      PatroniNode old = pg.leader().orElseThrow();
+      produce(sc, 2 * N, Math.max(1, RATE / 2), 5, 0);
+      awaitStarted(0.3);
+      double runsBefore = sweepRuns(2);
+      Instant killed = Instant.now();
+      long postmaster = old.killPostmaster();
+      PatroniNode promoted = pg.awaitLeader(n -> n != old, Duration.ofMinutes(1));
+      Instant promotedAt = Instant.now();
+      awaitProducerDone();
+      Figures quiet = finish(onPatroni, sc, start, promotedAt, List.of(), false);
+      all.remove(quiet);
+      pg.awaitHealthy(true, Duration.ofMinutes(2)); // the old primary back, rewound
+      Instant rejoined = Instant.now();
+      FailoverFigures.WritePause pause = FailoverFigures.writePause(pg::connect, sc);
+      List<Instant> checkIns = FailoverFigures.quartzCheckIns(pg::connect);
+      long erroredTriggers =
+          FailoverFigures.count(
+              pg::connect, "select count(*) from qrtz_triggers where trigger_state = ?", "ERROR");
+      long byCheckBack =
+          FailoverFigures.count(
+              pg::connect,
+              "select count(*) from message where business_key like ? and check_count > 0"
+                  + " and status in ('CONFIRMED', 'DELIVERED')",
+              sc + "-%");
+      double runsAfter = sweepRuns(2);
+      Figures f =
+          finish(
+              onPatroni,
+              sc,
+              start,
+              promotedAt,
+              List.of(
+                  "Patroni cluster (etcd + 3 nodes, synchronous_mode_strict) up in "
+                      + Duration.between(start, clusterUp).toMillis()
+                      + " ms, two service instances on it ready "
+                      + Duration.between(clusterUp, servicesUp).toMillis()
+                      + " ms later",
+                  "primary "
+                      + old.name
+                      + " (postmaster "
+                      + postmaster
+                      + ") killed at 30 % of the load; "
+                      + promoted.name
+                      + " promoted and writable "
+                      + Duration.between(killed, promotedAt).toMillis()
+                      + " ms after the kill; "
+                      + old.name
+                      + " streaming again as a replica "
+                      + Duration.between(killed, rejoined).toMillis()
+                      + " ms after it",
+                  "write pause (longest time without a successful confirm,"
+                      + " message.confirmed_at): "
+                      + pause.length().toMillis()
+                      + " ms, from "
+                      + Duration.between(pause.from(), killed).toMillis()
+                      + " ms before the kill to "
+                      + Duration.between(killed, pause.to()).toMillis()
+                      + " ms after it; "
+                      + byCheckBack
+                      + " messages confirmed after a check-back",
+                  "Quartz: "
+                      + checkIns.size()
+                      + " members checked in on the new primary after the kill; redelivery"
+                      + " sweep runs on the two instances "
+                      + (long) runsBefore
+                      + " at the kill, "
+                      + (long) runsAfter
+                      + " at the end; triggers in state ERROR: "
+                      + erroredTriggers));
+      assertThat(promoted).isNotSameAs(old);
+      assertThat(pause.to()).isAfter(killed);
+      assertThat(checkIns).hasSize(2).allMatch(at -> at.isAfter(killed));
+      assertThat(runsAfter).isGreaterThan(runsBefore);
+      assertThat(erroredTriggers).isZero();
+      assertThat(f.committed()).isPositive();
+      asynchronousReplicationLosesAConfirmedMessage(pg, onPatroni, sc + "-async");
+    } finally {
+      for (int i = 0; i < 2; i++) {
+        if (h.services[i] != regular[i] && h.services[i].alive()) {
+          h.services[i].kill9();
+        }
+        h.services[i] = regular[i];
+      }
+    }
+  }
+
+  /**
+   * The second half of s17, deterministic: replication switched to asynchronous, the primary's WAL
+   * senders stopped (the replicas fall behind), the broker cut (confirmed messages wait for their
+   * publish, as the latest ones do under load), a few messages sent and confirmed, then the primary
+   * crashed. Patroni promotes a replica that never saw them; their producers committed and had
+   * their confirms answered, and the service no longer knows them: lost.
+   */
+  private void asynchronousReplicationLosesAConfirmedMessage(
+      PatroniCluster pg, Checker onPatroni, String sc) {
+    Instant begun = Instant.now();
+    pg.synchronous(false);
+    PatroniNode primary = pg.leader().orElseThrow();
+    h.mqProxies.cut();
+    List<Long> senders = pg.stopWalSenders(primary);
+    produce(sc, 20, 0, 0, 0);
+    awaitProducerDone();
+    long committed =
+        h.appsPg.count("producer", "select count(*) from business where key like ?", sc + "-%");
+    String confirmedSql =
+        "select count(*) from message where business_key like ? and status = 'CONFIRMED'";
+    poll(
+        Duration.ofSeconds(30),
+        200,
+        () -> FailoverFigures.count(pg::connect, confirmedSql, sc + "-%") >= committed);
+    long confirmed = FailoverFigures.count(pg::connect, confirmedSql, sc + "-%");
+    Instant crashed = Instant.now();
+    primary.crash();
+    PatroniNode promoted = pg.awaitLeader(n -> n != primary, Duration.ofMinutes(1));
+    Instant promotedAt = Instant.now();
+    h.mqProxies.heal();
+    long known =
+        FailoverFigures.count(
+            pg::connect, "select count(*) from message where business_key like ?", sc + "-%");
+    // longer than check-back.after and publish-grace: nothing brings them back
+    Figures f =
+        onPatroni.await(
+            sc,
+            begun,
+            promotedAt,
+            Duration.ofSeconds(15),
+            List.of(
+                "asynchronous replication: WAL senders "
+                    + senders
+                    + " of "
+                    + primary.name
+                    + " stopped, "
+                    + committed
+                    + " committed, "
+                    + confirmed
+                    + " CONFIRMED at the primary; primary crashed, "
+                    + promoted.name
+                    + " promoted "
+                    + Duration.between(crashed, promotedAt).toMillis()
+                    + " ms later; it knows "
+                    + known
+                    + " of them"));
+    String row =
+        Report.row(f)
+            + "  - "
+            + sc
+            + ": "
+            + String.join("; ", f.notes())
+            + "\n  - "
+            + f.violations().size()
+            + " violations (expected here)"
+            + f.violations().stream().findFirst().map(v -> ", e.g. " + v).orElse("")
+            + "\n";
+    System.out.print(Report.HEADER + row);
+    try {
+      Files.writeString(
+          figuresFile,
+          "\n" + sc + " (a demonstration, not counted in the total):\n" + row,
+          StandardOpenOption.APPEND);
+    } catch (IOException ignored) {
+      // printed anyway
+    }
+    assertThat(committed).isPositive();
+    assertThat(confirmed).isEqualTo(committed);
+    assertThat(known).isZero();
+    assertThat(f.lost()).isEqualTo((int) committed);
+  }
+
+  /** Runs of the redelivery sweep on the first {@code instances} instances (since their start). */
+  private double sweepRuns(int instances) {
+    double runs = 0;
+    for (int i = 0; i < instances; i++) {
+      runs += Math.max(0, SweepSampler.once(h.managementPorts[i], "redelivery").runs());
+    }
+    return runs;
+  }
+
   @Test
   @Order(22)
   void s22PushReceiverDownOpensTheCircuitPausesAndLosesNothing() {
@@ -919,6 +1122,21 @@ class FaultInjectionIT {
 
   private Figures finish(
       String sc, Instant start, Instant healed, List<String> notes, boolean assertClean) {
+    return finish(checker, sc, start, healed, notes, assertClean);
+  }
+
+  private Figures finish(
+      Checker checker, String sc, Instant start, Instant healed, List<String> notes) {
+    return finish(checker, sc, start, healed, notes, true);
+  }
+
+  private Figures finish(
+      Checker checker,
+      String sc,
+      Instant start,
+      Instant healed,
+      List<String> notes,
+      boolean assertClean) {
     Figures f = checker.await(sc, start, healed, QUIET, notes);
     all.add(f);
     System.out.print(Report.HEADER + Report.row(f) + Report.details(f));

@@ -113,6 +113,7 @@ final class Harness implements AutoCloseable {
   final int producerPort;
   final JavaApp producer;
   final JavaApp consumer;
+  private final Path serviceJar;
   private final RandomAccessFile lockFile;
   private final FileLock lock;
 
@@ -164,9 +165,11 @@ final class Harness implements AutoCloseable {
     producerPort = freePort();
     checkBackProxy = new TcpProxy("check-back", "127.0.0.1", producerPort);
 
+    this.serviceJar = serviceJar;
     String marker = base.toString();
+    String serviceDb = "jdbc:postgresql://127.0.0.1:" + pgProxy.port() + "/rms";
     for (int i = 0; i < 3; i++) {
-      services[i] = service(i, marker, serviceJar);
+      services[i] = service(i, marker, serviceJar, serviceDb);
     }
     String cp = String.join(":", appsClasspath);
     producer =
@@ -243,7 +246,15 @@ final class Harness implements AutoCloseable {
         readyLine);
   }
 
-  private JavaApp service(int i, String marker, Path jar) {
+  /**
+   * Instance {@code i + 1} (its ports and log) on another database, {@code datasourceUrl} (s17: a
+   * Patroni cluster's multi-host URL); the caller puts it in {@link #services} and starts it.
+   */
+  JavaApp serviceOn(int i, String datasourceUrl) {
+    return service(i, base.toString(), serviceJar, datasourceUrl);
+  }
+
+  private JavaApp service(int i, String marker, Path jar, String datasourceUrl) {
     int port = servicePorts[i];
     List<String> args =
         new ArrayList<>(
@@ -252,7 +263,7 @@ final class Harness implements AutoCloseable {
                 jar.toString(),
                 "--server.port=" + port,
                 "--management.server.port=" + managementPorts[i],
-                "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + pgProxy.port() + "/rms",
+                "--spring.datasource.url=" + datasourceUrl,
                 "--spring.datasource.username=postgres",
                 "--spring.datasource.hikari.connection-timeout=3000",
                 "--spring.rabbitmq.addresses=" + mqProxies.addresses(),

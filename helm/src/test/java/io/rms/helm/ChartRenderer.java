@@ -41,6 +41,18 @@ final class ChartRenderer {
     return template(Map.of(), valuesFiles);
   }
 
+  /** {@code helm template rms -n messaging} with these values files (any path) and sets. */
+  static Rendered templateFiles(Map<String, Object> sets, Path... valuesFiles) {
+    TemplateCommand command = templateCommand(CHART);
+    for (Path file : valuesFiles) {
+      command = command.withValuesFile(file);
+    }
+    for (Map.Entry<String, Object> set : sets.entrySet()) {
+      command = command.set(set.getKey(), set.getValue());
+    }
+    return Rendered.parse(command.call());
+  }
+
   /**
    * {@code helm template rms -n messaging} of a copy of the chart, made under {@code dir}, whose
    * {@code template} (a path in the chart) reads {@code content}; with these values files.
@@ -53,6 +65,33 @@ final class ChartRenderer {
     TemplateCommand command = templateCommand(chart);
     for (Path file : valuesFiles) {
       command = command.withValuesFile(file);
+    }
+    return Rendered.parse(command.call());
+  }
+
+  /**
+   * {@code helm template} of a copy of the chart, made under {@code dir}, in which the hooks (the
+   * migration Job, the {@code helm test} Pod) are plain templates, so that they are rendered too:
+   * helm-java renders no hooks.
+   */
+  static Rendered templateWithHooks(Path dir, Map<String, Object> sets, Path... valuesFiles)
+      throws IOException {
+    Path chart = dir.resolve(CHART.getFileName().toString());
+    copy(CHART, chart);
+    try (Stream<Path> files = Files.walk(chart.resolve("templates"))) {
+      for (Path template : files.filter(Files::isRegularFile).toList()) {
+        String text = Files.readString(template);
+        if (text.contains("helm.sh/hook:")) {
+          Files.writeString(template, text.replace("helm.sh/hook:", "rendered-for-test/hook:"));
+        }
+      }
+    }
+    TemplateCommand command = templateCommand(chart);
+    for (Path file : valuesFiles) {
+      command = command.withValuesFile(file);
+    }
+    for (Map.Entry<String, Object> set : sets.entrySet()) {
+      command = command.set(set.getKey(), set.getValue());
     }
     return Rendered.parse(command.call());
   }

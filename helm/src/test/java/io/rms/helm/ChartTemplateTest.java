@@ -265,6 +265,20 @@ class ChartTemplateTest {
         .containsEntry("ack-timeout", "30s")
         .containsEntry("max-attempts", 5)
         .containsEntry("ordered", true);
+    assertThat(list(rms.get("subscriptions")).get(1))
+        .containsEntry("delivery", "push")
+        .containsEntry(
+            "push",
+            Map.of(
+                "url", "https://audit.shop.svc:8443/rms/push",
+                "timeout", "5s",
+                "concurrency", 8,
+                "rate", 50,
+                "pause-after", "15m"));
+    assertThat(list(rms.get("subscriptions")).get(2))
+        .containsEntry("delivery", "pull")
+        .doesNotContainKey("push");
+    assertThat(map(rms.get("push"))).containsEntry("allowed-hosts", List.of("*"));
     assertThat(map(rms.get("broker"))).containsEntry("queue-type", "quorum");
     assertThat(map(map(r.applicationYaml().get("logging")).get("level")))
         .as("config is merged over the generated file")
@@ -341,6 +355,7 @@ class ChartTemplateTest {
             "RmsOrderingKeysWaitingTooLong",
             "RmsCheckBackFailureRate",
             "RmsCheckBackCircuitOpen",
+            "RmsSubscriptionPaused",
             "RmsSweepStale",
             "RmsSweepMetricsAbsent");
     String sel = "{namespace=\"messaging\",job=\"rms\"}";

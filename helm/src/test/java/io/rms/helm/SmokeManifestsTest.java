@@ -30,8 +30,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *
  * <p>{@code migrate.yaml}: the migration Job's pod template as a Pod (podman plays no Jobs). {@code
  * app.yaml}: the ConfigMaps and the Deployments, the api Deployment's ports published on the host
- * at port + 10000. {@code chart-secret-<name>.json}: the chart's Secrets, for {@code podman secret
- * create}. {@code dropped.txt}: the objects podman does not play.
+ * at port + 10000. Everything rendered and written is validated strictly ({@link StrictManifests}).
+ * {@code chart-secret-<name>.json}: the chart's Secrets, for {@code podman secret create}. {@code
+ * dropped.txt}: the objects podman does not play.
  */
 @EnabledIfSystemProperty(named = "rms.smoke.dir", matches = ".+")
 class SmokeManifestsTest {
@@ -52,6 +53,8 @@ class SmokeManifestsTest {
             guide,
             dir.resolve("overrides.yaml"));
 
+    // the manifests as rendered, and below as podman gets them, valid against the API schema
+    assertThat(StrictManifests.problems(r.text)).isEmpty();
     Job migrate = r.all(Job.class).get(0);
     Pod migratePod =
         new PodBuilder()
@@ -61,7 +64,9 @@ class SmokeManifestsTest {
             .endMetadata()
             .withSpec(migrate.getSpec().getTemplate().getSpec())
             .build();
-    Files.writeString(dir.resolve("migrate.yaml"), document(migratePod));
+    String migrateYaml = document(migratePod);
+    assertThat(StrictManifests.problems(migrateYaml)).isEmpty();
+    Files.writeString(dir.resolve("migrate.yaml"), migrateYaml);
 
     List<HasMetadata> app = new ArrayList<>();
     app.addAll(r.all(ConfigMap.class));
@@ -93,9 +98,10 @@ class SmokeManifestsTest {
       app.add(deployment);
     }
     assertThat(r.all(Deployment.class)).hasSize(2);
-    Files.writeString(
-        dir.resolve("app.yaml"),
-        app.stream().map(SmokeManifestsTest::document).collect(Collectors.joining("\n")));
+    String appYaml =
+        app.stream().map(SmokeManifestsTest::document).collect(Collectors.joining("\n"));
+    assertThat(StrictManifests.problems(appYaml)).isEmpty();
+    Files.writeString(dir.resolve("app.yaml"), appYaml);
     Files.writeString(
         dir.resolve("dropped.txt"),
         r.objects.stream()

@@ -11,6 +11,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -31,6 +32,7 @@ public class RegistryBootstrap implements InitializingBean {
   private final TransactionTemplate tx;
   private final CheckBackTargets checkBackTargets;
   private final PushTargets pushTargets;
+  private final JdbcTemplate jdbc;
 
   RegistryBootstrap(
       RmsProperties properties,
@@ -40,7 +42,8 @@ public class RegistryBootstrap implements InitializingBean {
       Registry registry,
       TransactionTemplate tx,
       CheckBackTargets checkBackTargets,
-      PushTargets pushTargets) {
+      PushTargets pushTargets,
+      JdbcTemplate jdbc) {
     this.properties = properties;
     this.apps = apps;
     this.subscriptions = subscriptions;
@@ -49,6 +52,7 @@ public class RegistryBootstrap implements InitializingBean {
     this.tx = tx;
     this.checkBackTargets = checkBackTargets;
     this.pushTargets = pushTargets;
+    this.jdbc = jdbc;
   }
 
   @Override
@@ -69,6 +73,11 @@ public class RegistryBootstrap implements InitializingBean {
   public void apply(List<AppConfig> appConfigs, List<SubscriptionConfig> subscriptionConfigs) {
     tx.executeWithoutResult(
         status -> {
+          // replicas starting together on a new database take turns, so the second finds the
+          // first's rows and updates them instead of inserting them again (a duplicate key)
+          jdbc.query(
+              "select pg_advisory_xact_lock(hashtextextended('rms:registry-bootstrap', 0))",
+              rs -> {});
           appConfigs.forEach(this::apply);
           subscriptionConfigs.forEach(this::apply);
         });

@@ -14,6 +14,8 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -127,6 +129,8 @@ class ProblemHandler {
 
   @ExceptionHandler({
     CannotGetJdbcConnectionException.class,
+    CannotCreateTransactionException.class,
+    TransactionSystemException.class,
     DataAccessResourceFailureException.class,
     TransientDataAccessException.class
   })
