@@ -67,6 +67,21 @@ class RmsClient:
         return self._call("POST", f"/subscriptions/{subscription}/nacks",
                           {"messageId": message_id, "reason": reason, "retry": retry})[1]
 
+    def pull(self, subscription, max=10, wait_seconds=20, lease_seconds=60):
+        """Leases up to `max` deliveries of a pull subscription, long-polling up to `wait_seconds`
+        when none is ready; returns the list of deliveries (messageId, attempt, leaseExpiresAt,
+        message). Each must be acked or nacked before its lease expires, else it comes back."""
+        body = {"max": max, "waitSeconds": wait_seconds, "leaseSeconds": lease_seconds}
+        r = self.session.post(self.base + f"/subscriptions/{subscription}/pull", json=body,
+                              timeout=self.timeout + wait_seconds)
+        if r.status_code >= 400:
+            try:
+                problem = r.json()
+            except ValueError:
+                problem = {"detail": r.text}
+            raise RmsError(r.status_code, problem)
+        return r.json()["deliveries"]
+
 
 class CheckBackVerifier:
     """Verifies X-RMS-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>.

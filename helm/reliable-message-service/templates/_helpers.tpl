@@ -225,10 +225,12 @@ The application.yaml the ConfigMap carries: rms.* from values, then `config` mer
   "subscriptions" $subs
   "check-back" (dict "after" .Values.rms.checkBack.after "max-checks" .Values.rms.checkBack.maxChecks "allowed-hosts" .Values.rms.checkBack.allowedHosts "block-private-addresses" .Values.rms.checkBack.blockPrivateAddresses)
   "push" (dict "allowed-hosts" .Values.rms.push.allowedHosts "block-private-addresses" .Values.rms.push.blockPrivateAddresses)
+  "pull" (dict "max-waiters" .Values.rms.pull.maxWaiters "retry-interval" .Values.rms.pull.retryInterval)
   "group-commit" (dict "enabled" .Values.rms.groupCommit.enabled "committers" .Values.rms.groupCommit.committers "max-batch" .Values.rms.groupCommit.maxBatch)
   "recovery" (dict "interval" .Values.rms.recovery.interval "batch-size" .Values.rms.recovery.batchSize)
   "retention" .Values.rms.retention
   "payload-max-bytes" .Values.rms.payloadMaxBytes
+  "tracing" (dict "enabled" .Values.rms.tracing.enabled "otlp-endpoint" .Values.rms.tracing.otlpEndpoint "sampling-probability" .Values.rms.tracing.samplingProbability "viewer-url" .Values.rms.tracing.viewerUrl)
   "broker" (dict "queue-type" .Values.externalRabbitmq.queueType)
   "metrics" (dict "refresh" .Values.metrics.refresh "waiting-key-threshold" .Values.metrics.waitingKeyThreshold)
   "demo" (dict "enabled" false) }}

@@ -33,6 +33,12 @@ public final class Bench {
   static final String ADMIN_KEY = "bench-admin-key";
   static final String SDK_TOPIC = io.rms.bench.producer.Orders.TOPIC;
   static final String SDK_SUBSCRIPTION = io.rms.bench.consumer.BenchConsumerApp.SUBSCRIPTION;
+  static final String PULL_TOPIC = io.rms.bench.producer.Orders.PULL_TOPIC;
+  static final String PULL_SUBSCRIPTION = "bench.pull";
+
+  /** Polling threads of the {@code pull} scenario's consumer (the consumer app listens with 8). */
+  private static final int PULL_THREADS = 8;
+
   private static final String TOPIC = "bench.topic";
   private static final String SUBSCRIPTION = "bench.sub";
   private static final String BACKLOG_SUBSCRIPTION = "bench.backlog";
@@ -54,7 +60,7 @@ public final class Bench {
           .mapToInt(s -> Integer.parseInt(s.trim()))
           .toArray();
   private final List<String> scenarioNames =
-      List.of(env("BENCH_SCENARIOS", "sdk,lifecycle,prepare,send").split(","));
+      List.of(env("BENCH_SCENARIOS", "sdk,pull,lifecycle,prepare,send").split(","));
   private final int orderingKeys = Integer.parseInt(env("BENCH_ORDERING_KEYS", "1000"));
   private final long growthRows = Long.parseLong(env("BENCH_GROWTH_ROWS", "1000000"));
   private final long backlog = Long.parseLong(env("BENCH_BACKLOG", "100000"));
@@ -89,6 +95,11 @@ public final class Bench {
   private Consumer consumer;
   private Consumer orderedConsumer;
   private ConsumerProcess consumerApp;
+
+  /** The {@code pull} scenario's consumer while it runs (the consumer party's CPU then). */
+  private volatile ConsumerProcess pullConsumer;
+
+  private Db consumerDb;
   private Sdk sdk;
   private PushSink push;
   private CpuMeter meter;
@@ -113,7 +124,7 @@ public final class Bench {
       Postgres consumerPg = instance("consumer");
       serviceDb = servicePg.createDatabase("rms");
       Db producerDb = producerPg.createDatabase("producer");
-      Db consumerDb = consumerPg.createDatabase("consumer");
+      consumerDb = consumerPg.createDatabase("consumer");
       Map<String, Postgres> byParty = new LinkedHashMap<>();
       byParty.put("service PostgreSQL", servicePg);
       byParty.put("producer PostgreSQL", producerPg);
@@ -122,7 +133,11 @@ public final class Bench {
           new CpuMeter(
               () -> service == null ? -1 : service.pid(),
               byParty,
-              () -> consumerApp == null ? -1 : consumerApp.pid());
+              () -> {
+                ConsumerProcess pulling = pullConsumer;
+                ConsumerProcess c = pulling != null ? pulling : consumerApp;
+                return c == null ? -1 : c.pid();
+              });
       report.postgres.put("version", servicePg.db("postgres").queryString("show server_version"));
       report.postgres.put(
           "instances", "3 (service, producer app, consumer app), each with these settings");
@@ -242,8 +257,8 @@ public final class Bench {
             lever.javaHome(),
             java.util.stream.Stream.concat(
                     lever.serviceArgs().stream(),
-                    // the four subscriptions ServiceProcess declares come first
-                    push.serviceArgs(4).stream())
+                    // the five subscriptions ServiceProcess declares come first
+                    push.serviceArgs(5).stream())
                 .toList());
     serviceLever = lever;
     api = new Api(service);
@@ -258,7 +273,9 @@ public final class Bench {
 
   private void scenario(String name, String variant) throws Exception {
     if (name.equals("sdk")) {
-      sdkScenario(variant);
+      sdkScenario("sdk" + variant);
+    } else if (name.equals("pull")) {
+      pullScenario("pull" + variant);
     } else if (name.equals("push")) {
       pushScenario(variant);
     } else {
@@ -318,8 +335,7 @@ public final class Bench {
    * The users' path: business transactions of the producer app (order row + SDK send, ~1% rolled
    * back after the send) consumed by the consumer app; the rate is what the consumer handled.
    */
-  private void sdkScenario(String variant) throws Exception {
-    String label = "sdk" + variant;
+  private void sdkScenario(String label) throws Exception {
     log("scenario %s: warm-up, then closed-loop sweep %s", label, Arrays.toString(concurrency));
     sdk.drain(30);
     sdk.clear();
@@ -363,6 +379,28 @@ public final class Bench {
     log("  latency %s", latency);
     log("  invariants %s", invariants);
     sdk.clear();
+  }
+
+  /**
+   * The {@code sdk} load (the producer app's business transactions) on {@code bench.pull}, a pull
+   * subscription, consumed by {@link io.rms.bench.consumer.PullConsumerApp} (a JVM of its own with
+   * {@value #PULL_THREADS} long-polling threads, no AMQP client) instead of the consumer app: rate,
+   * latency, CPU per message and invariants come from the same {@code handled} table as {@code
+   * sdk}'s, so the two compare in one run.
+   */
+  private void pullScenario(String label) throws Exception {
+    pullConsumer =
+        ConsumerProcess.startPull(consumerDb.url(), port, PULL_SUBSCRIPTION, PULL_THREADS, work);
+    log("pull consumer pid %d (log %s)", pullConsumer.pid(), pullConsumer.log);
+    try {
+      sdk.producerWith(Map.of("bench.topic", PULL_TOPIC));
+      sdkScenario(label);
+    } finally {
+      sdk.producerWith(Map.of());
+      ConsumerProcess pulling = pullConsumer;
+      pullConsumer = null;
+      pulling.close();
+    }
   }
 
   /** The warm-up runs at the sweep's highest concurrency, so it compiles what the sweep runs. */

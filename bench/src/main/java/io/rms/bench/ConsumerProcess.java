@@ -1,6 +1,7 @@
 package io.rms.bench;
 
 import io.rms.bench.consumer.BenchConsumerApp;
+import io.rms.bench.consumer.PullConsumerApp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The {@code sdk} scenario's consumer application ({@link BenchConsumerApp}) as a JVM of its own.
+ * A consumer as a JVM of its own: the {@code sdk} scenario's consumer application ({@link
+ * BenchConsumerApp}) or the {@code pull} scenario's pull consumer ({@link PullConsumerApp}).
  */
 final class ConsumerProcess implements AutoCloseable {
   private final Process process;
@@ -23,15 +25,8 @@ final class ConsumerProcess implements AutoCloseable {
   /** Starts it on the harness's class path and waits until its listeners run. */
   static ConsumerProcess start(String jdbcUrl, int servicePort, String queuePrefix, Path dir)
       throws IOException, InterruptedException {
-    Path log = dir.resolve("consumer-app.log");
     Path ready = dir.resolve("consumer-app.ready");
-    Files.deleteIfExists(ready);
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx512m");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(BenchConsumerApp.class.getName());
+    List<String> cmd = java(BenchConsumerApp.class);
     cmd.add("--spring.datasource.url=" + jdbcUrl);
     cmd.add("--spring.datasource.username=postgres");
     cmd.add("--spring.datasource.hikari.maximum-pool-size=16");
@@ -42,6 +37,40 @@ final class ConsumerProcess implements AutoCloseable {
     cmd.add("--rms.consumer.queue-prefix=" + queuePrefix);
     cmd.add("--bench.ready-file=" + ready);
     cmd.add("--logging.level.root=WARN");
+    return started(cmd, dir.resolve("consumer-app.log"), ready);
+  }
+
+  /**
+   * The {@code pull} scenario's consumer ({@link PullConsumerApp}, {@code threads} polling threads
+   * on {@code subscription}), started and waited for like the consumer app.
+   */
+  static ConsumerProcess startPull(
+      String jdbcUrl, int servicePort, String subscription, int threads, Path dir)
+      throws IOException, InterruptedException {
+    Path ready = dir.resolve("pull-consumer.ready");
+    List<String> cmd = java(PullConsumerApp.class);
+    cmd.add(jdbcUrl);
+    cmd.add("http://127.0.0.1:" + servicePort);
+    cmd.add(Bench.CONSUMER_KEY);
+    cmd.add(subscription);
+    cmd.add(Integer.toString(threads));
+    cmd.add(ready.toString());
+    return started(cmd, dir.resolve("pull-consumer.log"), ready);
+  }
+
+  private static List<String> java(Class<?> main) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx512m");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(main.getName());
+    return cmd;
+  }
+
+  private static ConsumerProcess started(List<String> cmd, Path log, Path ready)
+      throws IOException, InterruptedException {
+    Files.deleteIfExists(ready);
     Process p =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     ConsumerProcess consumer = new ConsumerProcess(p, log);
@@ -50,7 +79,7 @@ final class ConsumerProcess implements AutoCloseable {
       if (!p.isAlive() || System.nanoTime() > deadline) {
         consumer.close();
         throw new IllegalStateException(
-            "consumer app did not start; see " + log + "\n" + Files.readString(log));
+            "consumer did not start; see " + log + "\n" + Files.readString(log));
       }
       Thread.sleep(200);
     }

@@ -74,6 +74,7 @@ final class ServiceProcess implements AutoCloseable {
                 "bench.backlog",
                 Bench.SDK_TOPIC,
                 Bench.ORDERED_TOPIC,
+                Bench.PULL_TOPIC,
                 PushSink.TOPIC)
             .app("bench-consumer", Bench.CONSUMER_KEY)
             .app("bench-admin", Bench.ADMIN_KEY)
@@ -81,6 +82,8 @@ final class ServiceProcess implements AutoCloseable {
             .subscription("bench.sub", "bench.topic", "bench-consumer")
             .subscription("bench.backlog", "bench.backlog", "bench-consumer")
             .subscription(Bench.SDK_SUBSCRIPTION, Bench.SDK_TOPIC, "bench-consumer")
+            .subscription(
+                Bench.PULL_SUBSCRIPTION, Bench.PULL_TOPIC, "bench-consumer", "delivery=pull")
             // the ordered subscription is its topic's only one, so its rate is compared with
             // bench.sub's
             .subscription(

@@ -14,7 +14,8 @@ import java.util.UUID;
  * @param businessKey the producer's business key, or null
  * @param orderingKey the producer's ordering key, or null
  * @param contentType the payload's content type
- * @param headers the producer's user headers
+ * @param headers the producer's user headers, and the W3C {@code traceparent} and {@code
+ *     tracestate} when the message carries a trace (docs/tracing.md)
  * @param sequence on an ordered subscription, the message's place in its ordering key ({@code
  *     x-rms-sequence}, strictly increasing per key, not contiguous); null otherwise
  */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -773,6 +774,169 @@ class FaultInjectionIT {
     return runs;
   }
 
+  /** Messages of a pull scenario: the short run keeps them few (the consumers run in this JVM). */
+  private static final int PULL_N = Math.min(N, 200);
+
+  @Test
+  @Order(19)
+  void s19PullConsumerKilledMidLeaseItsDeliveriesComeBackAfterTheLease() {
+    String sc = "s19-pull-lease-expiry";
+    int lease = 5;
+    List<PullConsumer.Lease> log = Collections.synchronizedList(new ArrayList<>());
+    PullConsumer.createInbox(h);
+    try (PullConsumer first = pullConsumer("pull-a", 0, Harness.PULL_SUBSCRIPTION, lease, log);
+        PullConsumer second = pullConsumer("pull-b", 0, Harness.PULL_SUBSCRIPTION, lease, log)) {
+      produce(sc, PULL_N, RATE, 5, 0, 0, Harness.PULL_TOPIC);
+      first.start(2);
+      awaitStarted(0.3);
+      waitForEffects(sc, PULL_N / 10);
+      first.killMidLease(); // each thread dies holding a batch: half applied, none acked
+      Instant killed = Instant.now();
+      Set<String> abandoned = Set.copyOf(first.abandoned());
+      second.start(2);
+      awaitProducerDone();
+      Figures f = finish(sc, start, killed, List.of());
+      List<String> twice = PullConsumer.heldTwice(log);
+      long back = comeBackAfterTheirLease(log, abandoned);
+      note(
+          sc,
+          "leases "
+              + log.size()
+              + ", held by the killed consumer's threads and never acked: "
+              + abandoned.size()
+              + ", leased again after their lease expired: "
+              + back
+              + ", held twice at once: "
+              + twice.size());
+      assertThat(abandoned).as("the kill caught leases").isNotEmpty();
+      assertThat(back).isEqualTo(abandoned.size());
+      assertThat(twice).isEmpty();
+      assertThat(f.committed()).isPositive();
+    }
+  }
+
+  /** How many of {@code abandoned} were leased again, at a later attempt, after expiring. */
+  private static long comeBackAfterTheirLease(List<PullConsumer.Lease> log, Set<String> abandoned) {
+    List<PullConsumer.Lease> all;
+    synchronized (log) {
+      all = new ArrayList<>(log);
+    }
+    return abandoned.stream()
+        .filter(
+            id -> {
+              List<PullConsumer.Lease> leases =
+                  all.stream()
+                      .filter(l -> l.messageId().equals(id))
+                      .sorted(Comparator.comparingInt(PullConsumer.Lease::attempt))
+                      .toList();
+              return leases.size() >= 2
+                  && leases.get(1).attempt() > leases.get(0).attempt()
+                  && !leases.get(1).at().isBefore(leases.get(0).expires());
+            })
+        .count();
+  }
+
+  @Test
+  @Order(20)
+  void s20TwoPullConsumersOnTwoReplicasNeverHoldADeliveryTwice() {
+    String sc = "s20-pull-two-replicas";
+    h.services[1].start(Duration.ofMinutes(4));
+    List<PullConsumer.Lease> log = Collections.synchronizedList(new ArrayList<>());
+    PullConsumer.createInbox(h);
+    try (PullConsumer one = pullConsumer("pull-1", 0, Harness.PULL_SUBSCRIPTION, 30, log);
+        PullConsumer two = pullConsumer("pull-2", 1, Harness.PULL_SUBSCRIPTION, 30, log)) {
+      one.start(3);
+      two.start(3);
+      produce(sc, PULL_N, RATE, 5, 0, 0, Harness.PULL_TOPIC);
+      awaitProducerDone();
+      Figures f = finish(sc, start, null, List.of());
+      List<String> twice = PullConsumer.heldTwice(log);
+      long again;
+      synchronized (log) {
+        again = log.stream().filter(l -> l.attempt() > 1).count();
+      }
+      note(
+          sc,
+          "leases "
+              + log.size()
+              + " (service-1's consumer applied "
+              + one.applied()
+              + ", service-2's "
+              + two.applied()
+              + "), leased more than once: "
+              + again
+              + ", held twice at once: "
+              + twice.size());
+      assertThat(twice).isEmpty();
+      assertThat(again).as("no lease expired, none was leased twice").isZero();
+      assertThat(one.applied()).isPositive();
+      assertThat(two.applied()).isPositive();
+      assertThat(one.applied() + two.applied()).isEqualTo(f.delivered());
+    } finally {
+      h.services[1].stop();
+    }
+  }
+
+  @Test
+  @Order(21)
+  void s21OrderedPullThroughAKilledConsumerHasNoInversions() {
+    String sc = "s21-pull-ordered";
+    int keys = 7;
+    List<PullConsumer.Lease> log = Collections.synchronizedList(new ArrayList<>());
+    PullConsumer.createInbox(h);
+    try (PullConsumer first =
+            pullConsumer("pull-ordered-a", 0, Harness.PULL_ORDERED_SUBSCRIPTION, 5, log);
+        PullConsumer second =
+            pullConsumer("pull-ordered-b", 0, Harness.PULL_ORDERED_SUBSCRIPTION, 5, log)) {
+      produce(sc, PULL_N, RATE, 5, 0, keys, Harness.PULL_ORDERED_TOPIC);
+      first.start(2);
+      second.start(2);
+      awaitStarted(0.4);
+      waitForEffects(sc, PULL_N / 10);
+      first
+          .killMidLease(); // the heads it held come back after their lease, before their keys go on
+      Instant killed = Instant.now();
+      awaitProducerDone();
+      Figures f = finish(sc, start, killed, List.of());
+      Checker.Ordering ordering = checker.ordering(sc);
+      String line =
+          "ordering (consumer's database): "
+              + ordering.applied()
+              + " messages over "
+              + ordering.keys()
+              + " keys applied, "
+              + ordering.pairs()
+              + " consecutive pairs within a key compared, "
+              + ordering.inversions()
+              + " inversions of the pulled sequence within a key; leases abandoned by the kill: "
+              + first.abandoned().size();
+      note(sc, line);
+      assertThat(ordering.applied()).isEqualTo(f.delivered());
+      assertThat(ordering.pairs()).as("keys with more than one message").isPositive();
+      assertThat(ordering.inversions()).as(line).isZero();
+      assertThat(PullConsumer.heldTwice(log)).isEmpty();
+    }
+  }
+
+  private PullConsumer pullConsumer(
+      String name,
+      int service,
+      String subscription,
+      int leaseSeconds,
+      List<PullConsumer.Lease> log) {
+    return new PullConsumer(h, name, h.servicePorts[service], subscription, 5, leaseSeconds, log);
+  }
+
+  /** Prints a scenario's line and appends it to the figures file. */
+  private void note(String sc, String line) {
+    System.out.println(sc + " " + line);
+    try {
+      Files.writeString(figuresFile, "\n" + sc + " " + line + "\n", StandardOpenOption.APPEND);
+    } catch (IOException ignored) {
+      // printed anyway
+    }
+  }
+
   @Test
   @Order(22)
   void s22PushReceiverDownOpensTheCircuitPausesAndLosesNothing() {
@@ -986,6 +1150,17 @@ class FaultInjectionIT {
 
   private void produce(
       String scenario, int n, int rate, int rollbackEvery, int poisonEvery, int orderedKeys) {
+    produce(scenario, n, rate, rollbackEvery, poisonEvery, orderedKeys, null);
+  }
+
+  private void produce(
+      String scenario,
+      int n,
+      int rate,
+      int rollbackEvery,
+      int poisonEvery,
+      int orderedKeys,
+      String topic) {
     Harness.Answer a =
         h.producerCall(
             "POST",
@@ -1001,6 +1176,7 @@ class FaultInjectionIT {
                 + poisonEvery
                 + "&orderedKeys="
                 + orderedKeys
+                + (topic == null ? "" : "&topic=" + topic)
                 + "&threads=8");
     assertThat(a.status()).as(a.body()).isEqualTo(200);
   }

@@ -53,6 +53,13 @@ final class Harness implements AutoCloseable {
   static final String ORDERED_TOPIC = "e2e.ordered";
   static final String ORDERED_SUBSCRIPTION = "e2e.ordered";
 
+  /** Pull subscriptions (s19–s21): consumers lease over HTTP ({@link PullConsumer}). */
+  static final String PULL_TOPIC = "e2e.pull";
+
+  static final String PULL_SUBSCRIPTION = "e2e.pull";
+  static final String PULL_ORDERED_TOPIC = "e2e.pull-ordered";
+  static final String PULL_ORDERED_SUBSCRIPTION = "e2e.pull-ordered";
+
   /** The subscription's queue ({@code rms.broker.queue-prefix} + name). */
   static final String SUBSCRIPTION_QUEUE = "rms.sub." + SUBSCRIPTION;
 
@@ -88,6 +95,11 @@ final class Harness implements AutoCloseable {
     SERVICE_SETTINGS.put("rms.subscriptions[1].max-attempts", "8");
     SERVICE_SETTINGS.put("rms.subscriptions[1].backoff.initial", "500ms");
     SERVICE_SETTINGS.put("rms.subscriptions[1].backoff.max", "2s");
+    for (int pull = 2; pull <= 3; pull++) {
+      SERVICE_SETTINGS.put("rms.subscriptions[" + pull + "].max-attempts", "8");
+      SERVICE_SETTINGS.put("rms.subscriptions[" + pull + "].backoff.initial", "500ms");
+      SERVICE_SETTINGS.put("rms.subscriptions[" + pull + "].backoff.max", "2s");
+    }
     // the push scenarios' receiver runs in the test JVM on this host: named, so allowed
     SERVICE_SETTINGS.put("rms.push.allowed-hosts[0]", "127.0.0.1");
     SERVICE_SETTINGS.put("rms.push.worker.circuit-open-for", "2s");
@@ -277,6 +289,8 @@ final class Harness implements AutoCloseable {
                 PRODUCER_KEY,
                 TOPIC,
                 ORDERED_TOPIC,
+                PULL_TOPIC,
+                PULL_ORDERED_TOPIC,
                 PUSH_TOPICS[0],
                 PUSH_TOPICS[1],
                 PUSH_TOPICS[2],
@@ -290,6 +304,13 @@ final class Harness implements AutoCloseable {
             .roles("ADMIN")
             .subscription(SUBSCRIPTION, TOPIC, "e2e-consumer")
             .subscription(ORDERED_SUBSCRIPTION, ORDERED_TOPIC, "e2e-consumer", "ordered=true")
+            .subscription(PULL_SUBSCRIPTION, PULL_TOPIC, "e2e-consumer", "delivery=pull")
+            .subscription(
+                PULL_ORDERED_SUBSCRIPTION,
+                PULL_ORDERED_TOPIC,
+                "e2e-consumer",
+                "ordered=true",
+                "delivery=pull")
             .list());
     SERVICE_SETTINGS.forEach((k, v) -> args.add("--" + k + "=" + v));
     args.add("--logging.level.root=WARN");

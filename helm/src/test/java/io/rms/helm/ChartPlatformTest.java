@@ -144,6 +144,22 @@ class ChartPlatformTest {
   }
 
   @Test
+  void tracingIsOffByDefaultAndOneValueSwitchesItOn() {
+    Map<String, Object> defaults = map(ChartRenderer.template().applicationYaml().get("rms"));
+    assertThat(map(defaults.get("tracing")))
+        .containsEntry("enabled", false)
+        .containsEntry("viewer-url", "");
+
+    Map<String, Object> on =
+        map(ChartRenderer.template("tracing.yaml").applicationYaml().get("rms"));
+    assertThat(map(on.get("tracing")))
+        .containsEntry("enabled", true)
+        .containsEntry("otlp-endpoint", "http://otel-collector:4318/v1/traces")
+        .containsEntry("sampling-probability", 0.25)
+        .containsEntry("viewer-url", "https://jaeger.example/trace/{traceId}");
+  }
+
+  @Test
   void dashboardAdminPasswordAndOidcClientSecretGivenInClearGoToTheChartSecret() {
     Rendered r = ChartRenderer.template("all-features.yaml");
     Secret secret = r.get(Secret.class, FULL);

@@ -279,6 +279,9 @@ class ChartTemplateTest {
         .containsEntry("delivery", "pull")
         .doesNotContainKey("push");
     assertThat(map(rms.get("push"))).containsEntry("allowed-hosts", List.of("*"));
+    assertThat(map(rms.get("pull")))
+        .containsEntry("max-waiters", 1000)
+        .containsEntry("retry-interval", "500ms");
     assertThat(map(rms.get("broker"))).containsEntry("queue-type", "quorum");
     assertThat(map(map(r.applicationYaml().get("logging")).get("level")))
         .as("config is merged over the generated file")

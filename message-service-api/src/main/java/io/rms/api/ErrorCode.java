@@ -56,7 +56,9 @@ public enum ErrorCode {
   /** 500: an unexpected error; the response never carries internals. */
   INTERNAL("internal", 500),
   /** 409: a registry entry (subscription) with this name exists already. */
-  ALREADY_EXISTS("already-exists", 409);
+  ALREADY_EXISTS("already-exists", 409),
+  /** 409: the call needs a subscription of another delivery mode (a pull on a push one). */
+  WRONG_DELIVERY_MODE("wrong-delivery-mode", 409);
 
   private final String code;
   private final int httpStatus;

@@ -20,6 +20,10 @@ import java.util.Map;
  * @param headers optional user headers (at most 32; no {@code x-rms-*}, {@code CC}, {@code BCC})
  * @param deliverAfter optional earliest delivery time
  * @param contentType optional, default {@code application/json}
+ * @param traceparent optional W3C trace context of this message; takes precedence over the call's
+ *     {@code traceparent} HTTP header (a batch of items from several traces carries one per item).
+ *     A malformed value is ignored, as W3C Trace Context asks, not refused
+ * @param tracestate optional W3C {@code tracestate} that goes with {@code traceparent}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PrepareMessageRequest(
@@ -30,7 +34,32 @@ public record PrepareMessageRequest(
     @Size(max = 200) String orderingKey,
     Map<String, String> headers,
     Instant deliverAfter,
-    @Size(max = 200) String contentType) {
+    @Size(max = 200) String contentType,
+    String traceparent,
+    String tracestate) {
+
+  /** A request without trace context of its own (the call's headers may still give one). */
+  public PrepareMessageRequest(
+      String topic,
+      Object payload,
+      String producerMessageId,
+      String businessKey,
+      String orderingKey,
+      Map<String, String> headers,
+      Instant deliverAfter,
+      String contentType) {
+    this(
+        topic,
+        payload,
+        producerMessageId,
+        businessKey,
+        orderingKey,
+        headers,
+        deliverAfter,
+        contentType,
+        null,
+        null);
+  }
 
   /** A JSON message with only a topic and a payload. */
   public static PrepareMessageRequest of(String topic, Object payload) {
@@ -40,13 +69,31 @@ public record PrepareMessageRequest(
   /** A copy with the given idempotency key. */
   public PrepareMessageRequest withProducerMessageId(String id) {
     return new PrepareMessageRequest(
-        topic, payload, id, businessKey, orderingKey, headers, deliverAfter, contentType);
+        topic,
+        payload,
+        id,
+        businessKey,
+        orderingKey,
+        headers,
+        deliverAfter,
+        contentType,
+        traceparent,
+        tracestate);
   }
 
   /** A copy with the given business key. */
   public PrepareMessageRequest withBusinessKey(String key) {
     return new PrepareMessageRequest(
-        topic, payload, producerMessageId, key, orderingKey, headers, deliverAfter, contentType);
+        topic,
+        payload,
+        producerMessageId,
+        key,
+        orderingKey,
+        headers,
+        deliverAfter,
+        contentType,
+        traceparent,
+        tracestate);
   }
 
   /** A copy with the given user headers. */
@@ -59,6 +106,23 @@ public record PrepareMessageRequest(
         orderingKey,
         userHeaders,
         deliverAfter,
-        contentType);
+        contentType,
+        traceparent,
+        tracestate);
+  }
+
+  /** A copy that carries this W3C trace context ({@code tracestate} may be null). */
+  public PrepareMessageRequest withTraceContext(String traceparent, String tracestate) {
+    return new PrepareMessageRequest(
+        topic,
+        payload,
+        producerMessageId,
+        businessKey,
+        orderingKey,
+        headers,
+        deliverAfter,
+        contentType,
+        traceparent,
+        tracestate);
   }
 }

@@ -4,6 +4,7 @@ import io.rms.producer.ReliableMessenger;
 import io.rms.producer.SendOptions;
 import java.time.Instant;
 import java.util.function.LongConsumer;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -19,14 +20,22 @@ public class Orders {
   /** The topic the orders' messages are sent on. */
   public static final String TOPIC = "bench.sdk";
 
+  /** The topic of the {@code pull} scenario (property {@code bench.topic}). */
+  public static final String PULL_TOPIC = "bench.pull";
+
   private static final String PAD = "x".repeat(960);
 
   private final JdbcTemplate jdbc;
   private final ReliableMessenger messenger;
+  private final String topic;
 
-  Orders(JdbcTemplate jdbc, ReliableMessenger messenger) {
+  Orders(
+      JdbcTemplate jdbc,
+      ReliableMessenger messenger,
+      @Value("${bench.topic:" + TOPIC + "}") String topic) {
     this.jdbc = jdbc;
     this.messenger = messenger;
+    this.topic = topic;
     jdbc.execute(
         "create table if not exists orders (key text primary key, n bigint not null,"
             + " created_at timestamptz not null default now())");
@@ -40,7 +49,7 @@ public class Orders {
   @Transactional
   public void place(String key, long n, boolean rollBack, LongConsumer committedAt) {
     jdbc.update("insert into orders (key, n) values (?, ?)", key, n);
-    messenger.send(TOPIC, new Order(key, n, PAD), SendOptions.businessKey(key));
+    messenger.send(topic, new Order(key, n, PAD), SendOptions.businessKey(key));
     TransactionSynchronizationManager.registerSynchronization(
         new TransactionSynchronization() {
           @Override

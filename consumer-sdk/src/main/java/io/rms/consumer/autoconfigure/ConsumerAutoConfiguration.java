@@ -5,6 +5,7 @@ import io.rms.consumer.internal.Inbox;
 import io.rms.consumer.internal.ListenerContainers;
 import io.rms.consumer.internal.ListenerRegistrar;
 import io.rms.sdk.client.ResilientRmsClient;
+import io.rms.sdk.client.SdkTracing;
 import io.rms.sdk.client.autoconfigure.RmsClientAutoConfiguration;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -72,7 +73,8 @@ public class ConsumerAutoConfiguration {
       AckBatcher acks,
       ResilientRmsClient client,
       ObjectProvider<JsonMapper> json,
-      ConsumerProperties properties) {
+      ConsumerProperties properties,
+      ObjectProvider<SdkTracing> tracing) {
     return new ListenerContainers(
         registrar,
         connectionFactory,
@@ -86,6 +88,7 @@ public class ConsumerAutoConfiguration {
             properties.prefetch(),
             properties.initializeSchema(),
             properties.inboxRetention(),
-            properties.cleanupInterval()));
+            properties.cleanupInterval()),
+        tracing.getIfAvailable(() -> SdkTracing.NONE));
   }
 }

@@ -4,6 +4,7 @@ import com.rabbitmq.client.Channel;
 import io.rms.api.NackRequest;
 import io.rms.consumer.MessageMetadata;
 import io.rms.sdk.client.ResilientRmsClient;
+import io.rms.sdk.client.SdkTracing;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,6 +34,7 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
   private final JsonMapper json;
   private final ListenerStats stats;
   private final KeyTurns keyTurns = new KeyTurns();
+  private final SdkTracing tracing;
 
   public DeliveryProcessor(
       ListenerMethod listener,
@@ -42,6 +44,23 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
       ResilientRmsClient client,
       JsonMapper json,
       ListenerStats stats) {
+    this(listener, inbox, tx, acks, client, json, stats, SdkTracing.NONE);
+  }
+
+  /**
+   * With the inbox transaction and the handler in a consumer span that continues the message's
+   * trace context (its {@code traceparent} header).
+   */
+  public DeliveryProcessor(
+      ListenerMethod listener,
+      Inbox inbox,
+      TransactionTemplate tx,
+      AckBatcher acks,
+      ResilientRmsClient client,
+      JsonMapper json,
+      ListenerStats stats,
+      SdkTracing tracing) {
+    this.tracing = tracing;
     this.listener = listener;
     this.inbox = inbox;
     this.tx = tx;
@@ -115,20 +134,17 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
     String subscription = listener.subscription();
     try {
       Boolean processed =
-          tx.execute(
-              status -> {
-                if (!inbox.claim(subscription, id)) {
-                  return false;
-                }
-                try {
-                  listener.invoke(message.getBody(), metadata, json);
-                } catch (RuntimeException e) {
-                  throw e;
-                } catch (Exception e) {
-                  throw new HandlerException(e);
-                }
-                return true;
-              });
+          tracing.consumer(
+              "rms.consume " + subscription,
+              message.getMessageProperties().getHeaders(),
+              Map.of(
+                  "rms.message.id",
+                  id.toString(),
+                  "rms.subscription",
+                  subscription,
+                  "rms.attempt",
+                  Integer.toString(metadata.attempt())),
+              () -> inTransaction(message, metadata, subscription, id));
       acks.add(subscription, id);
       return Boolean.TRUE.equals(processed) ? Outcome.PROCESSED : Outcome.DUPLICATE;
     } catch (RuntimeException failure) {
@@ -144,6 +160,25 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
       nack(subscription, id, cause, retry);
       return retry ? Outcome.FAILED_RETRY : Outcome.FAILED_FINAL;
     }
+  }
+
+  /** Inbox claim and handler in one local transaction; false for a duplicate. */
+  private Boolean inTransaction(
+      Message message, MessageMetadata metadata, String subscription, UUID id) {
+    return tx.execute(
+        status -> {
+          if (!inbox.claim(subscription, id)) {
+            return false;
+          }
+          try {
+            listener.invoke(message.getBody(), metadata, json);
+          } catch (RuntimeException e) {
+            throw e;
+          } catch (Exception e) {
+            throw new HandlerException(e);
+          }
+          return true;
+        });
   }
 
   private void nack(String subscription, UUID id, Throwable cause, boolean retry) {

@@ -1,6 +1,7 @@
 package io.rms.consumer.internal;
 
 import io.rms.sdk.client.ResilientRmsClient;
+import io.rms.sdk.client.SdkTracing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,7 @@ public final class ListenerContainers implements SmartLifecycle {
   private final ResilientRmsClient client;
   private final JsonMapper json;
   private final Settings settings;
+  private final SdkTracing tracing;
   private final List<SimpleMessageListenerContainer> containers = new ArrayList<>();
   private final ListenerStats stats = new ListenerStats();
   private ScheduledExecutorService cleaner;
@@ -53,6 +55,21 @@ public final class ListenerContainers implements SmartLifecycle {
       ResilientRmsClient client,
       JsonMapper json,
       Settings settings) {
+    this(registrar, connectionFactory, inbox, tx, acks, client, json, settings, SdkTracing.NONE);
+  }
+
+  /** With trace context continued around each handler by {@code tracing}. */
+  public ListenerContainers(
+      ListenerRegistrar registrar,
+      ConnectionFactory connectionFactory,
+      Inbox inbox,
+      TransactionTemplate tx,
+      AckBatcher acks,
+      ResilientRmsClient client,
+      JsonMapper json,
+      Settings settings,
+      SdkTracing tracing) {
+    this.tracing = tracing;
     this.registrar = registrar;
     this.connectionFactory = connectionFactory;
     this.inbox = inbox;
@@ -87,7 +104,7 @@ public final class ListenerContainers implements SmartLifecycle {
       container.setMissingQueuesFatal(false);
       container.setBeanName("rms-listener-" + listener.subscription());
       container.setMessageListener(
-          new DeliveryProcessor(listener, inbox, tx, acks, client, json, stats));
+          new DeliveryProcessor(listener, inbox, tx, acks, client, json, stats, tracing));
       container.afterPropertiesSet();
       container.start();
       containers.add(container);

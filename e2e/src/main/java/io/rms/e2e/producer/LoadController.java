@@ -22,7 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
  * poisonEvery}-th key ends in {@code -poison} (the consumer's handler always fails on those);
  * {@code hangMillis} keeps each transaction open that long after its send; with {@code orderedKeys}
  * > 0 the messages go to the ordered topic with ordering keys {@code <scenario>-k<i mod
- * orderedKeys>}.
+ * orderedKeys>}; {@code topic} names another topic for them (the pull subscriptions' topics).
  */
 @RestController
 class LoadController {
@@ -57,7 +57,8 @@ class LoadController {
       @RequestParam(defaultValue = "0") double rate,
       @RequestParam(defaultValue = "0") long hangMillis,
       @RequestParam(defaultValue = "false") boolean hangCommitsToo,
-      @RequestParam(defaultValue = "0") int orderedKeys) {
+      @RequestParam(defaultValue = "0") int orderedKeys,
+      @RequestParam(required = false) String topic) {
     if (current != null && !current.done()) {
       throw new IllegalStateException("a run is in progress");
     }
@@ -71,7 +72,8 @@ class LoadController {
             hangMillis,
             hangCommitsToo,
             threads,
-            orderedKeys);
+            orderedKeys,
+            topic != null ? topic : orderedKeys > 0 ? ORDERED_TOPIC : this.topic);
     current = run;
     run.start();
     return run.status();
@@ -100,6 +102,7 @@ class LoadController {
     final boolean hangCommitsToo;
     final int threads;
     final int orderedKeys;
+    final String topic;
     final AtomicInteger next = new AtomicInteger();
     final AtomicInteger committed = new AtomicInteger();
     final AtomicInteger rolledBack = new AtomicInteger();
@@ -117,7 +120,8 @@ class LoadController {
         long hangMillis,
         boolean hangCommitsToo,
         int threads,
-        int orderedKeys) {
+        int orderedKeys,
+        String topic) {
       this.scenario = scenario;
       this.n = n;
       this.rollbackEvery = rollbackEvery;
@@ -127,6 +131,7 @@ class LoadController {
       this.hangCommitsToo = hangCommitsToo;
       this.threads = Math.max(1, threads);
       this.orderedKeys = orderedKeys;
+      this.topic = topic;
     }
 
     void start() {
@@ -196,7 +201,7 @@ class LoadController {
               UUID id =
                   orderedKeys > 0
                       ? messenger.send(
-                          ORDERED_TOPIC,
+                          topic,
                           Map.of("key", key),
                           options.withOrderingKey(scenario + "-k" + i % orderedKeys))
                       : messenger.send(topic, Map.of("key", key), options);

@@ -94,4 +94,9 @@ class ApiDocsConfig {
   OpenApiCustomizer rmsOperationDocs() {
     return new OperationDocs();
   }
+
+  @Bean
+  OpenApiCustomizer rmsTraceHeaderDocs() {
+    return new TraceHeaderDocs();
+  }
 }

@@ -59,7 +59,7 @@ final class ApiOperations {
        "contentType": "application/json", "payload": {"orderId": 42, "items": ["apple"]},
        "headers": {"tenant": "eu"}, "deliverAfter": null,
        "createdAt": "2026-11-29T10:15:30.123Z", "confirmedAt": %s, "finishedAt": %s,
-       "checkCount": 0}
+       "checkCount": 0, "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"}
       """;
 
   private static final String MESSAGE_WITH_HISTORY =
@@ -69,7 +69,7 @@ final class ApiOperations {
        "contentType": "application/json", "payload": {"orderId": 42, "items": ["apple"]},
        "headers": {"tenant": "eu"}, "deliverAfter": null,
        "createdAt": "2026-11-29T10:15:30.123Z", "confirmedAt": "2026-11-29T10:15:30.140Z",
-       "finishedAt": null, "checkCount": 0,
+       "finishedAt": null, "checkCount": 0, "traceId": "4bf92f3577b34da6a3ce929d0e0e4736",
        "deliveries": [{"subscription": "cart.order-created", "status": "PUBLISHED", "attempts": 1,
          "nextAttemptAt": "2026-11-29T10:15:30.141Z", "ackDeadline": "2026-11-29T10:20:30.150Z",
          "ackedAt": null, "lastError": null}],
@@ -127,7 +127,12 @@ final class ApiOperations {
 
             The app must produce the topic (403 otherwise) and the topic must have an active \
             subscription (422 `no-subscription`). `payload` is any JSON value; with another \
-            `contentType` it is a string (`text/*` as is, anything else base64).""",
+            `contentType` it is a string (`text/*` as is, anything else base64).
+
+            **Tracing:** a W3C `traceparent` (and `tracestate`) request header, or the same \
+            fields in the body, is stored with the message, sent with every delivery (AMQP \
+            header `traceparent`) and shown as `traceId`. A malformed one is ignored, never \
+            refused (W3C Trace Context); the message then has no trace.""",
             successes(
                 201,
                 "Prepared: a new message, `PREPARED`.",
@@ -186,7 +191,7 @@ final class ApiOperations {
             **Idempotency:** a repeat with the same `producerMessageId` and content answers \
             200 with the existing message, and confirms it if it was still `PREPARED`; a \
             repeat of a `CANCELLED` one answers 409 `illegal-transition`; different content \
-            answers 409 `idempotency-conflict`.""",
+            answers 409 `idempotency-conflict`. Trace context as for prepare.""",
             successes(
                 201,
                 "Sent: a new message, `CONFIRMED`.",
@@ -212,7 +217,9 @@ final class ApiOperations {
             items that succeed are stored in one transaction, a refused item does not refuse \
             the others. The same idempotency rules apply per item. The whole call is refused \
             only when the batch is empty, larger than 1,000 (`batch-too-large`) or not JSON, \
-            and, before the body is read, when the app produces no topic (403).""",
+            and, before the body is read, when the app produces no topic (403). The call's \
+            `traceparent` header is the trace context of every item that names none of its own \
+            in its `traceparent` field.""",
             successes(200, "Per-item results, in request order."),
             body(BATCH_TOO_LARGE, FORBIDDEN),
             "{\"items\": [" + PREPARE_REQUEST + "]}",
@@ -500,6 +507,7 @@ final class ApiOperations {
              "roles": ["APP"], "active": true}
             """));
     t.putAll(SubscriptionAdminOperations.table());
+    t.putAll(PullOperations.table());
     t.putAll(PushSecretOperations.table());
     return Map.copyOf(t);
   }

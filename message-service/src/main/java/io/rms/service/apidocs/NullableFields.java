@@ -21,7 +21,8 @@ final class NullableFields {
               "orderingKey",
               "deliverAfter",
               "confirmedAt",
-              "finishedAt"),
+              "finishedAt",
+              "traceId"),
           "DeliveryView",
           List.of("nextAttemptAt", "ackDeadline", "ackedAt", "lastError"),
           "EventView",
@@ -37,7 +38,9 @@ final class NullableFields {
           "AppView",
           List.of("checkBackUrl"),
           "StatsView",
-          List.of("oldestPreparedAgeSeconds", "oldestUnackedAgeSeconds"));
+          List.of("oldestPreparedAgeSeconds", "oldestUnackedAgeSeconds"),
+          "PulledDelivery",
+          List.of("sequence"));
 
   private NullableFields() {}
 

@@ -33,10 +33,11 @@ final class Refusals {
           "too many failed authentications from this address; retry after `Retry-After` seconds";
       case UNAVAILABLE -> "the database is unavailable; nothing was changed, retry later";
       case OVERLOADED ->
-          "the request bodies being read hold the service's memory budget; nothing was changed,"
-              + " retry after `Retry-After` seconds";
+          "the request bodies being read hold the service's memory budget, or as many long polls"
+              + " wait as allowed; nothing was changed, retry after `Retry-After` seconds";
       case INTERNAL -> "an unexpected error; the answer never carries internals";
       case ALREADY_EXISTS -> "a subscription with this name exists already";
+      case WRONG_DELIVERY_MODE -> "a pull on a subscription whose delivery mode is not `pull`";
     };
   }
 
@@ -72,6 +73,7 @@ final class Refusals {
               + " allows; retry later";
       case INTERNAL -> "unexpected error";
       case ALREADY_EXISTS -> "subscription cart.order-created already exists";
+      case WRONG_DELIVERY_MODE -> "subscription cart.order-created delivers by amqp, not by pull";
     };
   }
 }

@@ -12,6 +12,7 @@ import io.rms.service.message.StoredMessage;
 import io.rms.service.problem.RmsProblem;
 import io.rms.service.registry.AppInfo;
 import io.rms.service.registry.Registry;
+import io.rms.service.tracing.TracingProperties;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
@@ -42,6 +43,7 @@ class MessagePages {
   private final Registry registry;
   private final JdbcTemplate jdbc;
   private final JsonMapper json;
+  private final TracingProperties tracing;
 
   MessagePages(
       MessageStore messages,
@@ -50,7 +52,9 @@ class MessagePages {
       MessageViews views,
       Registry registry,
       JdbcTemplate jdbc,
-      JsonMapper json) {
+      JsonMapper json,
+      TracingProperties tracing) {
+    this.tracing = tracing;
     this.messages = messages;
     this.deliveries = deliveries;
     this.events = events;
@@ -77,6 +81,7 @@ class MessagePages {
     model.addAttribute("m", m);
     model.addAttribute("now", jdbc.queryForObject("select now()", Timestamp.class).toInstant());
     model.addAttribute("payload", payload(stored));
+    model.addAttribute("traceLink", tracing.viewerLink(m.traceId()));
     model.addAttribute("timeline", timeline(m, ds, es));
     model.addAttribute(
         "resolvable", m.status() == MessageStatus.PREPARED || m.status() == MessageStatus.IN_DOUBT);

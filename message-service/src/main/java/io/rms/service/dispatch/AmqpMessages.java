@@ -16,6 +16,11 @@ final class AmqpMessages {
   static final String ORDERING_KEY = "x-rms-ordering-key";
   static final String SEQUENCE = "x-rms-sequence";
 
+  /** W3C trace context headers (docs/tracing.md), present when the message has a trace. */
+  static final String TRACEPARENT = "traceparent";
+
+  static final String TRACESTATE = "tracestate";
+
   private AmqpMessages() {}
 
   static Message of(PublishRequest r) {
@@ -37,6 +42,12 @@ final class AmqpMessages {
     }
     if (r.sequence() != null) {
       p.setHeader(SEQUENCE, r.sequence());
+    }
+    if (r.traceparent() != null) {
+      p.setHeader(TRACEPARENT, r.traceparent());
+      if (r.tracestate() != null) {
+        p.setHeader(TRACESTATE, r.tracestate());
+      }
     }
     return new Message(r.payload(), p);
   }

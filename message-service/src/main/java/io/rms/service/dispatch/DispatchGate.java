@@ -18,7 +18,9 @@ import org.springframework.stereotype.Component;
  * publish to now (docs/design.md §10): pull subscriptions (the consumer leases them over HTTP) and
  * paused ones. Each such delivery stays SCHEDULED and is made due at once, so a pull may lease it
  * and the sweep sends it when a paused subscription resumes; a crash in between leaves it due after
- * the publish grace instead. Pull consumers waiting on this replica are told.
+ * the publish grace instead. Only the attempt handed over is made due: a delivery that moved on
+ * meanwhile (leased and nacked into its backoff) keeps its time. Pull consumers waiting on this
+ * replica are told.
  */
 @Component
 class DispatchGate {
@@ -62,12 +64,14 @@ class DispatchGate {
     jdbc.update(
         """
         update delivery d set next_attempt_at = now()
-          from unnest(?::uuid[], ?::text[]) as t(message_id, subscription)
+          from unnest(?::uuid[], ?::text[], ?::int[]) as t(message_id, subscription, attempt)
          where d.message_id = t.message_id and d.subscription = t.subscription
-           and d.status = 'SCHEDULED' and d.next_attempt_at > now()
+           and d.status = 'SCHEDULED' and d.attempts = t.attempt - 1
+           and d.next_attempt_at > now()
         """,
         held.stream().map(PublishRequest::messageId).toArray(UUID[]::new),
-        held.stream().map(PublishRequest::subscription).toArray(String[]::new));
+        held.stream().map(PublishRequest::subscription).toArray(String[]::new),
+        held.stream().mapToInt(PublishRequest::attempt).boxed().toArray(Integer[]::new));
     Set<String> pulled = new HashSet<>();
     for (PublishRequest r : held) {
       registry

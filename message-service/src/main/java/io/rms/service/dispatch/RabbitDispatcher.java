@@ -1,10 +1,12 @@
 package io.rms.service.dispatch;
 
+import io.micrometer.tracing.Span;
 import io.rms.service.config.RmsProperties;
 import io.rms.service.message.DeliveryDispatcher;
 import io.rms.service.message.PublishRequest;
 import io.rms.service.metrics.DeliveryMetrics;
 import io.rms.service.metrics.DeliveryMetrics.ConfirmOutcome;
+import io.rms.service.tracing.MessageSpans;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -13,6 +15,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.ReturnedMessage;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -37,6 +40,7 @@ class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
   private final DeliveryMetrics metrics;
   private final DispatchGate gate;
   private final Duration confirmTimeout;
+  private final MessageSpans spans;
   private volatile ThreadPoolExecutor executor;
   private volatile boolean running;
 
@@ -45,9 +49,11 @@ class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
       PublishOutcomes outcomes,
       RmsProperties properties,
       DeliveryMetrics metrics,
-      DispatchGate gate) {
+      DispatchGate gate,
+      MessageSpans spans) {
     this.gate = gate;
     this.rabbit = rabbit;
+    this.spans = spans;
     this.rabbit.setMandatory(true);
     this.outcomes = outcomes;
     this.metrics = metrics;
@@ -93,9 +99,16 @@ class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
         new CorrelationData(
             request.messageId() + "/" + request.subscription() + "/" + request.attempt());
     long sentAt = System.nanoTime();
+    // a span from the send to the broker's confirm; the consumer's span becomes its child
+    Span span = spans.enabled() ? publishSpan(request) : null;
+    Message message = AmqpMessages.of(request);
+    if (span != null) {
+      message.getMessageProperties().setHeader(AmqpMessages.TRACEPARENT, spans.traceparent(span));
+    }
     try {
-      rabbit.send("", request.queue(), AmqpMessages.of(request), correlation);
+      rabbit.send("", request.queue(), message, correlation);
     } catch (RuntimeException e) {
+      spans.close(span, "broker unreachable");
       outcomes.failed(request, "broker unreachable: " + e.getMessage());
       return;
     }
@@ -112,6 +125,11 @@ class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
                           ? ConfirmOutcome.RETURNED
                           : confirm.ack() ? ConfirmOutcome.ACK : ConfirmOutcome.NACK,
                   System.nanoTime() - sentAt);
+              spans.close(
+                  span,
+                  error != null
+                      ? "no publisher confirm"
+                      : returned != null ? "returned" : confirm.ack() ? null : "nacked");
               if (error != null) {
                 outcomes.failed(request, "no publisher confirm: " + error);
               } else if (returned != null) {
@@ -130,6 +148,24 @@ class RabbitDispatcher implements DeliveryDispatcher, SmartLifecycle {
                 outcomes.published(request);
               }
             });
+  }
+
+  private Span publishSpan(PublishRequest request) {
+    return spans.open(
+        "rms.publish",
+        Span.Kind.PRODUCER,
+        request.traceparent(),
+        request.tracestate(),
+        "rms.message.id",
+        request.messageId().toString(),
+        "rms.subscription",
+        request.subscription(),
+        "rms.attempt",
+        Integer.toString(request.attempt()),
+        "messaging.system",
+        "rabbitmq",
+        "messaging.destination.name",
+        request.queue());
   }
 
   /** Starts (or restarts, after a stop) the publisher pool. */

@@ -51,6 +51,7 @@ public class AckCommands {
   private final KeyLocks keyLocks;
   private final DeliveryDispatcher dispatcher;
   private final Duration publishGrace;
+  private final AckSpans spans;
 
   AckCommands(
       Registry registry,
@@ -63,7 +64,9 @@ public class AckCommands {
       OrderedKeys orderedKeys,
       KeyLocks keyLocks,
       DeliveryDispatcher dispatcher,
-      RmsProperties properties) {
+      RmsProperties properties,
+      AckSpans spans) {
+    this.spans = spans;
     this.orderedKeys = orderedKeys;
     this.keyLocks = keyLocks;
     this.dispatcher = dispatcher;
@@ -91,6 +94,7 @@ public class AckCommands {
     if (messageIds.stream().anyMatch(Objects::isNull)) {
       throw new RmsProblem(ErrorCode.INVALID_ID, "messageIds holds a null");
     }
+    long started = spans.start();
     UUID[] ids = messageIds.stream().distinct().sorted().toArray(UUID[]::new);
     boolean ordered =
         registry.subscription(subscription).map(SubscriptionInfo::ordered).orElse(false);
@@ -100,6 +104,7 @@ public class AckCommands {
     }
     metrics.acked(subscription, acked.sinceConfirmMillis());
     Map<UUID, AckOutcome> outcome = acked.outcome();
+    spans.record(subscription, started, outcome);
     List<AckItemResult> items = new ArrayList<>(messageIds.size());
     for (UUID id : messageIds) {
       items.add(new AckItemResult(id, outcome.get(id)));

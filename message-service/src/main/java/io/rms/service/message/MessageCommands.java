@@ -53,6 +53,7 @@ public class MessageCommands implements DisposableBean {
   private final GroupCommit groupCommit;
   private final OrderedKeys orderedKeys;
   private final KeyLocks keyLocks;
+  private final CommandSpans spans;
   private final SetStatement<NewMessage> prepares = this::prepareAll;
   private final SetStatement<ConfirmTarget> confirms = this::confirmAll;
 
@@ -68,8 +69,10 @@ public class MessageCommands implements DisposableBean {
       RmsProperties properties,
       MeterRegistry meters,
       OrderedKeys orderedKeys,
-      KeyLocks keyLocks) {
+      KeyLocks keyLocks,
+      CommandSpans spans) {
     this.factory = factory;
+    this.spans = spans;
     this.keyLocks = keyLocks;
     this.orderedKeys = orderedKeys;
     this.messages = messages;
@@ -100,23 +103,33 @@ public class MessageCommands implements DisposableBean {
 
   /** Prepare: a new PREPARED message, or the app's message with the same producerMessageId. */
   public Answer prepare(AppInfo app, PrepareMessageRequest request) {
-    return answer(run(prepareCommand(factory.create(app, request))));
+    long started = spans.start();
+    return answer(
+        traced(CommandSpans.PREPARE, started, run(prepareCommand(factory.create(app, request)))));
   }
 
   /** Confirm (producer): PREPARED → CONFIRMED and publish; repeats are harmless. */
   public Answer confirm(AppInfo app, UUID id) {
-    return answer(run(confirmCommand(id, app.id(), app.id())));
+    long started = spans.start();
+    return answer(
+        traced(CommandSpans.CONFIRM, started, run(confirmCommand(id, app.id(), app.id()))));
   }
 
   /** Cancel (producer): PREPARED → CANCELLED; repeats are harmless. */
   public Answer cancel(AppInfo app, UUID id) {
-    return answer(run(cancelCommand(id, app.id(), app.id())));
+    long started = spans.start();
+    return answer(traced(CommandSpans.CANCEL, started, run(cancelCommand(id, app.id(), app.id()))));
   }
 
   /** Send: prepare and confirm in one step. */
   public Answer send(AppInfo app, PrepareMessageRequest request) {
+    long started = spans.start();
     NewMessage message = factory.create(app, request);
-    return answer(run(Command.claiming(claimOf(message), () -> sendStep(message))));
+    return answer(
+        traced(
+            CommandSpans.SEND,
+            started,
+            run(Command.claiming(claimOf(message), () -> sendStep(message)))));
   }
 
   /**
@@ -124,17 +137,20 @@ public class MessageCommands implements DisposableBean {
    * message may belong to any app.
    */
   public Answer confirmAs(UUID id, String actor) {
-    return answer(run(confirmCommand(id, null, actor)));
+    long started = spans.start();
+    return answer(traced(CommandSpans.CONFIRM, started, run(confirmCommand(id, null, actor))));
   }
 
   /** Cancel on behalf of the service or an operator. */
   public Answer cancelAs(UUID id, String actor) {
-    return answer(run(cancelCommand(id, null, actor)));
+    long started = spans.start();
+    return answer(traced(CommandSpans.CANCEL, started, run(cancelCommand(id, null, actor))));
   }
 
   /** Prepare up to 1,000 messages in one transaction; invalid items fail alone. */
   public BatchResult batchPrepare(AppInfo app, List<PrepareMessageRequest> items) {
     checkBatch(items);
+    long started = spans.start();
     List<BatchItemResult> results = new ArrayList<>();
     List<NewMessage> valid = new ArrayList<>();
     List<Integer> validIndex = new ArrayList<>();
@@ -148,6 +164,7 @@ public class MessageCommands implements DisposableBean {
       }
     }
     List<Outcome> outcomes = runAll(valid.stream().map(this::prepareCommand).toList());
+    spans.recordAll(CommandSpans.PREPARE, started, outcomes);
     for (int k = 0; k < outcomes.size(); k++) {
       results.set(validIndex.get(k), item(validIndex.get(k), outcomes.get(k)));
     }
@@ -156,12 +173,12 @@ public class MessageCommands implements DisposableBean {
 
   /** Confirm up to 1,000 messages in one transaction. */
   public BatchResult batchConfirm(AppInfo app, List<UUID> ids) {
-    return batch(ids, id -> confirmCommand(id, app.id(), app.id()));
+    return batch(CommandSpans.CONFIRM, ids, id -> confirmCommand(id, app.id(), app.id()));
   }
 
   /** Cancel up to 1,000 messages in one transaction. */
   public BatchResult batchCancel(AppInfo app, List<UUID> ids) {
-    return batch(ids, id -> cancelCommand(id, app.id(), app.id()));
+    return batch(CommandSpans.CANCEL, ids, id -> cancelCommand(id, app.id(), app.id()));
   }
 
   // --- steps: each runs inside the transaction that run/runAll/commit opened ---------------
@@ -284,7 +301,9 @@ public class MessageCommands implements DisposableBean {
         null,
         null,
         0,
-        null);
+        null,
+        m.trace() == null ? null : m.trace().traceparent(),
+        m.trace() == null ? null : m.trace().tracestate());
   }
 
   // --- transaction plumbing ---------------------------------------------------------------
@@ -570,8 +589,10 @@ public class MessageCommands implements DisposableBean {
     return new Answer(views.summary(outcome.message()), outcome.created());
   }
 
-  private BatchResult batch(List<UUID> ids, java.util.function.Function<UUID, Command> command) {
+  private BatchResult batch(
+      String step, List<UUID> ids, java.util.function.Function<UUID, Command> command) {
     checkBatch(ids);
+    long started = spans.start();
     List<BatchItemResult> results = new ArrayList<>();
     List<Command> commands = new ArrayList<>();
     List<Integer> index = new ArrayList<>();
@@ -586,10 +607,16 @@ public class MessageCommands implements DisposableBean {
       commands.add(command.apply(id).refusalAsOutcome());
     }
     List<Outcome> outcomes = runAll(commands);
+    spans.recordAll(step, started, outcomes);
     for (int k = 0; k < outcomes.size(); k++) {
       results.set(index.get(k), item(index.get(k), outcomes.get(k)));
     }
     return new BatchResult(results);
+  }
+
+  private Outcome traced(String step, long started, Outcome outcome) {
+    spans.record(step, started, outcome);
+    return outcome;
   }
 
   private BatchItemResult item(int index, Outcome outcome) {

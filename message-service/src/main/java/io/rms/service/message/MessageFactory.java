@@ -6,6 +6,7 @@ import io.rms.service.config.RmsProperties;
 import io.rms.service.problem.RmsProblem;
 import io.rms.service.registry.AppInfo;
 import io.rms.service.registry.Registry;
+import io.rms.service.tracing.TraceContext;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +79,9 @@ class MessageFactory {
         request.businessKey(),
         request.orderingKey(),
         headers,
-        request.deliverAfter());
+        request.deliverAfter(),
+        // not part of the content hash: a retry from another trace is the same message
+        TraceContext.parse(request.traceparent(), request.tracestate()));
   }
 
   /** What "the same content" means for an idempotent repeat of a producerMessageId. */

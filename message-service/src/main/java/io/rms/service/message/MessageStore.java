@@ -27,7 +27,7 @@ public class MessageStore {
       """
       id, app_id, producer_message_id, topic, status, content_type, payload, content_hash,
       business_key, ordering_key, headers::text as headers, deliver_after, created_at,
-      confirmed_at, finished_at, check_count, order_seq
+      confirmed_at, finished_at, check_count, order_seq, traceparent, tracestate
       """;
 
   private final JdbcTemplate jdbc;
@@ -54,18 +54,19 @@ public class MessageStore {
         """
         insert into message (id, app_id, producer_message_id, topic, status, content_type,
                              payload, content_hash, business_key, ordering_key, headers,
-                             deliver_after, next_check_at, order_seq)
+                             deliver_after, next_check_at, order_seq, traceparent, tracestate)
         select t.id, t.app_id, t.producer_message_id, t.topic, 'PREPARED', t.content_type,
                t.payload, t.content_hash, t.business_key, t.ordering_key, t.headers::jsonb,
                t.deliver_after::timestamptz, now() + ? * interval '1 millisecond',
-               case when t.ordered then nextval('message_order_seq') end
+               case when t.ordered then nextval('message_order_seq') end,
+               t.traceparent, t.tracestate
           from (select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[],
                                      ?::bytea[], ?::bytea[], ?::text[], ?::text[], ?::text[],
-                                     ?::text[], ?::boolean[])
+                                     ?::text[], ?::boolean[], ?::text[], ?::text[])
                   with ordinality
                   as u(id, app_id, producer_message_id, topic, content_type, payload,
                        content_hash, business_key, ordering_key, headers, deliver_after, ordered,
-                       n)
+                       traceparent, tracestate, n)
                  order by u.n) t
         on conflict (app_id, producer_message_id) where producer_message_id is not null
         do nothing
@@ -90,7 +91,13 @@ public class MessageStore {
         ms.stream()
             .map(m -> m.deliverAfter() == null ? null : m.deliverAfter().toString())
             .toArray(String[]::new),
-        ordered);
+        ordered,
+        ms.stream()
+            .map(m -> m.trace() == null ? null : m.trace().traceparent())
+            .toArray(String[]::new),
+        ms.stream()
+            .map(m -> m.trace() == null ? null : m.trace().tracestate())
+            .toArray(String[]::new));
     return created;
   }
 
@@ -105,9 +112,10 @@ public class MessageStore {
             """
             insert into message (id, app_id, producer_message_id, topic, status, content_type,
                                  payload, content_hash, business_key, ordering_key, headers,
-                                 deliver_after, confirmed_at, pending_deliveries, order_seq)
+                                 deliver_after, confirmed_at, pending_deliveries, order_seq,
+                                 traceparent, tracestate)
             values (?, ?, ?, ?, 'CONFIRMED', ?, ?, ?, ?, ?, ?::jsonb, ?, now(), ?,
-                    case when ? then nextval('message_order_seq') end)
+                    case when ? then nextval('message_order_seq') end, ?, ?)
             on conflict (app_id, producer_message_id) where producer_message_id is not null
             do nothing
             returning
@@ -304,7 +312,7 @@ public class MessageStore {
           from due
          where m.id = due.id
         returning m.id, m.app_id, m.producer_message_id, m.topic, m.business_key, m.created_at,
-                  m.check_count
+                  m.check_count, m.traceparent
         """,
         (rs, i) ->
             new PreparedMessage(
@@ -314,7 +322,8 @@ public class MessageStore {
                 rs.getString("topic"),
                 rs.getString("business_key"),
                 rs.getTimestamp("created_at").toInstant(),
-                rs.getInt("check_count")),
+                rs.getInt("check_count"),
+                rs.getString("traceparent")),
         limit,
         lease.toMillis());
   }
@@ -367,7 +376,10 @@ public class MessageStore {
         == 1;
   }
 
-  /** The values of an insert's eleven message columns, then the pending count and ordered flag. */
+  /**
+   * The values of an insert's eleven message columns, then the pending count and ordered flag, then
+   * the trace context.
+   */
   private Object[] insertArgs(NewMessage m, int pending, boolean ordered) {
     return new Object[] {
       m.id(),
@@ -382,7 +394,9 @@ public class MessageStore {
       m.headers().isEmpty() ? null : json.write(m.headers()),
       timestamp(m.deliverAfter()),
       pending,
-      ordered
+      ordered,
+      m.trace() == null ? null : m.trace().traceparent(),
+      m.trace() == null ? null : m.trace().tracestate()
     };
   }
 
@@ -413,6 +427,8 @@ public class MessageStore {
         instant(rs, "confirmed_at"),
         instant(rs, "finished_at"),
         rs.getInt("check_count"),
-        (Long) rs.getObject("order_seq"));
+        (Long) rs.getObject("order_seq"),
+        rs.getString("traceparent"),
+        rs.getString("tracestate"));
   }
 }

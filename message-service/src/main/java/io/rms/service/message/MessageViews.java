@@ -3,6 +3,7 @@ package io.rms.service.message;
 import io.rms.api.DeliveryView;
 import io.rms.api.EventView;
 import io.rms.api.MessageView;
+import io.rms.service.tracing.TraceContext;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
@@ -38,6 +39,7 @@ public class MessageViews {
         m.confirmedAt(),
         m.finishedAt(),
         m.checkCount(),
+        TraceContext.traceId(m.traceparent()),
         deliveries,
         events);
   }

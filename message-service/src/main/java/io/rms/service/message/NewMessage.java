@@ -1,10 +1,11 @@
 package io.rms.service.message;
 
+import io.rms.service.tracing.TraceContext;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** A validated, encoded message ready to be inserted. */
+/** A validated, encoded message ready to be inserted ({@code trace} null when it carries none). */
 record NewMessage(
     UUID id,
     String app,
@@ -16,4 +17,5 @@ record NewMessage(
     String businessKey,
     String orderingKey,
     Map<String, String> headers,
-    Instant deliverAfter) {}
+    Instant deliverAfter,
+    TraceContext trace) {}

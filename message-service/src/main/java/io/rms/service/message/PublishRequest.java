@@ -13,6 +13,9 @@ import java.util.UUID;
  * @param ackTimeout the subscription's ack timeout (the ack deadline once published)
  * @param sequence on an ordered subscription, the message's place in its ordering key ({@code
  *     x-rms-sequence}); else null
+ * @param traceparent the message's W3C trace context (AMQP header {@code traceparent}, and what
+ *     push and pull deliveries carry), or null when its prepare carried none
+ * @param tracestate the W3C tracestate beside it, or null
  */
 public record PublishRequest(
     UUID messageId,
@@ -28,7 +31,9 @@ public record PublishRequest(
     byte[] payload,
     Instant createdAt,
     Duration ackTimeout,
-    Long sequence) {
+    Long sequence,
+    String traceparent,
+    String tracestate) {
 
   /** Attempt {@code attempt} of the message's delivery to the subscription. */
   public static PublishRequest of(StoredMessage m, SubscriptionInfo s, int attempt) {
@@ -46,6 +51,8 @@ public record PublishRequest(
         m.payload(),
         m.createdAt(),
         s.ackTimeout(),
-        s.ordered() ? m.orderSeq() : null);
+        s.ordered() ? m.orderSeq() : null,
+        m.traceparent(),
+        m.tracestate());
   }
 }

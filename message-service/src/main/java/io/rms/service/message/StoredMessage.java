@@ -10,6 +10,8 @@ import java.util.UUID;
  *
  * @param orderSeq its place among the messages of its ordering key, or null when it is not ordered
  *     (no key, or no ordered subscription of its topic when it was prepared)
+ * @param traceparent the W3C trace context its prepare carried (valid), or null
+ * @param tracestate the W3C tracestate beside it, or null
  */
 public record StoredMessage(
     UUID id,
@@ -28,4 +30,6 @@ public record StoredMessage(
     Instant confirmedAt,
     Instant finishedAt,
     int checkCount,
-    Long orderSeq) {}
+    Long orderSeq,
+    String traceparent,
+    String tracestate) {}

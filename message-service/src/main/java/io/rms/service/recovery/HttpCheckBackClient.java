@@ -4,6 +4,7 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.tracing.Span;
 import io.rms.recovery.CheckAnswer;
 import io.rms.recovery.CheckAnswer.Verdict;
 import io.rms.recovery.CheckBackClient;
@@ -14,6 +15,7 @@ import io.rms.service.registry.AppInfo;
 import io.rms.service.registry.CheckBackTargets;
 import io.rms.service.registry.CheckBackTargets.Target;
 import io.rms.service.registry.Registry;
+import io.rms.service.tracing.MessageSpans;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -46,6 +48,7 @@ class HttpCheckBackClient implements CheckBackClient {
   private final CheckBackTargets targets;
   private final int maxResponseBytes;
   private final OutboundHttp http;
+  private final MessageSpans spans;
 
   @Autowired
   HttpCheckBackClient(
@@ -55,7 +58,8 @@ class HttpCheckBackClient implements CheckBackClient {
       JsonMapper json,
       Clock clock,
       RmsProperties properties,
-      CheckBackTargets targets) {
+      CheckBackTargets targets,
+      MessageSpans spans) {
     this(
         registry,
         breakers,
@@ -64,7 +68,8 @@ class HttpCheckBackClient implements CheckBackClient {
         clock,
         properties,
         targets,
-        (SSLSocketFactory) SSLSocketFactory.getDefault());
+        (SSLSocketFactory) SSLSocketFactory.getDefault(),
+        spans);
   }
 
   /** With the TLS socket factory to use (tests trust their own certificate). */
@@ -76,7 +81,9 @@ class HttpCheckBackClient implements CheckBackClient {
       Clock clock,
       RmsProperties properties,
       CheckBackTargets targets,
-      SSLSocketFactory tls) {
+      SSLSocketFactory tls,
+      MessageSpans spans) {
+    this.spans = spans;
     RmsProperties.CheckBack config = properties.checkBack();
     this.registry = registry;
     this.breakers = breakers;
@@ -120,7 +127,7 @@ class HttpCheckBackClient implements CheckBackClient {
         // the DNS lookup happens here, inside the app's bulkhead and circuit breaker (a slow
         // resolver for one producer holds only that producer's calls)
         Target target = targets.resolve(app.checkBackUrl());
-        answer = call(target, app.checkBackSecret(), message);
+        answer = tracedCall(target, app.checkBackSecret(), message);
       } catch (CheckBackTargets.Refused refused) {
         answer = CheckAnswer.error(refused.getMessage());
       }
@@ -136,7 +143,40 @@ class HttpCheckBackClient implements CheckBackClient {
     }
   }
 
-  private CheckAnswer call(Target target, String secret, PreparedMessage message) {
+  /**
+   * The call in a client span that is a child of the message's trace context, when spans are on;
+   * the producer gets the span's {@code traceparent} (or, with spans off, the message's own).
+   */
+  private CheckAnswer tracedCall(Target target, String secret, PreparedMessage message) {
+    Span span =
+        spans.enabled()
+            ? spans.open(
+                "rms.check-back",
+                Span.Kind.CLIENT,
+                message.traceparent(),
+                null,
+                "rms.message.id",
+                message.id().toString(),
+                "rms.app",
+                message.app(),
+                "rms.check.count",
+                Integer.toString(message.checkCount() + 1))
+            : null;
+    CheckAnswer answer =
+        call(
+            target,
+            secret,
+            message,
+            span == null ? message.traceparent() : spans.traceparent(span));
+    if (span != null) {
+      span.tag("rms.decision", answer.verdict().name());
+    }
+    spans.close(span, answer.verdict() == Verdict.ERROR ? answer.detail() : null);
+    return answer;
+  }
+
+  private CheckAnswer call(
+      Target target, String secret, PreparedMessage message, String traceparent) {
     byte[] body = json.writeValueAsBytes(body(message));
     String timestamp = Long.toString(clock.instant().getEpochSecond());
     Map<String, String> headers = new LinkedHashMap<>();
@@ -145,6 +185,9 @@ class HttpCheckBackClient implements CheckBackClient {
     headers.put("User-Agent", "rms-check-back");
     headers.put("X-RMS-Timestamp", timestamp);
     headers.put("X-RMS-Signature", CheckBackSigner.signature(secret, timestamp, body));
+    if (traceparent != null) {
+      headers.put("traceparent", traceparent);
+    }
     try {
       OutboundHttp.Answer answer = http.post(target, headers, body);
       if (answer.status() != 200) {

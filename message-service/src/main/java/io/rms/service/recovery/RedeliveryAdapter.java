@@ -7,6 +7,8 @@ import io.rms.service.config.Jitter;
 import io.rms.service.message.DeliveryStore;
 import io.rms.service.message.EventStore;
 import io.rms.service.message.EventType;
+import io.rms.service.metrics.PullMetrics;
+import io.rms.service.registry.DeliveryMode;
 import io.rms.service.registry.Registry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -29,6 +31,7 @@ class RedeliveryAdapter implements RedeliveryPort {
   private final Registry registry;
   private final Jitter jitter;
   private final TransactionTemplate tx;
+  private final PullMetrics pullMetrics;
 
   RedeliveryAdapter(
       DeliveryStore deliveries,
@@ -36,7 +39,9 @@ class RedeliveryAdapter implements RedeliveryPort {
       EventStore events,
       Registry registry,
       Jitter jitter,
-      TransactionTemplate tx) {
+      TransactionTemplate tx,
+      PullMetrics pullMetrics) {
+    this.pullMetrics = pullMetrics;
     this.deliveries = deliveries;
     this.publisher = publisher;
     this.events = events;
@@ -83,8 +88,16 @@ class RedeliveryAdapter implements RedeliveryPort {
                     "nextAttemptAt",
                     r.nextAttemptAt().toString()));
           }
+          changed.forEach(r -> countExpiredLease(r.delivery().subscription()));
           return changed.size();
         });
+  }
+
+  /** An ack deadline passed on a pull subscription: a lease expired. */
+  private void countExpiredLease(String subscription) {
+    if (registry.subscription(subscription).map(s -> s.mode() == DeliveryMode.PULL).orElse(false)) {
+      pullMetrics.expired(subscription);
+    }
   }
 
   @Override
@@ -99,6 +112,7 @@ class RedeliveryAdapter implements RedeliveryPort {
                 d.subscription(),
                 EventStore.SYSTEM,
                 detail("reason", reason, "attempts", d.attempts(), "lastError", d.lastError()));
+            countExpiredLease(d.subscription());
           }
           return changed.size();
         });

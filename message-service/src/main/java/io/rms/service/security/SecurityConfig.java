@@ -1,5 +1,6 @@
 package io.rms.service.security;
 
+import jakarta.servlet.DispatcherType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -64,6 +65,10 @@ class SecurityConfig {
                     .hasRole("ADMIN")
                     .requestMatchers("/api/v1/admin/**")
                     .hasAnyRole("OPERATOR", "ADMIN")
+                    // the async dispatch that writes a long poll's answer (a pull): its request
+                    // was authenticated and authorized when it came in
+                    .dispatcherTypeMatchers(DispatcherType.ASYNC)
+                    .permitAll()
                     .anyRequest()
                     .hasRole("APP"))
         .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))

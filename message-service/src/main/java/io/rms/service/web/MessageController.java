@@ -23,6 +23,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -42,9 +43,12 @@ class MessageController {
   @ProducerCall
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<MessageView> prepare(
-      @AuthenticationPrincipal AppInfo app, @RequestBody PrepareMessageRequest request) {
+      @AuthenticationPrincipal AppInfo app,
+      @RequestBody PrepareMessageRequest request,
+      @RequestHeader(name = TraceHeaders.TRACEPARENT, required = false) String traceparent,
+      @RequestHeader(name = TraceHeaders.TRACESTATE, required = false) String tracestate) {
     // validated once, by MessageFactory (which also validates batch items)
-    return respond(commands.prepare(app, request));
+    return respond(commands.prepare(app, TraceHeaders.apply(request, traceparent, tracestate)));
   }
 
   @PostMapping("/{id}/confirm")
@@ -60,15 +64,22 @@ class MessageController {
   @ProducerCall
   @PostMapping(path = "/send", consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<MessageView> send(
-      @AuthenticationPrincipal AppInfo app, @RequestBody PrepareMessageRequest request) {
-    return respond(commands.send(app, request));
+      @AuthenticationPrincipal AppInfo app,
+      @RequestBody PrepareMessageRequest request,
+      @RequestHeader(name = TraceHeaders.TRACEPARENT, required = false) String traceparent,
+      @RequestHeader(name = TraceHeaders.TRACESTATE, required = false) String tracestate) {
+    return respond(commands.send(app, TraceHeaders.apply(request, traceparent, tracestate)));
   }
 
   @ProducerCall
   @PostMapping(path = "/batch/prepare", consumes = MediaType.APPLICATION_JSON_VALUE)
   BatchResult batchPrepare(
-      @AuthenticationPrincipal AppInfo app, @Valid @RequestBody BatchPrepareRequest request) {
-    return commands.batchPrepare(app, request.items());
+      @AuthenticationPrincipal AppInfo app,
+      @Valid @RequestBody BatchPrepareRequest request,
+      @RequestHeader(name = TraceHeaders.TRACEPARENT, required = false) String traceparent,
+      @RequestHeader(name = TraceHeaders.TRACESTATE, required = false) String tracestate) {
+    return commands.batchPrepare(
+        app, TraceHeaders.applyAll(request.items(), traceparent, tracestate));
   }
 
   @PostMapping("/batch/confirm")

@@ -39,7 +39,15 @@ class ProblemHandler {
 
   @ExceptionHandler(RmsProblem.class)
   ResponseEntity<ProblemDetail> rms(RmsProblem e, HttpServletRequest request) {
-    return problem(e.code(), e.getMessage(), request);
+    ResponseEntity<ProblemDetail> answer = problem(e.code(), e.getMessage(), request);
+    if (e.code() != ErrorCode.OVERLOADED) {
+      return answer;
+    }
+    // too many long polls wait: the same answer as a held body budget
+    return ResponseEntity.status(answer.getStatusCode())
+        .headers(answer.getHeaders())
+        .header("Retry-After", "1")
+        .body(answer.getBody());
   }
 
   @ExceptionHandler(PayloadTooLargeException.class)

@@ -18,6 +18,7 @@ import io.rms.service.testing.IntegrationTest;
 import io.rms.service.testing.ProducerStub;
 import io.rms.service.testing.ProducerStub.Reply;
 import io.rms.service.testing.Refusals;
+import io.rms.service.tracing.MessageSpans;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -64,6 +65,7 @@ class CheckBackCallRefusalTest extends IntegrationTest {
   @Autowired JsonMapper json;
   @Autowired Clock clock;
   @Autowired RmsProperties properties;
+  @Autowired MessageSpans spans;
 
   @AfterAll
   static void tally() {
@@ -264,7 +266,8 @@ class CheckBackCallRefusalTest extends IntegrationTest {
         clock,
         properties,
         targets,
-        (SSLSocketFactory) SSLSocketFactory.getDefault());
+        (SSLSocketFactory) SSLSocketFactory.getDefault(),
+        spans);
   }
 
   private PreparedMessage preparedMessage(UUID id) {

@@ -23,6 +23,7 @@ import io.rms.service.testing.Refusals;
 import io.rms.service.testing.ServiceArgs;
 import io.rms.service.testing.StartedService;
 import io.rms.service.testing.TestInfra;
+import io.rms.service.tracing.MessageSpans;
 import io.rms.testsupport.RegistryArgs;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -405,7 +406,8 @@ class OutboundTargetRefusalTest {
         context.getBean(Clock.class),
         context.getBean(RmsProperties.class),
         targets,
-        (SSLSocketFactory) SSLSocketFactory.getDefault());
+        (SSLSocketFactory) SSLSocketFactory.getDefault(),
+        context.getBean(MessageSpans.class));
   }
 
   private static PreparedMessage preparedMessage(UUID id) {

@@ -135,6 +135,37 @@ class RedeliveryTest extends IntegrationTest {
   }
 
   @Test
+  void aRedeliveryCarriesTheMessagesTraceContextLikeTheFirstPublish() {
+    String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    try (BrokerProbe queue = queue(SUB)) {
+      queue.purge();
+      Response sent =
+          as("orders")
+              .post(
+                  "/api/v1/messages/send",
+                  Map.of("topic", "order.created", "payload", Map.of()),
+                  Map.of("traceparent", traceparent, "tracestate", "congo=t61rcWkgMzE"));
+      UUID id = sent.id();
+      GetResponse first = nextOf(queue, id, WAIT);
+      awaitDelivery(id, SUB, "PUBLISHED", 1);
+      due(id, SUB);
+      sweepAndSettle();
+      due(id, SUB);
+      sweepAndSettle();
+      GetResponse again = nextOf(queue, id, WAIT);
+      assertThat(attemptHeader(again)).isEqualTo(2);
+      for (GetResponse copy : List.of(first, again)) {
+        assertThat(copy.getProps().getHeaders().get("traceparent").toString())
+            .isEqualTo(traceparent);
+        assertThat(copy.getProps().getHeaders().get("tracestate").toString())
+            .isEqualTo("congo=t61rcWkgMzE");
+      }
+      awaitDelivery(id, SUB, "PUBLISHED", 2);
+      as("cart").ack(SUB, id);
+    }
+  }
+
+  @Test
   void consumerThatCrashedBeforeAckingGetsTheRedeliveryAndItsAckDeliversTheMessage() {
     UUID id;
     try (BrokerProbe queue = queue(SUB)) {

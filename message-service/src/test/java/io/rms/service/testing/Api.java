@@ -63,6 +63,14 @@ public final class Api {
             .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  /** A JSON POST with these extra request headers. */
+  public Response post(String path, Object body, Map<String, String> headers) {
+    String json = body instanceof String s ? s : JSON.writeValueAsString(body);
+    HttpRequest.Builder b = request(path).header("Content-Type", "application/json");
+    headers.forEach(b::header);
+    return exchange(b.POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   public Response post(String path) {
     return exchange(request(path).POST(HttpRequest.BodyPublishers.noBody()));
   }

@@ -16,6 +16,7 @@ import io.rms.producer.internal.PreparedLogResolver;
 import io.rms.producer.internal.Preparer;
 import io.rms.producer.internal.TransactionalMessenger;
 import io.rms.sdk.client.ResilientRmsClient;
+import io.rms.sdk.client.SdkTracing;
 import io.rms.sdk.client.autoconfigure.RmsClientAutoConfiguration;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -78,8 +79,13 @@ public class ProducerAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean(ReliableMessenger.class)
   TransactionalMessenger reliableMessenger(
-      ResilientRmsClient client, Preparer preparer, PreparedLog log, Completer completer) {
-    return new TransactionalMessenger(client, preparer, log, completer);
+      ResilientRmsClient client,
+      Preparer preparer,
+      PreparedLog log,
+      Completer completer,
+      ObjectProvider<SdkTracing> tracing) {
+    return new TransactionalMessenger(
+        client, preparer, log, completer, tracing.getIfAvailable(() -> SdkTracing.NONE));
   }
 
   private static int batchSize(ProducerProperties.Batching batching) {

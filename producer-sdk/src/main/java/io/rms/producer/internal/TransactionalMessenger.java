@@ -5,6 +5,8 @@ import io.rms.api.PrepareMessageRequest;
 import io.rms.producer.ReliableMessenger;
 import io.rms.producer.SendOptions;
 import io.rms.sdk.client.ResilientRmsClient;
+import io.rms.sdk.client.SdkTracing;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -17,6 +19,7 @@ public final class TransactionalMessenger implements ReliableMessenger {
   private final Preparer preparer;
   private final PreparedLog log;
   private final Completer completer;
+  private final SdkTracing tracing;
 
   /** Prepares with one call per message. */
   public TransactionalMessenger(ResilientRmsClient client, PreparedLog log, Completer completer) {
@@ -26,10 +29,24 @@ public final class TransactionalMessenger implements ReliableMessenger {
   /** Prepares through {@code preparer} (e.g. a {@link BatchingPreparer}). */
   public TransactionalMessenger(
       ResilientRmsClient client, Preparer preparer, PreparedLog log, Completer completer) {
+    this(client, preparer, log, completer, SdkTracing.NONE);
+  }
+
+  /**
+   * Prepares through {@code preparer}; each message carries the trace context of a producer span
+   * that {@code tracing} opens under the caller's current span.
+   */
+  public TransactionalMessenger(
+      ResilientRmsClient client,
+      Preparer preparer,
+      PreparedLog log,
+      Completer completer,
+      SdkTracing tracing) {
     this.client = client;
     this.preparer = preparer;
     this.log = log;
     this.completer = completer;
+    this.tracing = tracing;
   }
 
   @Override
@@ -50,9 +67,11 @@ public final class TransactionalMessenger implements ReliableMessenger {
             null);
     if (!TransactionSynchronizationManager.isActualTransactionActive()
         || !TransactionSynchronizationManager.isSynchronizationActive()) {
-      return client.call(c -> c.send(request)).id();
+      return tracing.producer(
+          "rms.send " + topic, trace -> client.call(c -> c.send(traced(request, trace))).id());
     }
-    Preparer.Prepared prepared = preparer.prepare(request);
+    Preparer.Prepared prepared =
+        tracing.producer("rms.prepare " + topic, trace -> preparer.prepare(traced(request, trace)));
     if (prepared.status() == MessageStatus.CONFIRMED
         || prepared.status() == MessageStatus.DELIVERED) {
       return prepared.id(); // the same producerMessageId was sent and committed before
@@ -71,6 +90,14 @@ public final class TransactionalMessenger implements ReliableMessenger {
     TransactionSynchronizationManager.registerSynchronization(new Finish(id, completer));
     log.recordInCurrentTransaction(id, topic);
     return id;
+  }
+
+  private static PrepareMessageRequest traced(
+      PrepareMessageRequest request, Map<String, String> trace) {
+    String traceparent = trace.get(SdkTracing.TRACEPARENT);
+    return traceparent == null
+        ? request
+        : request.withTraceContext(traceparent, trace.get(SdkTracing.TRACESTATE));
   }
 
   /** Confirms after commit, cancels after rollback; an unknown outcome is left to check-back. */

@@ -103,6 +103,7 @@ class ResilientRmsClientTest {
         null,
         0,
         null,
+        null,
         null);
   }
 
