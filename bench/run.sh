@@ -7,7 +7,8 @@
 # Knobs (environment):
 #   BENCH_SECONDS        per measured run (default 10)
 #   BENCH_CONCURRENCY    closed-loop sweep (default 4,8,16,32,64)
-#   BENCH_SCENARIOS      default sdk,pull,lifecycle,prepare,send (also: prepare-confirm, keyed, ordered)
+#   BENCH_SCENARIOS      default sdk,pull,lifecycle,prepare,send (also: prepare-confirm, keyed, ordered,
+#                        push: the service pushes to a receiver in the harness, docs/bench.md)
 #   BENCH_ORDERING_KEYS  ordering keys of the keyed and ordered scenarios (default 1000)
 #   BENCH_LEVERS         default no-group-commit,no-producer-batching,java25
 #                        (also: java25-virtual-threads; none; one setting as

@@ -30,6 +30,7 @@ import org.HdrHistogram.Recorder;
 public final class Bench {
   static final String PRODUCER_KEY = "bench-producer-key";
   static final String CONSUMER_KEY = "bench-consumer-key";
+  static final String ADMIN_KEY = "bench-admin-key";
   static final String SDK_TOPIC = io.rms.bench.producer.Orders.TOPIC;
   static final String SDK_SUBSCRIPTION = io.rms.bench.consumer.BenchConsumerApp.SUBSCRIPTION;
   static final String PULL_TOPIC = io.rms.bench.producer.Orders.PULL_TOPIC;
@@ -100,6 +101,7 @@ public final class Bench {
 
   private Db consumerDb;
   private Sdk sdk;
+  private PushSink push;
   private CpuMeter meter;
 
   public static void main(String[] args) throws Exception {
@@ -146,7 +148,9 @@ public final class Bench {
 
       port = freePort();
       managementPort = freePort();
+      push = new PushSink();
       startService(Lever.NONE);
+      PushSink.rotateSecret(port);
       consumerApp = ConsumerProcess.start(consumerDb.url(), port, prefix, work);
       log("consumer app pid %d (log %s)", consumerApp.pid(), consumerApp.log);
       int maxConcurrency = Arrays.stream(concurrency).max().orElse(16);
@@ -251,7 +255,11 @@ public final class Bench {
             prefix,
             serviceLog,
             lever.javaHome(),
-            lever.serviceArgs());
+            java.util.stream.Stream.concat(
+                    lever.serviceArgs().stream(),
+                    // the five subscriptions ServiceProcess declares come first
+                    push.serviceArgs(5).stream())
+                .toList());
     serviceLever = lever;
     api = new Api(service);
     log(
@@ -268,6 +276,8 @@ public final class Bench {
       sdkScenario("sdk" + variant);
     } else if (name.equals("pull")) {
       pullScenario("pull" + variant);
+    } else if (name.equals("push")) {
+      pushScenario(variant);
     } else {
       apiScenario(name, variant);
     }
@@ -653,6 +663,58 @@ public final class Bench {
     };
   }
 
+  /**
+   * The push mode: sends to {@link PushSink#TOPIC}, whose subscription the service pushes to the
+   * harness's receiver; the rate is what the receiver was pushed (and acked by answering 204), the
+   * latency from the message's creation to its push.
+   */
+  private void pushScenario(String variant) throws Exception {
+    String label = "push" + variant;
+    log("scenario %s: warm-up, then closed-loop sweep %s", label, Arrays.toString(concurrency));
+    Load.Op send = intended -> api.send(PushSink.TOPIC);
+    Map<String, Object> warm =
+        warmup.untilSteady(
+            label,
+            secs -> {
+              long before = push.acked.get();
+              Load.Run run = Load.closed(warmupConcurrency(), secs, send);
+              return new Warmup.Sample((push.acked.get() - before) / run.seconds(), run.errors());
+            });
+    push.drain();
+    Sweep sweep =
+        sweep(
+            c -> {
+              push.drain();
+              long before = push.acked.get();
+              long started = System.nanoTime();
+              Load.Run run = Load.closed(c, seconds, send);
+              push.drain();
+              long messages = push.acked.get() - before;
+              double until = Math.max(run.seconds(), (push.lastAckNanos - started) / 1e9);
+              return new Window(Math.min(run.rate(), messages / until), messages, run.errors());
+            });
+    double target = sweep.best() / 2;
+    log("  open loop at %.0f/s for %.0f s", target, seconds);
+    push.drain();
+    push.endToEnd.reset();
+    Recorder sends = new Recorder(3);
+    Load.open(
+        target,
+        seconds,
+        512,
+        intended -> {
+          api.send(PushSink.TOPIC);
+          sends.recordValue((System.nanoTime() - intended) / 1000);
+        },
+        total -> {});
+    push.drain();
+    Map<String, Object> latency = new LinkedHashMap<>();
+    latency.put("send", Report.latency(sends.getIntervalHistogram()));
+    latency.put("created->pushed", Report.latency(push.endToEnd.getIntervalHistogram()));
+    report.scenarios.add(result(label, sweep, target, latency, warm));
+    log("  latency %s", latency);
+  }
+
   /** Waits until a bare-API consumer has acknowledged everything in flight (or 30 s pass). */
   private void drain(Consumer consumer) throws Exception {
     long deadline = System.nanoTime() + 30_000_000_000L;
@@ -732,6 +794,13 @@ public final class Bench {
         () -> {
           if (sdk != null) {
             sdk.close();
+          }
+        });
+    quietly(
+        "push receiver",
+        () -> {
+          if (push != null) {
+            push.close();
           }
         });
     quietly(

@@ -74,8 +74,11 @@ final class ServiceProcess implements AutoCloseable {
                 "bench.backlog",
                 Bench.SDK_TOPIC,
                 Bench.ORDERED_TOPIC,
-                Bench.PULL_TOPIC)
+                Bench.PULL_TOPIC,
+                PushSink.TOPIC)
             .app("bench-consumer", Bench.CONSUMER_KEY)
+            .app("bench-admin", Bench.ADMIN_KEY)
+            .roles("ADMIN")
             .subscription("bench.sub", "bench.topic", "bench-consumer")
             .subscription("bench.backlog", "bench.backlog", "bench-consumer")
             .subscription(Bench.SDK_SUBSCRIPTION, Bench.SDK_TOPIC, "bench-consumer")

@@ -937,6 +937,30 @@ class FaultInjectionIT {
     }
   }
 
+  @Test
+  @Order(22)
+  void s22PushReceiverDownOpensTheCircuitPausesAndLosesNothing() {
+    new PushScenarios(h, figuresFile, LONG).receiverDown();
+  }
+
+  @Test
+  @Order(23)
+  void s23PushReceiverAnswers429WithRetryAfter() {
+    new PushScenarios(h, figuresFile, LONG).retryAfter();
+  }
+
+  @Test
+  @Order(24)
+  void s24PushSlowReceiverAtTheConcurrencyCap() {
+    new PushScenarios(h, figuresFile, LONG).slowReceiver();
+  }
+
+  @Test
+  @Order(25)
+  void s25PushOrderedWithNoInversions() {
+    new PushScenarios(h, figuresFile, LONG).ordered();
+  }
+
   /** Business transactions of a scenario the producer started between two instants. */
   private long sentBetween(String sc, Instant from, Instant to) {
     return h.appsPg.count(

@@ -40,6 +40,13 @@ final class Harness implements AutoCloseable {
   static final String PRODUCER_KEY = "e2e-producer-key";
   static final String CONSUMER_KEY = "e2e-consumer-key";
   static final String OPERATOR_KEY = "e2e-operator-key";
+  static final String ADMIN_KEY = "e2e-admin-key";
+
+  /** Topics of the push scenarios (s22–s25), produced by the e2e producer app. */
+  static final String[] PUSH_TOPICS = {
+    "e2e.push.down", "e2e.push.busy", "e2e.push.slow", "e2e.push.ordered"
+  };
+
   static final String CHECK_BACK_SECRET = "e2e-check-back-secret-0123456789abc";
   static final String TOPIC = "e2e.t";
   static final String SUBSCRIPTION = "e2e.s";
@@ -93,6 +100,10 @@ final class Harness implements AutoCloseable {
       SERVICE_SETTINGS.put("rms.subscriptions[" + pull + "].backoff.initial", "500ms");
       SERVICE_SETTINGS.put("rms.subscriptions[" + pull + "].backoff.max", "2s");
     }
+    // the push scenarios' receiver runs in the test JVM on this host: named, so allowed
+    SERVICE_SETTINGS.put("rms.push.allowed-hosts[0]", "127.0.0.1");
+    SERVICE_SETTINGS.put("rms.push.worker.circuit-open-for", "2s");
+    SERVICE_SETTINGS.put("rms.push.worker.pause-check", "1s");
   }
 
   final Path base;
@@ -273,12 +284,24 @@ final class Harness implements AutoCloseable {
                 "--rms.broker.queue-type=quorum"));
     args.addAll(
         new RegistryArgs()
-            .app("e2e-producer", PRODUCER_KEY, TOPIC, ORDERED_TOPIC, PULL_TOPIC, PULL_ORDERED_TOPIC)
+            .app(
+                "e2e-producer",
+                PRODUCER_KEY,
+                TOPIC,
+                ORDERED_TOPIC,
+                PULL_TOPIC,
+                PULL_ORDERED_TOPIC,
+                PUSH_TOPICS[0],
+                PUSH_TOPICS[1],
+                PUSH_TOPICS[2],
+                PUSH_TOPICS[3])
             .checkBack(
                 "http://127.0.0.1:" + checkBackProxy.port() + "/rms/check-back", CHECK_BACK_SECRET)
             .app("e2e-consumer", CONSUMER_KEY)
             .app("e2e-operator", OPERATOR_KEY)
             .roles("OPERATOR")
+            .app("e2e-admin", ADMIN_KEY)
+            .roles("ADMIN")
             .subscription(SUBSCRIPTION, TOPIC, "e2e-consumer")
             .subscription(ORDERED_SUBSCRIPTION, ORDERED_TOPIC, "e2e-consumer", "ordered=true")
             .subscription(PULL_SUBSCRIPTION, PULL_TOPIC, "e2e-consumer", "delivery=pull")

@@ -32,6 +32,11 @@ public enum ErrorCode {
    * message of its ordering key); nothing changed.
    */
   NOT_DELIVERED("not-delivered", 409),
+  /**
+   * 409: the subscription has two valid push secrets already; retire the previous one before
+   * rotating again.
+   */
+  SECRET_ROTATION_PENDING("secret-rotation-pending", 409),
   /** 413: the payload (or the request) is larger than allowed. */
   PAYLOAD_TOO_LARGE("payload-too-large", 413),
   /** 415: the request's content type is not JSON. */

@@ -509,6 +509,7 @@ final class ApiOperations {
     t.putAll(SubscriptionAdminOperations.table());
     t.putAll(PullOperations.table());
     t.putAll(ReplayOperations.table());
+    t.putAll(PushSecretOperations.table());
     return Map.copyOf(t);
   }
 

@@ -24,6 +24,8 @@ final class Refusals {
           "the producerMessageId is already used by a message with different content";
       case NOT_DELIVERED ->
           "a nack of a delivery that has not been delivered yet (WAITING for its ordering key)";
+      case SECRET_ROTATION_PENDING ->
+          "two push secrets are valid already: retire the previous one before rotating again";
       case PAYLOAD_TOO_LARGE -> "the payload or the request body is larger than allowed";
       case UNSUPPORTED_MEDIA_TYPE -> "the body is not `application/json`";
       case NO_SUBSCRIPTION -> "the topic has no active subscription, so nobody would receive it";
@@ -63,6 +65,9 @@ final class Refusals {
       case NOT_DELIVERED ->
           "message 0193a5b2-7c1d-7e4f-8a9b-0c1d2e3f4a5b has not been delivered on"
               + " cart.orders yet: it waits for an earlier message of its ordering key";
+      case SECRET_ROTATION_PENDING ->
+          "subscription cart.order-created has two valid push secrets: retire the previous one"
+              + " before rotating again";
       case PAYLOAD_TOO_LARGE -> "the payload exceeds 1048576 bytes";
       case UNSUPPORTED_MEDIA_TYPE -> "send application/json";
       case NO_SUBSCRIPTION -> "topic order.orphan has no active subscription";

@@ -176,13 +176,42 @@ public class AckCommands {
                     case REFUSE_NOT_DELIVERED -> throw notDelivered(id, subscription);
                     case ANSWER_STATUS -> new NackResult(id, state.status(), null);
                     case APPLY ->
-                        nackOnce(sub, request, reason, actor, state)
+                        nackOnce(sub, request, reason, actor, state, EventType.NACK)
                             .orElseThrow(
                                 () ->
                                     new IllegalStateException(
                                         "the locked delivery " + id + " changed under its nack"));
                   };
                 }));
+  }
+
+  /**
+   * A push of attempt {@code attempt} failed (an error answer or a timeout): the nack-retry path
+   * (the subscription's backoff, or DEAD once its attempts are used up), applied only while the
+   * delivery is still PUBLISHED with that attempt, so the outcome of a copy whose delivery moved on
+   * changes nothing. Empty when it moved on.
+   */
+  Optional<NackResult> pushFailed(SubscriptionInfo sub, UUID id, int attempt, String error) {
+    NackRequest request = new NackRequest(id, error, true);
+    return retryingDeadlocks(
+        () ->
+            tx.execute(
+                status ->
+                    deliveries
+                        .lockedState(id, sub.name())
+                        .filter(
+                            state ->
+                                state.status() == DeliveryStatus.PUBLISHED
+                                    && state.attempts() == attempt)
+                        .flatMap(
+                            state ->
+                                nackOnce(
+                                    sub,
+                                    request,
+                                    error,
+                                    EventStore.SYSTEM,
+                                    state,
+                                    EventType.PUSH_FAILED))));
   }
 
   private static RmsProblem notDelivered(UUID id, String subscription) {
@@ -196,7 +225,12 @@ public class AckCommands {
   }
 
   private Optional<NackResult> nackOnce(
-      SubscriptionInfo sub, NackRequest request, String reason, String actor, DeliveryState state) {
+      SubscriptionInfo sub,
+      NackRequest request,
+      String reason,
+      String actor,
+      DeliveryState state,
+      String eventType) {
     UUID id = request.messageId();
     boolean retry = request.retryOrDefault();
     // SCHEDULED with no attempt booked: the consumer nacks copy 1, whose publish bookkeeping has
@@ -207,7 +241,7 @@ public class AckCommands {
     if (retry && attempts < sub.maxAttempts()) {
       if (state.status() == DeliveryStatus.SCHEDULED && !firstCopy) {
         deliveries.recordError(id, sub.name(), reason);
-        events.append(id, EventType.NACK, sub.name(), actor, detail);
+        events.append(id, eventType, sub.name(), actor, detail);
         return Optional.of(new NackResult(id, DeliveryStatus.SCHEDULED, state.nextAttemptAt()));
       }
       Duration delay = sub.backoff().delay(attempts, jitter);
@@ -217,14 +251,14 @@ public class AckCommands {
               : deliveries.reschedule(id, sub.name(), state, delay, reason);
       return rescheduled.map(
           next -> {
-            events.append(id, EventType.NACK, sub.name(), actor, detail);
+            events.append(id, eventType, sub.name(), actor, detail);
             return new NackResult(id, DeliveryStatus.SCHEDULED, next);
           });
     }
     if (!deliveries.markDead(id, sub.name(), state, attempts, reason)) {
       return Optional.empty();
     }
-    events.append(id, EventType.NACK, sub.name(), actor, detail);
+    events.append(id, eventType, sub.name(), actor, detail);
     events.append(
         id,
         EventType.DEAD,

@@ -11,6 +11,19 @@ public final class EventType {
   /** The consumer reported a failure; detail has the reason and whether to retry. */
   public static final String NACK = "NACK";
 
+  /**
+   * A push to the subscription's URL failed (an error answer or a timeout): a failed attempt, like
+   * a nack with retry; detail has the reason, the attempt and whether it is retried.
+   */
+  public static final String PUSH_FAILED = "PUSH_FAILED";
+
+  /**
+   * A push waits without using an attempt (the receiver answered 429/503 with Retry-After, or the
+   * subscription's circuit is open): detail has the reason, the attempt and when it is pushed
+   * again.
+   */
+  public static final String PUSH_DEFERRED = "PUSH_DEFERRED";
+
   /** The delivery gave up (attempts exhausted or nack without retry). */
   public static final String DEAD = "DEAD";
 

@@ -1,13 +1,10 @@
 package io.rms.service.recovery;
 
+import io.rms.service.outbound.HmacSignature;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The check-back signatures, {@code sha256=} and a hex HMAC-SHA256 keyed with the app's check-back
@@ -24,15 +21,7 @@ final class CheckBackSigner {
 
   /** The {@code X-RMS-Signature} value for this timestamp and body. */
   static String signature(String secret, String timestamp, byte[] body) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      mac.update(timestamp.getBytes(StandardCharsets.UTF_8));
-      mac.update((byte) '.');
-      return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
+    return HmacSignature.of(secret, timestamp, body);
   }
 
   /** The {@code X-RMS-Signature} value of an answer. */

@@ -10,6 +10,7 @@ import io.rms.recovery.CheckAnswer.Verdict;
 import io.rms.recovery.CheckBackClient;
 import io.rms.recovery.PreparedMessage;
 import io.rms.service.config.RmsProperties;
+import io.rms.service.outbound.OutboundHttp;
 import io.rms.service.registry.AppInfo;
 import io.rms.service.registry.CheckBackTargets;
 import io.rms.service.registry.CheckBackTargets.Target;
@@ -28,13 +29,13 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Calls a producer's check-back endpoint (docs/design.md §8) at the app's registered URL (never
  * anything from the message). Before every call the URL passes {@link CheckBackTargets} again and
- * its host is resolved there; {@link CheckBackHttp} connects to an address that passed, so neither
- * a changed registration nor a changed DNS answer can point a call elsewhere. The body is signed
- * with the app's secret; redirects are not followed, connect and answer time are bounded, the
- * answer is read up to {@code maxResponseBytes}. Each app has its own circuit breaker and bulkhead,
- * so a slow or dead producer costs the others nothing: when its bulkhead is full the message is not
- * checked now ({@link Verdict#NOT_CALLED}); when its circuit is open the check fails at once. Every
- * failure is an {@link Verdict#ERROR} answer, never an exception.
+ * its host is resolved there; {@link OutboundHttp} connects to an address that passed, so neither a
+ * changed registration nor a changed DNS answer can point a call elsewhere. The body is signed with
+ * the app's secret; redirects are not followed, connect and answer time are bounded, the answer is
+ * read up to {@code maxResponseBytes}. Each app has its own circuit breaker and bulkhead, so a slow
+ * or dead producer costs the others nothing: when its bulkhead is full the message is not checked
+ * now ({@link Verdict#NOT_CALLED}); when its circuit is open the check fails at once. Every failure
+ * is an {@link Verdict#ERROR} answer, never an exception.
  */
 @Component
 class HttpCheckBackClient implements CheckBackClient {
@@ -46,7 +47,7 @@ class HttpCheckBackClient implements CheckBackClient {
   private final Clock clock;
   private final CheckBackTargets targets;
   private final int maxResponseBytes;
-  private final CheckBackHttp http;
+  private final OutboundHttp http;
   private final MessageSpans spans;
 
   @Autowired
@@ -92,7 +93,7 @@ class HttpCheckBackClient implements CheckBackClient {
     this.targets = targets;
     this.maxResponseBytes = config.maxResponseBytes();
     this.http =
-        new CheckBackHttp(
+        new OutboundHttp(
             config.connectTimeout(), config.readTimeout(), config.maxResponseBytes(), tls);
   }
 
@@ -188,7 +189,7 @@ class HttpCheckBackClient implements CheckBackClient {
       headers.put("traceparent", traceparent);
     }
     try {
-      CheckBackHttp.Answer answer = http.post(target, headers, body);
+      OutboundHttp.Answer answer = http.post(target, headers, body);
       if (answer.status() != 200) {
         return CheckAnswer.error("HTTP " + answer.status());
       }

@@ -12,6 +12,8 @@ import org.springframework.amqp.rabbit.connection.ConnectionListener;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,7 +42,11 @@ class QueueDeclarer implements ConnectionListener, SmartInitializingSingleton {
     declareAll();
   }
 
+  /**
+   * First among the registry change's listeners: the push workers consume the queues it declares.
+   */
   @EventListener
+  @Order(Ordered.HIGHEST_PRECEDENCE)
   void on(Registry.RegistryChanged changed) {
     declareAll();
   }

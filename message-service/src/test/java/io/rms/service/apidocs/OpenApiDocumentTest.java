@@ -70,7 +70,7 @@ class OpenApiDocumentTest extends IntegrationTest {
         operations++;
       }
     }
-    assertThat(operations).isEqualTo(31);
+    assertThat(operations).isEqualTo(33);
   }
 
   @Test

@@ -150,6 +150,9 @@ class ApiAccessRefusalTest extends IntegrationTest {
       case "POST /api/v1/admin/subscriptions" ->
           Map.of("name", "attacker.sub", "topic", "order.created", "app", "cart");
       case "PATCH /api/v1/admin/subscriptions/{name}" -> Map.of("topic", "order.elsewhere");
+      case "POST /api/v1/subscriptions/{name}/pull" -> Map.of("max", 10, "leaseSeconds", 60);
+      case "POST /api/v1/admin/subscriptions/{name}/replay" ->
+          Map.of("from", "2026-01-01T00:00:00Z", "to", "2099-01-01T00:00:00Z");
       case "GET /api/v1/messages",
           "GET /api/v1/messages/{id}",
           "GET /api/v1/stats",
@@ -163,6 +166,9 @@ class ApiAccessRefusalTest extends IntegrationTest {
           "POST /api/v1/admin/subscriptions/{name}/deactivate",
           "POST /api/v1/admin/subscriptions/{name}/pause",
           "POST /api/v1/admin/subscriptions/{name}/resume",
+          "GET /api/v1/admin/subscriptions/{name}/replays",
+          "POST /api/v1/admin/subscriptions/{name}/push-secrets/rotate",
+          "POST /api/v1/admin/subscriptions/{name}/push-secrets/retire",
           "POST /api/v1/messages/{id}/confirm",
           "POST /api/v1/messages/{id}/cancel" ->
           null;
@@ -412,6 +418,20 @@ class ApiAccessRefusalTest extends IntegrationTest {
                         "/api/v1/subscriptions/audit.fanout/nacks",
                         Map.of("messageId", sent, "retry", false))));
       }
+      case "POST /api/v1/subscriptions/{name}/pull" -> {
+        for (String app : List.of("audit", "orders")) {
+          refusals.attempt(
+              CROSS_APP,
+              app + " pulls from cart's pull subscription",
+              state(),
+              () ->
+                  forbidden(
+                      as(app)
+                          .post(
+                              "/api/v1/subscriptions/cart.pulled/pull",
+                              Map.of("max", 10, "leaseSeconds", 60))));
+        }
+      }
       case "GET /api/v1/stats" ->
           refusals.attempt(
               CROSS_APP,
@@ -442,7 +462,9 @@ class ApiAccessRefusalTest extends IntegrationTest {
       java.util.Set.of(
           "GET /api/v1/admin/subscriptions/{name}/held-keys",
           "POST /api/v1/admin/subscriptions/{name}/pause",
-          "POST /api/v1/admin/subscriptions/{name}/resume");
+          "POST /api/v1/admin/subscriptions/{name}/resume",
+          "POST /api/v1/admin/subscriptions/{name}/replay",
+          "GET /api/v1/admin/subscriptions/{name}/replays");
 
   @Test
   void everyAdminEndpointRefusesAppsWithoutTheRole() {

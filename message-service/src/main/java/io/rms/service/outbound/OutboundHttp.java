@@ -1,4 +1,4 @@
-package io.rms.service.recovery;
+package io.rms.service.outbound;
 
 import io.rms.service.registry.CheckBackTargets.Target;
 import java.io.BufferedInputStream;
@@ -20,14 +20,15 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * One HTTP/1.1 POST to a check-back target, over a socket connected to an address that passed
- * {@link io.rms.service.registry.CheckBackTargets} (the host is not looked up again, so a DNS
- * answer that changes between the check and the call cannot send it elsewhere). https gets TLS with
- * the URL's host as server name and hostname verification. A redirect is just its status (never
- * followed); the connect has its timeout and the whole answer one deadline; the body is read up to
- * a cap, and a larger one is not read at all.
+ * One HTTP/1.1 POST to an outbound target (a producer's check-back URL, a push subscription's URL),
+ * over a socket connected to an address that passed {@link
+ * io.rms.service.registry.CheckBackTargets} (the host is not looked up again, so a DNS answer that
+ * changes between the check and the call cannot send it elsewhere). https gets TLS with the URL's
+ * host as server name and hostname verification. A redirect is just its status (never followed);
+ * the connect has its timeout and the whole answer one deadline; the body is read up to a cap, and
+ * a larger one is not read at all.
  */
-final class CheckBackHttp {
+public final class OutboundHttp {
   private static final int MAX_LINE = 8192;
   private static final int MAX_HEADERS = 100;
 
@@ -35,14 +36,14 @@ final class CheckBackHttp {
    * A status, for 200 the body ({@code null} when it is larger than the cap), and the header fields
    * (names in lower case).
    */
-  record Answer(int status, byte[] body, Map<String, String> headers) {}
+  public record Answer(int status, byte[] body, Map<String, String> headers) {}
 
   private final int connectTimeoutMillis;
   private final long readTimeoutNanos;
   private final int maxBodyBytes;
   private final SSLSocketFactory tls;
 
-  CheckBackHttp(
+  public OutboundHttp(
       Duration connectTimeout, Duration readTimeout, int maxBodyBytes, SSLSocketFactory tls) {
     this.connectTimeoutMillis = Math.toIntExact(connectTimeout.toMillis());
     this.readTimeoutNanos = readTimeout.toNanos();
@@ -51,7 +52,7 @@ final class CheckBackHttp {
   }
 
   /** POSTs the body with these headers to the target's first address. */
-  Answer post(Target target, Map<String, String> headers, byte[] body) throws IOException {
+  public Answer post(Target target, Map<String, String> headers, byte[] body) throws IOException {
     try (Socket socket = connect(target)) {
       long deadline = System.nanoTime() + readTimeoutNanos;
       OutputStream out = socket.getOutputStream();

@@ -1,4 +1,4 @@
-package io.rms.service.recovery;
+package io.rms.service.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,12 +34,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The check-back HTTP call against a raw local server that answers byte for byte what a test
- * scripts: it connects to the checked address (the host name is never looked up), frames the
- * request, reads the framings of an answer, caps the body, keeps one deadline, and does TLS with
- * server name and hostname verification.
+ * The outbound HTTP call (check-back, push) against a raw local server that answers byte for byte
+ * what a test scripts: it connects to the checked address (the host name is never looked up),
+ * frames the request, reads the framings of an answer, caps the body, keeps one deadline, and does
+ * TLS with server name and hostname verification.
  */
-class CheckBackHttpTest {
+class OutboundHttpTest {
   private static final byte[] BODY = "{\"messageId\":\"m\"}".getBytes(StandardCharsets.UTF_8);
   private static final Map<String, String> HEADERS =
       Map.of("Content-Type", "application/json", "X-RMS-Signature", "sha256=00");
@@ -128,12 +128,12 @@ class CheckBackHttpTest {
         List.of(InetAddress.getLoopbackAddress()));
   }
 
-  private static CheckBackHttp http(Duration readTimeout) {
-    return new CheckBackHttp(
+  private static OutboundHttp http(Duration readTimeout) {
+    return new OutboundHttp(
         Duration.ofSeconds(1), readTimeout, 64, (SSLSocketFactory) SSLSocketFactory.getDefault());
   }
 
-  private static CheckBackHttp.Answer post(RawServer server) throws IOException {
+  private static OutboundHttp.Answer post(RawServer server) throws IOException {
     return http(Duration.ofSeconds(2))
         .post(target("http", "producer.test", server.port(), "/rms/check-back?x=1"), HEADERS, BODY);
   }
@@ -193,7 +193,7 @@ class CheckBackHttpTest {
   @Test
   void theRequestGoesToTheCheckedAddressWithTheUrlsHostPathAndBody() throws IOException {
     try (RawServer server = new RawServer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")) {
-      CheckBackHttp.Answer answer = post(server);
+      OutboundHttp.Answer answer = post(server);
       assertThat(answer.status()).isEqualTo(200);
       assertThat(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
       String request = server.requests.get(0);
@@ -236,7 +236,7 @@ class CheckBackHttpTest {
                 "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:"
                     + target.port()
                     + "/\r\nContent-Length: 0\r\n\r\n")) {
-      CheckBackHttp.Answer answer = post(redirect);
+      OutboundHttp.Answer answer = post(redirect);
       assertThat(answer.status()).isEqualTo(302);
       assertThat(answer.body()).isNull();
       assertThat(target.requests).isEmpty();
@@ -308,9 +308,9 @@ class CheckBackHttpTest {
             serverTls.getServerSocketFactory(),
             Duration.ZERO,
             bytes("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"))) {
-      CheckBackHttp trusting =
-          new CheckBackHttp(Duration.ofSeconds(1), Duration.ofSeconds(2), 64, trustingClient);
-      CheckBackHttp.Answer answer =
+      OutboundHttp trusting =
+          new OutboundHttp(Duration.ofSeconds(1), Duration.ofSeconds(2), 64, trustingClient);
+      OutboundHttp.Answer answer =
           trusting.post(target("https", "producer.test", server.port(), "/"), HEADERS, BODY);
       assertThat(answer.status()).isEqualTo(200);
 
