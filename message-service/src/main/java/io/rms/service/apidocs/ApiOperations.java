@@ -517,7 +517,8 @@ final class ApiOperations {
     return Map.of(status, description);
   }
 
-  private static Map<Integer, String> successes(int first, String d1, int second, String d2) {
+  /** Two success statuses in their order: the first is the usual one, whose example is shown. */
+  static Map<Integer, String> successes(int first, String d1, int second, String d2) {
     Map<Integer, String> m = new LinkedHashMap<>();
     m.put(first, d1);
     m.put(second, d2);

@@ -24,4 +24,16 @@ record OperationDoc(
     Map<Integer, String> successes,
     List<ErrorCode> problems,
     String requestExample,
-    String responseExample) {}
+    String responseExample) {
+
+  /**
+   * Several successes must keep their order (the first gets the example): a {@code Map.of} of two
+   * would put them in an order that changes from one start to the next.
+   */
+  OperationDoc {
+    if (successes.size() > 1 && !(successes instanceof java.util.LinkedHashMap)) {
+      throw new IllegalArgumentException(
+          operationId + ": give several successes in order (a LinkedHashMap)");
+    }
+  }
+}

@@ -53,9 +53,11 @@ final class ReplayOperations {
             (`rms.retention`) 422 `beyond-retention`; `from` not before `to` 400. An unknown \
             name answers 404. Audited (`REPLAY` event). Needs the role OPERATOR or ADMIN \
             (403).""",
-            Map.of(
-                202, "The replay: its id, how many messages it selected, its state.",
-                200, "A dry run: how many messages a replay would select (`replayId` null)."),
+            ApiOperations.successes(
+                202,
+                "The replay: its id, how many messages it selected, its state.",
+                200,
+                "A dry run: how many messages a replay would select (`replayId` null)."),
             List.of(
                 VALIDATION_FAILED,
                 MALFORMED_REQUEST,

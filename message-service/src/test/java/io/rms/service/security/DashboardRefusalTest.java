@@ -149,6 +149,8 @@ class DashboardRefusalTest extends IntegrationTest {
           "POST /dashboard/actions/messages/{id}/discard" ->
           Map.of("subscription", "cart.order-created");
       case "POST /dashboard/actions/subscriptions/{name}/redeliver-dead" -> Map.of("limit", "10");
+      case "POST /dashboard/actions/subscriptions/{name}/replay" ->
+          Map.of("from", "2026-01-01T00:00:00Z", "to", "2099-01-01T00:00:00Z");
       case "POST /dashboard/actions/subscriptions/{name}/pause",
           "POST /dashboard/actions/subscriptions/{name}/resume" ->
           Map.of();
@@ -235,7 +237,7 @@ class DashboardRefusalTest extends IntegrationTest {
   @Test
   void operatorActionsRefuseViewersAndAnonymousUsers() {
     List<String> actions = endpoints("/dashboard/actions");
-    assertThat(actions).hasSize(6);
+    assertThat(actions).hasSize(7);
     DashboardClient viewer = login("viewer");
     String token = viewer.csrf("/dashboard/messages/" + inDoubt);
     for (String endpoint : actions) {
