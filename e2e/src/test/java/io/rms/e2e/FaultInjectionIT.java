@@ -845,9 +845,16 @@ class FaultInjectionIT {
     PullConsumer.createInbox(h);
     try (PullConsumer one = pullConsumer("pull-1", 0, Harness.PULL_SUBSCRIPTION, 30, log);
         PullConsumer two = pullConsumer("pull-2", 1, Harness.PULL_SUBSCRIPTION, 30, log)) {
-      one.start(3);
+      // service-2's consumer first: the producer confirms through service-1, whose own waiting
+      // polls are woken at once, so with both waiting from the start service-1's consumer could
+      // take every delivery and leave the other replica's retry nothing to compete for
       two.start(3);
       produce(sc, PULL_N, RATE, 5, 0, 0, Harness.PULL_TOPIC);
+      long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (two.applied() < PULL_N / 20 && System.nanoTime() < until) {
+        sleep(50);
+      }
+      one.start(3);
       awaitProducerDone();
       Figures f = finish(sc, start, null, List.of());
       List<String> twice = PullConsumer.heldTwice(log);
