@@ -38,6 +38,7 @@ class DispatchGate {
   List<PublishRequest> sendable(List<PublishRequest> requests) {
     List<PublishRequest> send = null;
     List<PublishRequest> held = null;
+    Set<String> pulled = null;
     for (int i = 0; i < requests.size(); i++) {
       PublishRequest r = requests.get(i);
       SubscriptionInfo s = registry.subscription(r.subscription()).orElse(null);
@@ -49,18 +50,23 @@ class DispatchGate {
       }
       if (held == null) {
         held = new ArrayList<>();
+        pulled = new HashSet<>();
         send = new ArrayList<>(requests.subList(0, i));
       }
       held.add(r);
+      if (s.mode() == DeliveryMode.PULL && !s.paused()) {
+        pulled.add(s.name());
+      }
     }
     if (held == null) {
       return requests;
     }
-    keepBack(held);
+    keepBack(held, pulled);
     return send;
   }
 
-  private void keepBack(List<PublishRequest> held) {
+  /** Makes the held deliveries due and wakes the pull consumers of {@code pulled} waiting here. */
+  private void keepBack(List<PublishRequest> held, Set<String> pulled) {
     jdbc.update(
         """
         update delivery d set next_attempt_at = now()
@@ -72,13 +78,6 @@ class DispatchGate {
         held.stream().map(PublishRequest::messageId).toArray(UUID[]::new),
         held.stream().map(PublishRequest::subscription).toArray(String[]::new),
         held.stream().mapToInt(PublishRequest::attempt).boxed().toArray(Integer[]::new));
-    Set<String> pulled = new HashSet<>();
-    for (PublishRequest r : held) {
-      registry
-          .subscription(r.subscription())
-          .filter(s -> s.mode() == DeliveryMode.PULL && !s.paused())
-          .ifPresent(s -> pulled.add(s.name()));
-    }
     if (!pulled.isEmpty()) {
       listeners.forEach(l -> l.ready(pulled));
     }
