@@ -24,7 +24,7 @@ import org.springframework.context.annotation.Configuration;
 class OrdersCheckBack {
 
   @Bean
-  CheckBackResolver ordersCheckBack(
+  CheckBackResolver ordersResolver(
       Orders orders,
       @Value("${bench.own-resolver.transaction-timeout:60s}") Duration transactionTimeout) {
     return new BusinessRowResolver(
