@@ -12,7 +12,8 @@
 #   BENCH_ORDERING_KEYS  ordering keys of the keyed and ordered scenarios (default 1000)
 #   BENCH_LEVERS         default no-group-commit,no-producer-batching,java25
 #                        (also: java25-virtual-threads; none; one setting as
-#                        producer:<property>=<value> or service:<property>=<value>)
+#                        producer:<property>=<value> or service:<property>=<value>;
+#                        producer:bench.own-resolver=true: the producer without its log)
 #   BENCH_GROWTH_ROWS    finished messages seeded for the growth row (default 1000000; 0: no row)
 #   BENCH_BACKLOG        due deliveries seeded with them (default 100000)
 #   BENCH_WARMUP_WINDOW  seconds per warm-up window (default 5)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rms.api.Decision;
 import io.rms.producer.autoconfigure.ProducerAutoConfiguration;
 import io.rms.producer.internal.CheckBackController;
+import io.rms.producer.internal.PreparedLog;
 import io.rms.producer.internal.PreparedLogCleaner;
 import io.rms.producer.internal.PreparedLogResolver;
 import io.rms.producer.internal.TransactionalMessenger;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -84,17 +86,105 @@ class ProducerAutoConfigurationTest {
             });
   }
 
+  private static int logTables(AssertableWebApplicationContext context) {
+    return new JdbcTemplate(context.getBean(javax.sql.DataSource.class))
+        .queryForObject(
+            "select count(*) from information_schema.tables where table_name = 'rms_producer_log'",
+            Integer.class);
+  }
+
   @Test
-  void anApplicationResolverReplacesTheLogResolver() {
+  void anApplicationResolverReplacesTheLogAltogether() {
     CheckBackResolver own = request -> Decision.UNKNOWN;
     web()
         .withPropertyValues(CONFIGURED)
+        .withPropertyValues("spring.datasource.url=" + TestInfra.get().newDatabase("producer_own"))
         .withBean(CheckBackResolver.class, () -> own)
         .run(
             context -> {
+              assertThat(context).hasNotFailed();
               assertThat(context).doesNotHaveBean(PreparedLogResolver.class);
               assertThat(context.getBean(CheckBackResolver.class)).isSameAs(own);
+              assertThat(context).doesNotHaveBean(PreparedLog.class);
+              assertThat(context).doesNotHaveBean(PreparedLogCleaner.class);
+              assertThat(context).hasSingleBean(CheckBackController.class);
+              assertThat(logTables(context)).as("no table created").isZero();
             });
+  }
+
+  @Test
+  void preparedLogOnKeepsTheLogBesideAnApplicationResolver() {
+    CheckBackResolver own = request -> Decision.UNKNOWN;
+    web()
+        .withPropertyValues(CONFIGURED)
+        .withPropertyValues(
+            "spring.datasource.url=" + TestInfra.get().newDatabase("producer_own_on"),
+            "rms.producer.prepared-log=on")
+        .withBean(CheckBackResolver.class, () -> own)
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(PreparedLog.class);
+              assertThat(context).hasSingleBean(PreparedLogCleaner.class);
+              assertThat(context).doesNotHaveBean(PreparedLogResolver.class);
+              assertThat(context.getBean(CheckBackResolver.class)).isSameAs(own);
+              assertThat(logTables(context)).isEqualTo(1);
+            });
+  }
+
+  @Test
+  void yamlOnMeansOn() {
+    // YAML 1.1 reads an unquoted on as true; the mode still binds as ON
+    web()
+        .withPropertyValues(CONFIGURED)
+        .withPropertyValues("rms.producer.prepared-log=true")
+        .withBean(CheckBackResolver.class, () -> request -> Decision.UNKNOWN)
+        .run(context -> assertThat(context).hasSingleBean(PreparedLog.class));
+  }
+
+  @Test
+  void preparedLogOffWithAnApplicationResolverKeepsNoLog() {
+    web()
+        .withPropertyValues(CONFIGURED)
+        .withPropertyValues("rms.producer.prepared-log=off")
+        .withBean(CheckBackResolver.class, () -> request -> Decision.UNKNOWN)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).doesNotHaveBean(PreparedLog.class);
+              assertThat(context).doesNotHaveBean(PreparedLogCleaner.class);
+            });
+  }
+
+  @Test
+  void preparedLogOffWithoutAResolverFailsToStart() {
+    web()
+        .withPropertyValues(CONFIGURED)
+        .withPropertyValues("rms.producer.prepared-log=off")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(context.getStartupFailure())
+                  .rootCause()
+                  .hasMessageContaining("rms.producer.prepared-log=off needs a CheckBackResolver")
+                  .hasMessageContaining("could never answer COMMIT");
+            });
+  }
+
+  @Test
+  void preparedLogOffWithoutAResolverFailsToStartWithoutTheEndpointToo() {
+    new ApplicationContextRunner()
+        .withConfiguration(CONFIGS)
+        .withPropertyValues(
+            "spring.datasource.url=" + url,
+            "spring.datasource.username=postgres",
+            "rms.client.base-url=http://127.0.0.1:1",
+            "rms.client.api-key=k",
+            "rms.producer.prepared-log=false")
+        .run(
+            context ->
+                assertThat(context.getStartupFailure())
+                    .rootCause()
+                    .hasMessageContaining("could never answer COMMIT"));
   }
 
   @Test

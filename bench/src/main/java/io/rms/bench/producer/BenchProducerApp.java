@@ -11,7 +11,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The producer application of the {@code sdk} scenario, run inside the harness's JVM: the producer
  * SDK's starter ({@code rms.client.*} points to the service) and {@link Orders} on a DataSource of
- * the producer's own database. No web server, so no check-back endpoint.
+ * the producer's own database. No web server, so no check-back endpoint. With {@code
+ * bench.own-resolver=true}, {@link OrdersCheckBack} answers check-back and the SDK keeps no log.
  */
 @SpringBootApplication(
     exclude = {

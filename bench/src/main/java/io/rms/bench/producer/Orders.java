@@ -67,6 +67,13 @@ public class Orders {
     }
   }
 
+  /** True when order {@code key} is committed (read outside any business transaction). */
+  public boolean exists(String key) {
+    return Boolean.TRUE.equals(
+        jdbc.queryForObject(
+            "select exists (select 1 from orders where key = ?)", Boolean.class, key));
+  }
+
   public static long epochMicros() {
     Instant now = Instant.now();
     return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;

@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     resolves them
  * @param checkBack the check-back endpoint
  * @param batching how concurrent sends share calls to the service
+ * @param preparedLog whether sends are recorded in {@code rms_producer_log}
  */
 @ConfigurationProperties("rms.producer")
 public record ProducerProperties(
@@ -28,7 +29,24 @@ public record ProducerProperties(
     @DefaultValue("2") int completionThreads,
     @DefaultValue("10000") int completionQueueCapacity,
     @DefaultValue CheckBack checkBack,
-    @DefaultValue Batching batching) {
+    @DefaultValue Batching batching,
+    @DefaultValue("auto") PreparedLogMode preparedLog) {
+
+  /**
+   * Whether each send inserts its message id into {@code rms_producer_log} in the business
+   * transaction (and the cleaner deletes it later). The log is what the SDK's own check-back answer
+   * reads; an application that answers check-back from its business rows (its own {@link
+   * io.rms.producer.CheckBackResolver} bean) does not need it, and saves an insert and a delete per
+   * business transaction.
+   */
+  public enum PreparedLogMode {
+    /** On, unless the application declares a {@code CheckBackResolver} of its own. */
+    AUTO,
+    /** Always on, also beside an application's resolver (which may then read the log). */
+    ON,
+    /** Off; the application must declare a {@code CheckBackResolver}, or start-up fails. */
+    OFF
+  }
 
   /**
    * Concurrent sends share calls: the prepares of transactions running at the same time leave in

@@ -5,7 +5,6 @@ import io.rms.producer.CheckBackRequest;
 import io.rms.producer.CheckBackResolver;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * The default check-back answer, from the {@link PreparedLog}: a committed row → COMMIT; no row and
@@ -32,8 +31,7 @@ public final class PreparedLogResolver implements CheckBackResolver {
     if (known.isPresent()) {
       return decision(known.get());
     }
-    Instant preparedAt = request.preparedAt();
-    if (preparedAt == null || !preparedAt.plus(transactionTimeout).isBefore(clock.instant())) {
+    if (!request.olderThan(transactionTimeout, clock.instant())) {
       return Decision.UNKNOWN;
     }
     return log.declareRolledBack(request.messageId(), request.topic(), lockWait)

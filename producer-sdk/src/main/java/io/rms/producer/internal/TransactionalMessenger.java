@@ -13,20 +13,26 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * Prepare before the local commit, log the id in the same transaction, confirm or cancel after it.
+ *
+ * <p>Without a {@link PreparedLog} (null) nothing is written in the business transaction: the
+ * application's own {@code CheckBackResolver} answers check-back from its business rows, so the log
+ * row would be an insert (and a later delete) per send that nobody reads.
  */
 public final class TransactionalMessenger implements ReliableMessenger {
   private final ResilientRmsClient client;
   private final Preparer preparer;
-  private final PreparedLog log;
+  private final PreparedLog log; // null: no log, the application answers check-back itself
   private final Completer completer;
   private final SdkTracing tracing;
 
-  /** Prepares with one call per message. */
+  /** Prepares with one call per message; {@code log} null: none kept. */
   public TransactionalMessenger(ResilientRmsClient client, PreparedLog log, Completer completer) {
     this(client, new DirectPreparer(client), log, completer);
   }
 
-  /** Prepares through {@code preparer} (e.g. a {@link BatchingPreparer}). */
+  /**
+   * Prepares through {@code preparer} (e.g. a {@link BatchingPreparer}); {@code log} null: none.
+   */
   public TransactionalMessenger(
       ResilientRmsClient client, Preparer preparer, PreparedLog log, Completer completer) {
     this(client, preparer, log, completer, SdkTracing.NONE);
@@ -34,7 +40,7 @@ public final class TransactionalMessenger implements ReliableMessenger {
 
   /**
    * Prepares through {@code preparer}; each message carries the trace context of a producer span
-   * that {@code tracing} opens under the caller's current span.
+   * that {@code tracing} opens under the caller's current span. {@code log} null: no log kept.
    */
   public TransactionalMessenger(
       ResilientRmsClient client,
@@ -88,7 +94,9 @@ public final class TransactionalMessenger implements ReliableMessenger {
     }
     UUID id = prepared.id();
     TransactionSynchronizationManager.registerSynchronization(new Finish(id, completer));
-    log.recordInCurrentTransaction(id, topic);
+    if (log != null) {
+      log.recordInCurrentTransaction(id, topic);
+    }
     return id;
   }
 
