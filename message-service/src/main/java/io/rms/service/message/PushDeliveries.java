@@ -10,7 +10,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 /**
@@ -27,8 +30,17 @@ public class PushDeliveries {
     /** The delivery is PUBLISHED with attempt {@code n}: this copy is the one to push. */
     CURRENT,
     /**
-     * The delivery is SCHEDULED with attempt {@code n - 1}: the broker's confirm of this copy is
-     * not booked yet (it lands within moments), so wait rather than push or drop.
+     * The delivery is SCHEDULED with no attempt and was never published (copy 1 whose broker
+     * confirm is not booked yet): nothing but this copy's own publish can have happened to it, so
+     * the copy may be pushed at once; only booking a failure or a deferral needs the confirm's
+     * booking first (those are compare-and-set on PUBLISHED with the attempt).
+     */
+    FIRST_NOT_BOOKED,
+    /**
+     * The delivery is SCHEDULED with attempt {@code n - 1} after an earlier attempt or a deferral
+     * (the same row shape either way): the broker's confirm of this copy may not be booked yet (it
+     * lands within moments), or the copy is the twin of one whose push was deferred; so wait for
+     * the booking rather than push or drop.
      */
     NOT_BOOKED,
     /**
@@ -46,6 +58,7 @@ public class PushDeliveries {
   private final EventStore events;
   private final Registry registry;
   private final org.springframework.transaction.support.TransactionTemplate tx;
+  private final JdbcTemplate jdbc;
 
   PushDeliveries(
       DeliveryStore deliveries,
@@ -55,7 +68,9 @@ public class PushDeliveries {
       DeliveryDeferrals deferrals,
       EventStore events,
       Registry registry,
-      HotPathTransactions transactions) {
+      HotPathTransactions transactions,
+      JdbcTemplate jdbc) {
+    this.jdbc = jdbc;
     this.deliveries = deliveries;
     this.messages = messages;
     this.views = views;
@@ -66,39 +81,86 @@ public class PushDeliveries {
     this.tx = transactions.template();
   }
 
-  /** Where a copy of {@code attempt} of the message's delivery to the subscription stands. */
-  public CopyState copyState(UUID messageId, String subscription, int attempt) {
-    return deliveries
-        .state(messageId, subscription)
-        .map(
-            state -> {
-              if (state.status() == DeliveryStatus.PUBLISHED && state.attempts() == attempt) {
-                return CopyState.CURRENT;
-              }
-              if (state.status() == DeliveryStatus.SCHEDULED && state.attempts() == attempt - 1) {
-                return CopyState.NOT_BOOKED;
-              }
-              return CopyState.STALE;
-            })
-        .orElse(CopyState.STALE);
-  }
+  /**
+   * A copy to push: where it stands and the message representation it carries (without deliveries
+   * and events; null for a STALE copy, which is never pushed).
+   */
+  public record Copy(CopyState state, MessageView view) {}
 
-  /** The message representation a push carries: without deliveries and events. */
-  public Optional<MessageView> message(UUID messageId) {
-    return messages.find(messageId, null).map(views::summary);
+  /**
+   * Where a copy of {@code attempt} of the message's delivery to the subscription stands, with the
+   * message, read in one statement (delivery joined with its message).
+   */
+  public Copy copy(UUID messageId, String subscription, int attempt) {
+    return jdbc
+        .query(
+            """
+            select d.status as delivery_status, d.attempts as delivery_attempts,
+                   d.published_at is null as never_published, m.*
+              from delivery d
+              join lateral (select
+            """
+                + MessageStore.COLUMNS
+                + """
+                  from message where id = d.message_id) m on true
+             where d.message_id = ? and d.subscription = ?
+            """,
+            (rs, i) -> {
+              CopyState state =
+                  state(
+                      DeliveryStatus.valueOf(rs.getString("delivery_status")),
+                      rs.getInt("delivery_attempts"),
+                      rs.getBoolean("never_published"),
+                      attempt);
+              return new Copy(
+                  state,
+                  state == CopyState.STALE
+                      ? null
+                      : views.summary(messages.rowMapper().mapRow(rs, i)));
+            },
+            messageId,
+            subscription)
+        .stream()
+        .findFirst()
+        .orElse(new Copy(CopyState.STALE, null));
   }
 
   /**
-   * The receiver answered 2xx: the delivery is acked by the same path as a consumer's ack (ordered
-   * keys hand on, metrics count it). False when it was finished already.
+   * Where a copy of {@code attempt} stands, from the delivery row alone (the wait for a booking).
    */
-  public boolean delivered(SubscriptionInfo subscription, UUID messageId) {
+  public CopyState copyState(UUID messageId, String subscription, int attempt) {
+    return deliveries
+        .state(messageId, subscription)
+        .map(state -> state(state.status(), state.attempts(), false, attempt))
+        .orElse(CopyState.STALE);
+  }
+
+  private static CopyState state(
+      DeliveryStatus status, int attempts, boolean neverPublished, int attempt) {
+    if (status == DeliveryStatus.PUBLISHED && attempts == attempt) {
+      return CopyState.CURRENT;
+    }
+    if (status == DeliveryStatus.SCHEDULED && attempts == attempt - 1) {
+      return attempt == 1 && neverPublished ? CopyState.FIRST_NOT_BOOKED : CopyState.NOT_BOOKED;
+    }
+    return CopyState.STALE;
+  }
+
+  /**
+   * The receiver answered 2xx to the pushes of these messages: their deliveries are acked in one
+   * transaction, by the same path as a consumer's ack (ordered keys hand on, for every id of the
+   * batch; metrics count it). Returns the ids acked by this call; the others were finished already.
+   * At most {@link io.rms.api.Limits#MAX_BATCH} ids.
+   */
+  public Set<UUID> delivered(SubscriptionInfo subscription, List<UUID> messageIds) {
     AppInfo app =
         registry
             .app(subscription.app())
             .orElseThrow(() -> new IllegalStateException("no app " + subscription.app()));
-    return acks.ack(app, subscription.name(), List.of(messageId)).items().stream()
-        .anyMatch(item -> item.outcome() == io.rms.api.AckOutcome.ACKED);
+    return acks.ack(app, subscription.name(), messageIds).items().stream()
+        .filter(item -> item.outcome() == io.rms.api.AckOutcome.ACKED)
+        .map(io.rms.api.AckItemResult::messageId)
+        .collect(Collectors.toSet());
   }
 
   /**

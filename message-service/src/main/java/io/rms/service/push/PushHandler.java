@@ -26,13 +26,38 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Pushes one copy a worker took from a push subscription's queue (docs/design.md, push). The copy
- * is pushed only while its delivery is PUBLISHED with the copy's attempt (an acked, dead, deferred
- * or re-published delivery's copy is dropped); then the subscription's bulkhead, rate limiter and
+ * Pushes one copy a worker took from a push subscription's queue (docs/design.md, push). One
+ * statement reads where the copy stands and the message it carries ({@link PushDeliveries#copy}).
+ * The copy is pushed while its delivery is PUBLISHED with the copy's attempt (CURRENT), or when it
+ * is copy 1 of a delivery never published whose broker confirm is not booked yet
+ * (FIRST_NOT_BOOKED): then it is pushed at once instead of waiting for the booking. Any other copy
+ * (an acked, dead, failed, deferred or re-published delivery's) is dropped unpushed; a copy that
+ * may be a not yet booked later attempt (NOT_BOOKED) first waits up to {@code
+ * rms.push.worker.booking-wait} for the booking. The subscription's bulkhead, rate limiter and
  * circuit breaker are passed, the message representation is POSTed, signed, to the URL checked
- * again now, and the answer goes to {@link PushDeliveries}. While the circuit is open the copy is
- * deferred without using an attempt. The AMQP copy is acked once its outcome is booked in
+ * again now, and the answer goes to {@link PushDeliveries}; a 2xx through {@link PushAcks}, which
+ * books the acks of concurrent pushes of a subscription together. While the circuit is open the
+ * copy is deferred without using an attempt. The AMQP copy is acked once its outcome is booked in
  * PostgreSQL, which from then on holds what happens next; an error before that puts it back.
+ *
+ * <p>Why pushing a FIRST_NOT_BOOKED copy before its booking keeps the guarantees:
+ *
+ * <ul>
+ *   <li>Stale copies stay unpushed: a delivery that is SCHEDULED with no attempt and no {@code
+ *       published_at} has never been PUBLISHED, so it was never pushed, failed or deferred (those
+ *       all start from PUBLISHED and set {@code published_at}), and acked, dead or waiting rows
+ *       have another status. Nothing but this copy's own publish has happened to it (or a replay
+ *       reset it to be delivered as attempt 1 again, which this copy does). A SCHEDULED row with an
+ *       earlier attempt booked looks the same after a failure's retry is published as after a
+ *       deferral, so those copies still wait for their booking and are dropped without it.
+ *   <li>No delivery is lost: a 2xx is booked as an ack, which accepts a SCHEDULED delivery (the
+ *       same rule the AMQP consumers rely on: {@code attempts} becomes at least 1), and the copy is
+ *       acked to the broker only after that committed; the late confirm then changes nothing.
+ *   <li>No attempt is burned: a failure or a deferral is a compare-and-set on (PUBLISHED, attempt),
+ *       so the handler waits for the booking first, as before; if the booking never lands the copy
+ *       is dropped with nothing booked and the recovery sweep publishes the delivery again with the
+ *       same attempt number.
+ * </ul>
  */
 @Component
 class PushHandler {
@@ -40,6 +65,7 @@ class PushHandler {
   private static final Duration BOOKING_POLL = Duration.ofMillis(25);
 
   private final PushDeliveries deliveries;
+  private final PushAcks acks;
   private final PushSecretRotation secrets;
   private final PushGuards guards;
   private final PushTargets targets;
@@ -51,6 +77,7 @@ class PushHandler {
 
   PushHandler(
       PushDeliveries deliveries,
+      PushAcks acks,
       PushSecretRotation secrets,
       PushGuards guards,
       PushTargets targets,
@@ -61,6 +88,7 @@ class PushHandler {
       MessageSpans spans) {
     this.spans = spans;
     this.deliveries = deliveries;
+    this.acks = acks;
     this.secrets = secrets;
     this.guards = guards;
     this.targets = targets;
@@ -99,11 +127,21 @@ class PushHandler {
     }
     UUID id = UUID.fromString(amqp.getMessageId());
     int attempt = ((Number) amqp.getHeaders().get("x-rms-attempt")).intValue();
-    if (bookedState(id, name, attempt) != CopyState.CURRENT) {
+    PushDeliveries.Copy copy = deliveries.copy(id, name, attempt);
+    CopyState state = copy.state();
+    if (state == CopyState.NOT_BOOKED) {
+      state = bookedState(id, name, attempt, state);
+    }
+    if (state != CopyState.CURRENT && state != CopyState.FIRST_NOT_BOOKED) {
       return true;
     }
+    // a FIRST_NOT_BOOKED copy is pushed now; booking anything but a 2xx needs its booking first
+    Booking booking = new Booking(id, name, attempt, state == CopyState.CURRENT);
     List<String> valid = secrets.secrets(name);
     if (valid.isEmpty()) {
+      if (!booking.landed()) {
+        return true;
+      }
       deliveries.deferred(
           sub,
           id,
@@ -126,14 +164,12 @@ class PushHandler {
         Instant until = clock.instant().plus(properties.circuitOpenFor());
         String reason = "push circuit " + breaker.getState().name().toLowerCase();
         guard.lastError.set(new PushStatus.LastError(clock.instant(), reason));
-        deliveries.deferred(sub, id, attempt, until, reason);
+        if (booking.landed()) {
+          deliveries.deferred(sub, id, attempt, until, reason);
+        }
         return true;
       }
-      MessageView view = deliveries.message(id).orElse(null);
-      if (view == null) {
-        breaker.releasePermission();
-        return true;
-      }
+      MessageView view = copy.view();
       String traceparent = text(amqp.getHeaders().get("traceparent"));
       Span span =
           spans.open(
@@ -163,13 +199,15 @@ class PushHandler {
       switch (answer.kind()) {
         case DELIVERED -> {
           breaker.onSuccess(took.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-          deliveries.delivered(sub, id);
+          acks.delivered(sub, id);
         }
         case DEFERRED -> {
           // the receiver asked for time: neither a success nor a failure of the circuit
           breaker.releasePermission();
           guard.lastError.set(new PushStatus.LastError(clock.instant(), answer.detail()));
-          deliveries.deferred(sub, id, attempt, answer.until(), answer.detail());
+          if (booking.landed()) {
+            deliveries.deferred(sub, id, attempt, answer.until(), answer.detail());
+          }
         }
         case FAILED -> {
           breaker.onError(
@@ -177,7 +215,9 @@ class PushHandler {
               java.util.concurrent.TimeUnit.NANOSECONDS,
               new PushFailed(answer.detail()));
           guard.lastError.set(new PushStatus.LastError(clock.instant(), answer.detail()));
-          deliveries.failed(sub, id, attempt, "push: " + answer.detail());
+          if (booking.landed()) {
+            deliveries.failed(sub, id, attempt, "push: " + answer.detail());
+          }
         }
       }
       return true;
@@ -205,12 +245,43 @@ class PushHandler {
   }
 
   /**
+   * Whether the publish of a copy is booked (its delivery PUBLISHED with the copy's attempt), which
+   * booking a failure or a deferral needs; waited for once, when such an outcome comes.
+   */
+  private final class Booking {
+    private final UUID id;
+    private final String subscription;
+    private final int attempt;
+    private boolean booked;
+
+    Booking(UUID id, String subscription, int attempt, boolean booked) {
+      this.id = id;
+      this.subscription = subscription;
+      this.attempt = attempt;
+      this.booked = booked;
+    }
+
+    /**
+     * True when the copy's delivery is PUBLISHED with its attempt, waiting for the booking if need
+     * be; false when it did not land in time or the delivery moved on (the copy is then dropped
+     * with nothing booked: the sweep publishes the delivery again with the same attempt).
+     */
+    boolean landed() {
+      if (!booked) {
+        CopyState now = deliveries.copyState(id, subscription, attempt);
+        booked = bookedState(id, subscription, attempt, now) == CopyState.CURRENT;
+      }
+      return booked;
+    }
+  }
+
+  /**
    * Where the copy's delivery stands; a copy whose broker confirm is not booked yet waits up to
    * {@code rms.push.worker.booking-wait} for it (it usually lands within milliseconds).
    */
-  private CopyState bookedState(UUID id, String subscription, int attempt) {
+  private CopyState bookedState(UUID id, String subscription, int attempt, CopyState read) {
     long deadline = System.nanoTime() + properties.bookingWait().toNanos();
-    CopyState state = deliveries.copyState(id, subscription, attempt);
+    CopyState state = read;
     while (state == CopyState.NOT_BOOKED && System.nanoTime() < deadline) {
       try {
         Thread.sleep(BOOKING_POLL.toMillis());

@@ -18,7 +18,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param circuitWindow how many recent pushes the failure rate is taken over (and the fewest before
  *     it is judged)
  * @param bookingWait how long a worker waits for the broker confirm of a copy it received to be
- *     booked before it drops the copy (the recovery sweep publishes the delivery again)
+ *     booked before it drops the copy (the recovery sweep publishes the delivery again): before it
+ *     books a failure or a deferral, and before it pushes a copy of a later attempt (copy 1 of a
+ *     delivery never published is pushed without waiting)
  * @param noSecretRetry how long a delivery waits when its subscription has no signing secret yet
  *     (it is never pushed unsigned; rotate one)
  */
