@@ -774,6 +774,13 @@ class FaultInjectionIT {
     return runs;
   }
 
+  @Test
+  @Order(18)
+  void s18ConsumerBugLosesEffectsAndAReplayRestoresThem() {
+    new ReplayScenario(h, figuresFile, N, RATE, QUIET)
+        .run((sc, healed, notes) -> finish(sc, start, healed, notes));
+  }
+
   /** Messages of a pull scenario: the short run keeps them few (the consumers run in this JVM). */
   private static final int PULL_N = Math.min(N, 200);
 

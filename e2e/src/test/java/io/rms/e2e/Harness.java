@@ -125,6 +125,10 @@ final class Harness implements AutoCloseable {
   final int producerPort;
   final JavaApp producer;
   final JavaApp consumer;
+
+  /** While this file exists the consumer's handler acks without its effect (s18's bug). */
+  final Path consumerLosesEffects;
+
   private final Path serviceJar;
   private final RandomAccessFile lockFile;
   private final FileLock lock;
@@ -184,6 +188,7 @@ final class Harness implements AutoCloseable {
       services[i] = service(i, marker, serviceJar, serviceDb);
     }
     String cp = String.join(":", appsClasspath);
+    consumerLosesEffects = base.resolve("consumer-loses-effects");
     producer =
         app(
             "producer",
@@ -213,7 +218,8 @@ final class Harness implements AutoCloseable {
                 "--spring.rabbitmq.username=guest",
                 "--spring.rabbitmq.password=guest",
                 "--logging.level.org.springframework.boot.StartupInfoLogger=INFO",
-                "--logging.level.io.rms.e2e=INFO"),
+                "--logging.level.io.rms.e2e=INFO",
+                "--e2e.lose-effects-file=" + consumerLosesEffects),
             null,
             "Started ConsumerApp");
     services[0].start(Duration.ofMinutes(3));
