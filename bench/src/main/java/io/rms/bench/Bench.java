@@ -72,6 +72,9 @@ public final class Bench {
   /** The service's replay pacing ({@code rms.replay.rate}; 100 is its default). */
   private final int replayRate = Integer.parseInt(env("BENCH_REPLAY_RATE", "100"));
 
+  /** When the run started: the {@code replay} scenario replays the history since. */
+  private final java.time.Instant started = java.time.Instant.now();
+
   private final Warmup warmup =
       new Warmup(
           Double.parseDouble(env("BENCH_WARMUP_WINDOW", "5")),
@@ -312,7 +315,7 @@ public final class Bench {
       pushScenario(variant);
     } else if (name.equals("replay")) {
       report.replay.putAll(
-          new ReplayScenario(sdk, api, seconds, replayRate)
+          new ReplayScenario(sdk, api, seconds, replayRate, started)
               .run(report.bestRate("sdk"), warmupConcurrency()));
     } else {
       apiScenario(name, variant);

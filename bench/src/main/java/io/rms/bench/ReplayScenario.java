@@ -13,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The {@code replay} scenario: what a paced replay does to the live traffic of its subscription.
  * The {@code sdk} flow (the producer app's business transactions, consumed by the consumer app on
  * {@code bench.sdk}) runs open loop at half the {@code sdk} row's rate twice: once plain, once
- * while an operator's replay of the plain run's messages (acked by then) goes out again on the same
+ * right after an operator started a replay of the subscription's history in this run (all acked by
+ * then; the oldest {@code limit}, enough to outlast the live run at the pacing) on the same
  * subscription, paced by the service ({@code rms.replay.rate}). Its figures: commit → handler of
  * the live messages in each run (the replay's deliveries, which the consumer's inbox applies again
  * with their replay id, are left out: {@link HandledLatencies}), the replay's achieved rate while
@@ -26,13 +27,19 @@ final class ReplayScenario {
   private final Api api;
   private final double seconds;
   private final int replayRate;
+  private final Instant historyFrom;
 
-  /** {@code replayRate}: the pacing the service was started with ({@code rms.replay.rate}). */
-  ReplayScenario(Sdk sdk, Api api, double seconds, int replayRate) {
+  /**
+   * {@code replayRate}: the pacing the service was started with ({@code rms.replay.rate}); {@code
+   * historyFrom}: where the replayed window begins (the run's start: all of {@code bench.sdk}'s
+   * history in this run).
+   */
+  ReplayScenario(Sdk sdk, Api api, double seconds, int replayRate, Instant historyFrom) {
     this.sdk = sdk;
     this.api = api;
     this.seconds = seconds;
     this.replayRate = replayRate;
+    this.historyFrom = historyFrom;
   }
 
   /**
@@ -51,26 +58,26 @@ final class ReplayScenario {
     result.put("open_loop_rate", target);
 
     Bench.log("  plain: open loop at %.0f/s for %.0f s", target, seconds);
-    Instant from = Instant.now();
-    result.put("plain", live(target));
+    result.put("plain", figures(load(target)));
     Instant to = Instant.now();
     sdk.clear();
 
+    // enough for the replay to outlast the live run at its pacing; the selection is the oldest
     int limit = (int) Math.min(100_000, Math.ceil(replayRate * (seconds + 2)));
     String replayId = "bench-replay-" + System.currentTimeMillis();
-    JsonNode started = JSON.readTree(api.replay(Bench.SDK_SUBSCRIPTION, from, to, replayId, limit));
-    Bench.log("  replay %s of [%s, %s), limit %d: %s", replayId, from, to, limit, started);
-    JsonNode before = awaitReplayed(replayId, 1, 10);
+    JsonNode started =
+        JSON.readTree(api.replay(Bench.SDK_SUBSCRIPTION, historyFrom, to, replayId, limit));
+    Bench.log("  replay %s of [%s, %s), limit %d: %s", replayId, historyFrom, to, limit, started);
     long t0 = System.nanoTime();
     Bench.log("  beside the replay: open loop at %.0f/s for %.0f s", target, seconds);
-    Map<String, Object> during = live(target);
+    Recorder tx = load(target);
     double window = (System.nanoTime() - t0) / 1e9;
-    JsonNode after = replay(replayId);
-    result.put("during_replay", during);
+    JsonNode atLiveEnd = replay(replayId);
 
     JsonNode done = awaitDone(replayId, limit / (double) replayRate + 30);
     long replayed = done.get("replayed").asLong();
     long handled = awaitReplayedHandled(replayed);
+    result.put("during_replay", figures(tx));
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("replay_id", replayId);
     r.put("pacing_per_s", replayRate);
@@ -79,9 +86,9 @@ final class ReplayScenario {
     r.put("replayed", replayed);
     r.put("skipped", done.get("skipped").asLong());
     r.put("state", done.get("state").asString());
-    r.put(
-        "replayed_per_s_beside_live",
-        (after.get("replayed").asLong() - before.get("replayed").asLong()) / window);
+    r.put("replayed_during_live_run", atLiveEnd.get("replayed").asLong());
+    r.put("replayed_per_s_during_live_run", round(atLiveEnd.get("replayed").asLong() / window));
+    r.put("running_at_live_run_end", "RUNNING".equals(atLiveEnd.get("state").asString()));
     r.put("replayed_per_s_overall", overallRate(done));
     r.put("replayed_handled_by_consumer", handled);
     result.put("replay", r);
@@ -90,13 +97,15 @@ final class ReplayScenario {
     return result;
   }
 
-  /**
-   * One open-loop run at {@code target} (after a {@link Sdk#clear()}): its live latencies and the
-   * invariants.
-   */
-  private Map<String, Object> live(double target) throws Exception {
+  /** One open-loop run at {@code target} (after a {@link Sdk#clear()}); its start → commit. */
+  private Recorder load(double target) throws Exception {
     Recorder tx = new Recorder(3);
     Load.open(target, seconds, 512, sdk.timed(tx), total -> {});
+    return tx;
+  }
+
+  /** The live latencies and the invariants of the open-loop run, once it is drained. */
+  private Map<String, Object> figures(Recorder tx) throws Exception {
     sdk.drain(30);
     Map<String, Object> latency = new LinkedHashMap<>();
     for (Map.Entry<String, Histogram> e : sdk.latencies().entrySet()) {
@@ -123,6 +132,10 @@ final class ReplayScenario {
     return rate;
   }
 
+  private static double round(double v) {
+    return Math.round(v * 10) / 10.0;
+  }
+
   private JsonNode replay(String replayId) throws Exception {
     for (JsonNode r : JSON.readTree(api.replays(Bench.SDK_SUBSCRIPTION))) {
       if (replayId.equals(r.get("replayId").asString())) {
@@ -130,18 +143,6 @@ final class ReplayScenario {
       }
     }
     throw new IllegalStateException("replay " + replayId + " not listed");
-  }
-
-  /** Waits until the replay has given {@code atLeast} deliveries a fresh cycle (or time is up). */
-  private JsonNode awaitReplayed(String replayId, long atLeast, double maxSeconds)
-      throws Exception {
-    long deadline = System.nanoTime() + (long) (maxSeconds * 1e9);
-    JsonNode r = replay(replayId);
-    while (r.get("replayed").asLong() < atLeast && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      r = replay(replayId);
-    }
-    return r;
   }
 
   private JsonNode awaitDone(String replayId, double maxSeconds) throws Exception {
@@ -189,7 +190,7 @@ final class ReplayScenario {
                     Instant.parse(finished.asString()))
                 .toMillis()
             / 1000.0;
-    return secs > 0 ? done.get("replayed").asLong() / secs : null;
+    return secs > 0 ? round(done.get("replayed").asLong() / secs) : null;
   }
 
   /** The replay scenario: live latency plain and beside a paced replay, the replay's rate. */
