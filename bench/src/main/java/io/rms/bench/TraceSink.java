@@ -33,6 +33,7 @@ final class TraceSink implements AutoCloseable {
 
   final int port;
   private final List<String> parties;
+  private final long settleMillis;
   private final HttpServer server;
   private final ExecutorService handlers = Executors.newFixedThreadPool(4);
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -49,7 +50,13 @@ final class TraceSink implements AutoCloseable {
   private final AtomicLong tracesNotKept = new AtomicLong();
 
   TraceSink(List<String> parties) throws IOException {
+    this(parties, 6000);
+  }
+
+  /** {@code settleMillis}: how long {@link #addTo} waits for the exporters' last batches. */
+  TraceSink(List<String> parties, long settleMillis) throws IOException {
     this.parties = List.copyOf(parties);
+    this.settleMillis = settleMillis;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     port = server.getAddress().getPort();
     server.setExecutor(handlers);
@@ -128,7 +135,7 @@ final class TraceSink implements AutoCloseable {
    * exporters' batches are through (they send every 5 s); false, logged loudly, when no span came.
    */
   boolean addTo(Report report, String label) throws InterruptedException {
-    Thread.sleep(6000);
+    Thread.sleep(settleMillis);
     Map<String, Object> figures = figures();
     report.scenarios.stream()
         .filter(s -> label.equals(s.get("name")))

@@ -111,6 +111,41 @@ class TraceSinkTest {
     assertThat(f.get("spans")).isEqualTo(0L);
   }
 
+  @Test
+  void aRowThatExportedNoSpanIsAFailureAndARowWithSpansCarriesTheFigures() throws Exception {
+    try (TraceSink quick = new TraceSink(List.of("producer"), 10)) {
+      Report report = new Report();
+      report.scenarios.add(new java.util.HashMap<>(Map.of("name", "sdk [tracing]")));
+
+      assertThat(quick.addTo(report, "sdk [tracing]")).isFalse();
+
+      SdkTracerProvider producer = partyOf(quick, "producer");
+      producer.get("t").spanBuilder("order.place").startSpan().end();
+      flush(producer);
+      await(() -> quick.spans() == 1);
+      assertThat(quick.addTo(report, "sdk [tracing]")).isTrue();
+      assertThat(report.scenarios.get(0).get("trace_export"))
+          .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+          .containsEntry("spans", 1L);
+    }
+  }
+
+  private SdkTracerProvider partyOf(TraceSink target, String serviceName) {
+    SdkTracerProvider provider =
+        SdkTracerProvider.builder()
+            .setResource(
+                Resource.create(
+                    Attributes.of(
+                        io.opentelemetry.api.common.AttributeKey.stringKey("service.name"),
+                        serviceName)))
+            .addSpanProcessor(
+                SimpleSpanProcessor.create(
+                    OtlpHttpSpanExporter.builder().setEndpoint(target.endpoint()).build()))
+            .build();
+    providers.add(provider);
+    return provider;
+  }
+
   private static void await(java.util.function.BooleanSupplier condition) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
