@@ -8,12 +8,17 @@
 #   BENCH_SECONDS        per measured run (default 10)
 #   BENCH_CONCURRENCY    closed-loop sweep (default 4,8,16,32,64)
 #   BENCH_SCENARIOS      default sdk,pull,lifecycle,prepare,send (also: prepare-confirm, keyed, ordered,
-#                        push: the service pushes to a receiver in the harness, docs/bench.md)
+#                        push: the service pushes to a receiver in the harness; replay: the sdk flow
+#                        at half load, plain and beside a paced replay, after sdk; docs/bench.md)
 #   BENCH_ORDERING_KEYS  ordering keys of the keyed and ordered scenarios (default 1000)
 #   BENCH_LEVERS         default no-group-commit,no-producer-batching,java25
-#                        (also: java25-virtual-threads; none; one setting as
-#                        producer:<property>=<value> or service:<property>=<value>;
-#                        producer:bench.own-resolver=true: the producer without its log)
+#                        (also: java25-virtual-threads; tracing: on in service, producer app and
+#                        consumer app, exported over OTLP/HTTP to a sink in the harness; tracing-no-export:
+#                        on, no exporter; default: the default again; none; one setting as
+#                        producer:<property>=<value>, consumer:<property>=<value> or
+#                        service:<property>=<value>; producer:bench.own-resolver=true: the producer
+#                        without its log)
+#   BENCH_REPLAY_RATE    the service's replay pacing, rms.replay.rate (default 100, its default)
 #   BENCH_GROWTH_ROWS    finished messages seeded for the growth row (default 1000000; 0: no row)
 #   BENCH_BACKLOG        due deliveries seeded with them (default 100000)
 #   BENCH_WARMUP_WINDOW  seconds per warm-up window (default 5)

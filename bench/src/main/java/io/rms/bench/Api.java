@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -102,6 +103,48 @@ final class Api {
 
   void ack(String subscription, Collection<UUID> ids) {
     post("/subscriptions/" + subscription + "/acks", idsJson(ids), Bench.CONSUMER_KEY, 200);
+  }
+
+  /**
+   * Starts replay {@code replayId} of the subscription's messages confirmed in [{@code from},
+   * {@code to}), at most {@code limit} of them (an ADMIN key; docs/design.md §5.4); the service's
+   * answer.
+   */
+  String replay(String subscription, Instant from, Instant to, String replayId, int limit) {
+    String json =
+        "{\"from\":\""
+            + from
+            + "\",\"to\":\""
+            + to
+            + "\",\"replayId\":\""
+            + replayId
+            + "\",\"limit\":"
+            + limit
+            + "}";
+    return post("/admin/subscriptions/" + subscription + "/replay", json, Bench.ADMIN_KEY, 202);
+  }
+
+  /** The subscription's replays with their progress (JSON array), newest first. */
+  String replays(String subscription) {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(base + "/admin/subscriptions/" + subscription + "/replays"))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + Bench.ADMIN_KEY)
+            .GET()
+            .build();
+    try {
+      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException("replays -> " + r.statusCode() + " " + r.body());
+      }
+      return r.body();
+    } catch (IOException e) {
+      throw new IllegalStateException("replays failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private String post(String path, String json, String key, int expected) {

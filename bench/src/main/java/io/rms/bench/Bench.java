@@ -48,11 +48,12 @@ public final class Bench {
   /** The scenarios whose rate is what the harness's consumer acknowledged. */
   private static final Set<String> ACKED_SCENARIOS = Set.of("lifecycle", "keyed", "ordered");
 
-  /** The goal for ordering: at least this share of the unordered rate with the same keys. */
-  private static final double ORDERED_TARGET = 0.8;
-
   /** The scenarios levers and the growth row apply to. */
   private static final List<String> MAIN_SCENARIOS = List.of("sdk", "lifecycle");
+
+  /** The {@code service.name}s of one order's trace: producer app, service, consumer app. */
+  private static final List<String> TRACE_PARTIES =
+      List.of("bench-producer", "reliable-message-service", "bench-consumer");
 
   private final double seconds = Double.parseDouble(env("BENCH_SECONDS", "10"));
   private final int[] concurrency =
@@ -67,6 +68,13 @@ public final class Bench {
   private final List<String> leverNames =
       List.of(env("BENCH_LEVERS", "no-group-commit,no-producer-batching,java25").split(","));
   private final Path java25 = Path.of(env("BENCH_JAVA25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+
+  /** The service's replay pacing ({@code rms.replay.rate}; 100 is its default). */
+  private final int replayRate = Integer.parseInt(env("BENCH_REPLAY_RATE", "100"));
+
+  /** When the run started: the {@code replay} scenario replays the history since. */
+  private final java.time.Instant started = java.time.Instant.now();
+
   private final Warmup warmup =
       new Warmup(
           Double.parseDouble(env("BENCH_WARMUP_WINDOW", "5")),
@@ -102,7 +110,14 @@ public final class Bench {
   private Db consumerDb;
   private Sdk sdk;
   private PushSink push;
+  private TraceSink traces;
   private CpuMeter meter;
+
+  /** The consumer app's lever properties (it restarts when a lever changes them). */
+  private Map<String, String> consumerProperties = Map.of();
+
+  /** Lever rows that should have exported spans and did not. */
+  private final List<String> exportFailures = new ArrayList<>();
 
   public static void main(String[] args) throws Exception {
     new Bench().run(Path.of(args[0]), Path.of(args[1]));
@@ -142,17 +157,17 @@ public final class Bench {
       report.postgres.put(
           "instances", "3 (service, producer app, consumer app), each with these settings");
       report.postgres.put("settings", servicePg.effectiveSettings());
-      machine();
+      report.machine(seconds, concurrency);
 
       baselines(stamp);
 
       port = freePort();
       managementPort = freePort();
       push = new PushSink();
+      traces = new TraceSink(TRACE_PARTIES);
       startService(Lever.NONE);
       PushSink.rotateSecret(port);
-      consumerApp = ConsumerProcess.start(consumerDb.url(), port, prefix, work);
-      log("consumer app pid %d (log %s)", consumerApp.pid(), consumerApp.log);
+      startConsumerApp(Map.of());
       int maxConcurrency = Arrays.stream(concurrency).max().orElse(16);
       sdk = new Sdk(producerDb, consumerDb, port, Math.min(250, maxConcurrency + 16));
       sdk.producerWith(Map.of());
@@ -163,7 +178,7 @@ public final class Bench {
       for (String name : scenarioNames) {
         scenario(name.trim(), "");
       }
-      orderedToKeyed();
+      OrderingCheck.orderedToKeyed(report, orderingKeys);
       if (scenarioNames.contains("lifecycle") && !env("BENCH_PROFILE", "1").equals("0")) {
         profile();
       }
@@ -171,14 +186,19 @@ public final class Bench {
         if (name.isBlank() || name.equals("none")) {
           continue;
         }
-        Lever lever = Lever.named(name.trim(), java25);
+        Lever lever = Lever.named(name.trim(), java25, traces.endpoint());
         if (lever.javaHome() != null && !Files.isExecutable(lever.javaHome().resolve("bin/java"))) {
           log("lever %s skipped: no JVM at %s", lever.label(), lever.javaHome());
           continue;
         }
         apply(lever);
         for (String s : mainScenarios()) {
+          traces.reset();
           scenario(s, " [" + lever.label() + "]");
+          String label = s + " [" + lever.label() + "]";
+          if (lever.exportsTraces() && !traces.addTo(report, label)) {
+            exportFailures.add(label);
+          }
         }
       }
       if (growthRows > 0 && !mainScenarios().isEmpty()) {
@@ -195,6 +215,9 @@ public final class Bench {
       System.out.println(report.markdown());
       report.write(resultsDir, stamp);
       log("written %s/%s.{json,md} and latest.md", resultsDir, stamp);
+      if (!exportFailures.isEmpty()) {
+        throw new IllegalStateException("exported no spans: " + exportFailures);
+      }
     } finally {
       closeAll();
       try {
@@ -234,13 +257,23 @@ public final class Bench {
     log("  %.0f publishes/s", b.rate());
   }
 
-  /** Restarts what the lever changes (the service, the producer app) and nothing else. */
+  /** Restarts what the lever changes (the service, the producer app, the consumer app). */
   private void apply(Lever lever) throws Exception {
     if (!lever.sameService(serviceLever)) {
       service.close();
       startService(lever);
     }
     sdk.producerWith(lever.producerProperties());
+    if (!lever.consumerProperties().equals(consumerProperties)) {
+      consumerApp.close();
+      startConsumerApp(lever.consumerProperties());
+    }
+  }
+
+  private void startConsumerApp(Map<String, String> properties) throws Exception {
+    consumerApp = ConsumerProcess.start(consumerDb.url(), port, prefix, properties, work);
+    consumerProperties = properties;
+    log("consumer app pid %d %s(log %s)", consumerApp.pid(), properties, consumerApp.log);
   }
 
   /** (Re)starts the service on the same ports, so the consumers' acks keep reaching it. */
@@ -255,10 +288,12 @@ public final class Bench {
             prefix,
             serviceLog,
             lever.javaHome(),
-            java.util.stream.Stream.concat(
-                    lever.serviceArgs().stream(),
+            java.util.stream.Stream.of(
+                    List.of("--rms.replay.rate=" + replayRate),
+                    lever.serviceArgs(),
                     // the five subscriptions ServiceProcess declares come first
-                    push.serviceArgs(5).stream())
+                    push.serviceArgs(5))
+                .flatMap(List::stream)
                 .toList());
     serviceLever = lever;
     api = new Api(service);
@@ -278,6 +313,10 @@ public final class Bench {
       pullScenario("pull" + variant);
     } else if (name.equals("push")) {
       pushScenario(variant);
+    } else if (name.equals("replay")) {
+      report.replay.putAll(
+          new ReplayScenario(sdk, api, seconds, replayRate, started)
+              .run(report.bestRate("sdk"), warmupConcurrency()));
     } else {
       apiScenario(name, variant);
     }
@@ -468,61 +507,7 @@ public final class Bench {
     cancelLeftPrepared();
     purge();
     if (name.equals("ordered")) {
-      orderingCheck();
-    }
-  }
-
-  /** Ordered against keyed: the same load, the best of each sweep in this run. */
-  private void orderedToKeyed() {
-    Double keyed = bestRate("keyed");
-    Double ordered = bestRate("ordered");
-    if (keyed == null || ordered == null) {
-      return;
-    }
-    report.ordering.put("ordering_keys", orderingKeys);
-    report.ordering.put("keyed_per_s", keyed);
-    report.ordering.put("ordered_per_s", ordered);
-    report.ordering.put("ratio", ordered / keyed);
-    report.ordering.put("target", ORDERED_TARGET);
-    report.ordering.put("met", ordered / keyed >= ORDERED_TARGET);
-    log("ordered / keyed = %.2f (target >= %.1f)", ordered / keyed, ORDERED_TARGET);
-  }
-
-  private Double bestRate(String label) {
-    return report.scenarios.stream()
-        .filter(s -> label.equals(s.get("name")))
-        .map(s -> (Double) s.get("max_per_s"))
-        .findFirst()
-        .orElse(null);
-  }
-
-  /**
-   * Counts, on the ordered subscription, deliveries whose publish was booked before the previous
-   * message of their key (by {@code order_seq}) was acked: each one is a broken order, so the count
-   * must be 0. One pass over the subscription's deliveries. {@code published_at} is when the
-   * broker's confirm was booked, after the publish itself, so the check can miss an inversion but
-   * never reports a false one; the pairs it could compare (both timestamps set) are reported too.
-   */
-  private void orderingCheck() throws Exception {
-    String sql =
-        """
-        select count(*) filter (where published_at < previous_acked_at),
-               count(*) filter (where published_at is not null and previous_acked_at is not null)
-          from (select d.published_at,
-                       lag(d.acked_at) over (partition by m.ordering_key order by m.order_seq)
-                         as previous_acked_at
-                  from delivery d join message m on m.id = d.message_id
-                 where d.subscription = ? and m.order_seq is not null) pairs
-        """;
-    try (java.sql.Connection c = serviceDb.connect();
-        java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, ORDERED_SUBSCRIPTION);
-      try (java.sql.ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        report.ordering.put("inversions", rs.getLong(1));
-        report.ordering.put("pairs_checked", rs.getLong(2));
-        log("  ordering check: %d inversions in %d pairs", rs.getLong(1), rs.getLong(2));
-      }
+      OrderingCheck.check(serviceDb, report, ORDERED_SUBSCRIPTION);
     }
   }
 
@@ -802,6 +787,9 @@ public final class Bench {
           if (push != null) {
             push.close();
           }
+          if (traces != null) {
+            traces.close();
+          }
         });
     quietly(
         "consumer app",
@@ -851,30 +839,6 @@ public final class Bench {
       step.run();
     } catch (Exception e) {
       log("closing %s failed: %s", what, e);
-    }
-  }
-
-  private void machine() throws Exception {
-    report.machine.put("cores", Runtime.getRuntime().availableProcessors());
-    report.machine.put(
-        "memory_gib",
-        Math.round(
-            ((com.sun.management.OperatingSystemMXBean)
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                    .getTotalMemorySize()
-                / (1024.0 * 1024 * 1024)));
-    report.machine.put("java", System.getProperty("java.version"));
-    report.machine.put("postgresql", report.postgres.get("version"));
-    report.machine.put("load_average_at_start", loadAverage());
-    report.machine.put("seconds_per_run", seconds);
-    report.machine.put("concurrency", Arrays.toString(concurrency));
-  }
-
-  private static String loadAverage() {
-    try {
-      return Files.readString(Path.of("/proc/loadavg")).trim();
-    } catch (java.io.IOException e) {
-      return "?";
     }
   }
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,8 +23,12 @@ final class ConsumerProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts it on the harness's class path and waits until its listeners run. */
-  static ConsumerProcess start(String jdbcUrl, int servicePort, String queuePrefix, Path dir)
+  /**
+   * Starts it on the harness's class path, with a lever's {@code properties} over its own, and
+   * waits until its listeners run.
+   */
+  static ConsumerProcess start(
+      String jdbcUrl, int servicePort, String queuePrefix, Map<String, String> properties, Path dir)
       throws IOException, InterruptedException {
     Path ready = dir.resolve("consumer-app.ready");
     List<String> cmd = java(BenchConsumerApp.class);
@@ -37,6 +42,7 @@ final class ConsumerProcess implements AutoCloseable {
     cmd.add("--rms.consumer.queue-prefix=" + queuePrefix);
     cmd.add("--bench.ready-file=" + ready);
     cmd.add("--logging.level.root=WARN");
+    properties.forEach((k, v) -> cmd.add("--" + k + "=" + v));
     return started(cmd, dir.resolve("consumer-app.log"), ready);
   }
 

@@ -1,5 +1,6 @@
 package io.rms.bench;
 
+import io.rms.bench.tracing.AppTracing;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,17 +10,36 @@ import java.util.Objects;
 
 /**
  * One configuration measured against the default: a label for the table, the JVM the service runs
- * on (null: the harness's own), the service's extra arguments and the producer app's extra
- * properties. Applying it restarts only what it changes.
+ * on (null: the harness's own), the service's extra arguments, the producer app's and the consumer
+ * app's extra properties. Applying it restarts only what it changes.
  */
 record Lever(
-    String label, Path javaHome, List<String> serviceArgs, Map<String, String> producerProperties) {
+    String label,
+    Path javaHome,
+    List<String> serviceArgs,
+    Map<String, String> producerProperties,
+    Map<String, String> consumerProperties) {
 
   /** The default configuration. */
   static final Lever NONE = new Lever("default", null, List.of(), Map.of());
 
-  static Lever named(String name, Path java25) {
+  /** A lever that leaves the consumer app as it is. */
+  Lever(
+      String label,
+      Path javaHome,
+      List<String> serviceArgs,
+      Map<String, String> producerProperties) {
+    this(label, javaHome, serviceArgs, producerProperties, Map.of());
+  }
+
+  /**
+   * The lever called {@code name}; {@code java25} is the JVM of the Java 25 levers, {@code
+   * traceEndpoint} the OTLP/HTTP receiver the {@code tracing} lever exports to.
+   */
+  static Lever named(String name, Path java25, String traceEndpoint) {
     return switch (name) {
+      case "tracing" -> tracing("tracing, OTLP export", traceEndpoint);
+      case "tracing-no-export" -> tracing("tracing, no export", null);
       case "no-group-commit" ->
           new Lever("no group commit", null, List.of("--rms.group-commit.enabled=false"), Map.of());
       case "no-producer-batching" ->
@@ -46,13 +66,42 @@ record Lever(
   }
 
   /**
+   * Tracing on in the service, the producer app and the consumer app, every trace sampled (the
+   * producer app starts one per order), its spans exported to {@code endpoint}; with a null {@code
+   * endpoint} the spans are recorded and dropped (no OTLP exporter), so what recording costs and
+   * what exporting adds show apart.
+   */
+  private static Lever tracing(String label, String endpoint) {
+    List<String> service = new ArrayList<>(List.of("--rms.tracing.enabled=true"));
+    service.add("--rms.tracing.sampling-probability=1.0");
+    if (endpoint == null) {
+      service.add("--management.tracing.export.otlp.enabled=false");
+    } else {
+      service.add("--rms.tracing.otlp-endpoint=" + endpoint);
+    }
+    return new Lever(
+        label,
+        null,
+        List.copyOf(service),
+        AppTracing.on("bench-producer", endpoint),
+        AppTracing.on("bench-consumer", endpoint));
+  }
+
+  /** True when the lever exports spans (to the harness's trace sink). */
+  boolean exportsTraces() {
+    return serviceArgs.stream().anyMatch(a -> a.startsWith("--rms.tracing.otlp-endpoint="));
+  }
+
+  /**
    * A lever given as settings joined by {@code +}, each {@code producer:<property>=<value>} for the
-   * producer app or {@code service:<property>=<value>} for the service (e.g. {@code
+   * producer app, {@code consumer:<property>=<value>} for the consumer app or {@code
+   * service:<property>=<value>} for the service (e.g. {@code
    * producer:rms.producer.batching.senders=1+service:rms.group-commit.enabled=false}).
    */
   private static Lever settings(String name) {
     List<String> serviceArgs = new ArrayList<>();
     Map<String, String> producerProperties = new LinkedHashMap<>();
+    Map<String, String> consumerProperties = new LinkedHashMap<>();
     for (String setting : name.split("\\+")) {
       int colon = setting.indexOf(':');
       int equals = setting.indexOf('=');
@@ -63,11 +112,17 @@ record Lever(
       String value = setting.substring(equals + 1);
       switch (setting.substring(0, colon)) {
         case "producer" -> producerProperties.put(property, value);
+        case "consumer" -> consumerProperties.put(property, value);
         case "service" -> serviceArgs.add("--" + property + "=" + value);
         default -> throw new IllegalArgumentException("unknown lever " + name);
       }
     }
-    return new Lever(name, null, List.copyOf(serviceArgs), Map.copyOf(producerProperties));
+    return new Lever(
+        name,
+        null,
+        List.copyOf(serviceArgs),
+        Map.copyOf(producerProperties),
+        Map.copyOf(consumerProperties));
   }
 
   /** True when {@code other} runs the service the same way (no restart needed). */

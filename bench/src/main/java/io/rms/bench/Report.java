@@ -23,12 +23,49 @@ final class Report {
   /** The ordered scenario against the keyed one, and its ordering check (when they ran). */
   final Map<String, Object> ordering = new LinkedHashMap<>();
 
+  /** The {@code replay} scenario's figures (when it ran). */
+  final Map<String, Object> replay = new LinkedHashMap<>();
+
+  /** The best rate of the scenario row {@code label} in this run, or null when it did not run. */
+  Double bestRate(String label) {
+    return scenarios.stream()
+        .filter(s -> label.equals(s.get("name")))
+        .map(s -> (Double) s.get("max_per_s"))
+        .findFirst()
+        .orElse(null);
+  }
+
   double baselineA() {
     return (double) baselines.get("A_jdbc_inserts_per_s");
   }
 
   double baselineB() {
     return (double) baselines.get("B_rabbit_publishes_per_s");
+  }
+
+  /** The machine, the JVM, PostgreSQL's version and the run's settings. */
+  void machine(double seconds, int[] concurrency) {
+    machine.put("cores", Runtime.getRuntime().availableProcessors());
+    machine.put(
+        "memory_gib",
+        Math.round(
+            ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                    .getTotalMemorySize()
+                / (1024.0 * 1024 * 1024)));
+    machine.put("java", System.getProperty("java.version"));
+    machine.put("postgresql", postgres.get("version"));
+    machine.put("load_average_at_start", loadAverage());
+    machine.put("seconds_per_run", seconds);
+    machine.put("concurrency", java.util.Arrays.toString(concurrency));
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "?";
+    }
   }
 
   static Map<String, Object> latency(Histogram h) {
@@ -73,6 +110,8 @@ final class Report {
             + " omission).\n");
     ordering(md);
     invariants(md);
+    traceExports(md);
+    ReplayScenario.markdown(replay, md);
     md.append(
             "\n| scenario | commits/msg | WAL bytes/msg | publishes/msg | calls/tx | API calls/msg"
                 + " |\n")
@@ -226,6 +265,24 @@ final class Report {
     }
   }
 
+  /** What the trace sink received during each tracing lever's row. */
+  @SuppressWarnings("unchecked")
+  private void traceExports(StringBuilder md) {
+    for (Map<String, Object> s : scenarios) {
+      Map<String, Object> t = (Map<String, Object>) s.get("trace_export");
+      if (t != null) {
+        long spans = ((Number) t.get("spans")).longValue();
+        md.append("\nSpans exported during `")
+            .append(s.get("name"))
+            .append("`: ")
+            .append(spans == 0 ? "**none — the tracing row FAILED**" : spans)
+            .append(" — ")
+            .append(t)
+            .append('\n');
+      }
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private void warmups(StringBuilder md) {
     md.append(
@@ -284,7 +341,7 @@ final class Report {
   }
 
   @SuppressWarnings("unchecked")
-  private static String latencies(Map<String, Object> s) {
+  static String latencies(Map<String, Object> s) {
     Map<String, Map<String, Object>> lat = (Map<String, Map<String, Object>>) s.get("latency");
     List<String> parts = new ArrayList<>();
     lat.forEach(

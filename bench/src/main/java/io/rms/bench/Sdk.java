@@ -2,6 +2,7 @@ package io.rms.bench;
 
 import io.rms.bench.producer.BenchProducerApp;
 import io.rms.bench.producer.Orders;
+import io.rms.bench.producer.PlacedOrders;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,7 +23,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The {@code sdk} scenario's two applications as the harness sees them: the producer application
  * (started in this JVM, restartable with other properties) whose business transactions are the
  * load, and the consumer application's {@code handled} table, from which come the rate (what the
- * consumer handled in a window), the commit → handler latency and the invariants.
+ * consumer handled in a window), the commit → handler latency and the invariants. Only the live
+ * deliveries' rows count ({@code replay_id is null}); a replay's are counted apart ({@link
+ * #replayedHandled()}).
  */
 final class Sdk implements AutoCloseable {
   /** Every {@code ROLLBACK_EVERY}-th business transaction rolls back after its send. */
@@ -36,7 +39,7 @@ final class Sdk implements AutoCloseable {
   private final AtomicLong failed = new AtomicLong();
   private volatile String lastFailure;
   private ConfigurableApplicationContext context;
-  private Orders orders;
+  private PlacedOrders orders;
   private Map<String, String> leverProperties = Map.of();
 
   /**
@@ -74,9 +77,11 @@ final class Sdk implements AutoCloseable {
     Map<String, String> all = new LinkedHashMap<>(baseProperties);
     all.putAll(properties);
     context = BenchProducerApp.start(all);
-    orders = context.getBean(Orders.class);
+    orders = context.getBean(PlacedOrders.class);
     leverProperties = Map.copyOf(properties);
-    Bench.log("producer app (in this JVM) started with %s", properties);
+    Bench.log(
+        "producer app (in this JVM) started with %s%s",
+        properties, orders.traced() ? ", each order in a span" : "");
   }
 
   /** One business transaction, closed loop. */
@@ -129,14 +134,19 @@ final class Sdk implements AutoCloseable {
   long handledBetween(long fromMicros, long toMicros) throws SQLException {
     return count(
         consumer(),
-        "select count(*) from handled where handler_start_us >= "
+        "select count(*) from handled where replay_id is null and handler_start_us >= "
             + fromMicros
             + " and handler_start_us < "
             + toMicros);
   }
 
   long handled() throws SQLException {
-    return count(consumer(), "select count(*) from handled");
+    return count(consumer(), "select count(*) from handled where replay_id is null");
+  }
+
+  /** Rows the consumer wrote for replayed deliveries (since {@link #clear()}). */
+  long replayedHandled() throws SQLException {
+    return count(consumer(), "select count(*) from handled where replay_id is not null");
   }
 
   private Connection consumer() throws SQLException {
@@ -174,7 +184,7 @@ final class Sdk implements AutoCloseable {
     long lastChange = System.nanoTime();
     while (true) {
       long committed = count(producer(), "select count(*) from orders");
-      long handledRows = count(consumer(), "select count(*) from handled");
+      long handledRows = handled();
       if (handledRows >= committed) {
         Thread.sleep(300);
         return;
@@ -200,34 +210,27 @@ final class Sdk implements AutoCloseable {
   }
 
   /**
-   * Commit → handler and intended start → handler of the open-loop run's messages (their first
-   * handling), from the consumer's rows.
+   * Commit → handler and intended start → handler of the open-loop run's messages (their first live
+   * handling; replayed deliveries' rows left out, {@link HandledLatencies}), from the consumer's
+   * rows.
    */
   Map<String, Histogram> latencies() throws SQLException {
-    Histogram commitToHandler = new Histogram(3);
-    Histogram startToHandler = new Histogram(3);
+    HandledLatencies rows = new HandledLatencies();
     try (Connection c = consumerDb.connect();
         PreparedStatement ps =
-            c.prepareStatement("select key, min(handler_start_us) from handled group by key");
+            c.prepareStatement("select key, handler_start_us, replay_id from handled");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        long[] stamp = stamps.get(rs.getString(1));
-        if (stamp != null && stamp[1] > 0) {
-          long handlerStart = rs.getLong(2);
-          commitToHandler.recordValue(Math.max(0, handlerStart - stamp[1]));
-          startToHandler.recordValue(Math.max(0, handlerStart - stamp[0]));
-        }
+        rows.add(new HandledLatencies.Row(rs.getString(1), rs.getLong(2), rs.getString(3)));
       }
     }
-    Map<String, Histogram> result = new LinkedHashMap<>();
-    result.put("commit->handler", commitToHandler);
-    result.put("start->handler", startToHandler);
-    return result;
+    return rows.histograms(stamps);
   }
 
   /**
    * Every committed order's message handled exactly once, and none of a rolled-back (or failed)
-   * transaction: the producer's orders against the consumer's handled rows since {@link #clear()}.
+   * transaction: the producer's orders against the consumer's live handled rows since {@link
+   * #clear()} (a replay's rows are counted as {@code replayed}, not as duplicates).
    */
   Map<String, Object> invariants() throws SQLException {
     Set<String> committed = new HashSet<>();
@@ -240,7 +243,9 @@ final class Sdk implements AutoCloseable {
     Map<String, Integer> handled = new HashMap<>();
     try (Connection c = consumerDb.connect();
         ResultSet rs =
-            c.createStatement().executeQuery("select key, count(*) from handled group by key")) {
+            c.createStatement()
+                .executeQuery(
+                    "select key, count(*) from handled where replay_id is null group by key")) {
       while (rs.next()) {
         handled.put(rs.getString(1), rs.getInt(2));
       }
@@ -258,6 +263,7 @@ final class Sdk implements AutoCloseable {
     m.put("duplicated", duplicated);
     m.put("phantom", phantom);
     m.put("phantom_of_rolled_back", phantomOfRollback);
+    m.put("replayed", replayedHandled());
     m.put("ok", lost == 0 && duplicated == 0 && phantom == 0);
     if (lastFailure != null) {
       m.put("last_failure", lastFailure);

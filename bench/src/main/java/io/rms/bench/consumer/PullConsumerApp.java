@@ -43,7 +43,7 @@ public final class PullConsumerApp {
       c.createStatement()
           .execute(
               "create table if not exists handled (key text not null, message_id uuid not null,"
-                  + " attempt int not null, handler_start_us bigint not null)");
+                  + " attempt int not null, handler_start_us bigint not null, replay_id text)");
       c.createStatement()
           .execute("create index if not exists handled_start on handled (handler_start_us)");
       c.createStatement()

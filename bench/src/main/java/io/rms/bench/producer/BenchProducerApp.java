@@ -1,5 +1,6 @@
 package io.rms.bench.producer;
 
+import io.rms.bench.tracing.AppTracing;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * SDK's starter ({@code rms.client.*} points to the service) and {@link Orders} on a DataSource of
  * the producer's own database. No web server, so no check-back endpoint. With {@code
  * bench.own-resolver=true}, {@link OrdersCheckBack} answers check-back and the SDK keeps no log.
+ * Tracing is off unless a tracing lever's properties turn it on ({@link AppTracing}); {@link
+ * PlacedOrders} then starts each order's trace.
  */
 @SpringBootApplication(
     exclude = {
@@ -28,6 +31,8 @@ public class BenchProducerApp {
     defaults.put("spring.main.banner-mode", "off");
     defaults.put("spring.main.web-application-type", "none");
     defaults.put("rms.producer.check-back.enabled", "false");
+    defaults.put("spring.application.name", "bench-producer");
+    defaults.putAll(AppTracing.off());
     app.setDefaultProperties(defaults);
     List<String> args = new ArrayList<>();
     properties.forEach((k, v) -> args.add("--" + k + "=" + v));
