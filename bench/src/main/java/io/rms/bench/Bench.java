@@ -104,12 +104,15 @@ public final class Bench {
   private Consumer orderedConsumer;
   private ConsumerProcess consumerApp;
 
-  /** The {@code pull} scenario's consumer while it runs (the consumer party's CPU then). */
-  private volatile ConsumerProcess pullConsumer;
+  /**
+   * The {@code pull} scenario's consumer or the {@code push} scenario's receiver while it runs (the
+   * consumer party's CPU then).
+   */
+  private volatile ConsumerProcess httpConsumer;
 
   private Db consumerDb;
   private Sdk sdk;
-  private PushSink push;
+  private PushSubscription push;
   private TraceSink traces;
   private CpuMeter meter;
 
@@ -149,8 +152,8 @@ public final class Bench {
               () -> service == null ? -1 : service.pid(),
               byParty,
               () -> {
-                ConsumerProcess pulling = pullConsumer;
-                ConsumerProcess c = pulling != null ? pulling : consumerApp;
+                ConsumerProcess http = httpConsumer;
+                ConsumerProcess c = http != null ? http : consumerApp;
                 return c == null ? -1 : c.pid();
               });
       report.postgres.put("version", servicePg.db("postgres").queryString("show server_version"));
@@ -163,10 +166,10 @@ public final class Bench {
 
       port = freePort();
       managementPort = freePort();
-      push = new PushSink();
+      push = new PushSubscription();
       traces = new TraceSink(TRACE_PARTIES);
       startService(Lever.NONE);
-      PushSink.rotateSecret(port);
+      push.rotateSecret(port);
       startConsumerApp(Map.of());
       int maxConcurrency = Arrays.stream(concurrency).max().orElse(16);
       sdk = new Sdk(producerDb, consumerDb, port, Math.min(250, maxConcurrency + 16));
@@ -312,7 +315,7 @@ public final class Bench {
     } else if (name.equals("pull")) {
       pullScenario("pull" + variant);
     } else if (name.equals("push")) {
-      pushScenario(variant);
+      pushScenario("push" + variant);
     } else if (name.equals("replay")) {
       report.replay.putAll(
           new ReplayScenario(sdk, api, seconds, replayRate, started)
@@ -428,16 +431,16 @@ public final class Bench {
    * sdk}'s, so the two compare in one run.
    */
   private void pullScenario(String label) throws Exception {
-    pullConsumer =
+    httpConsumer =
         ConsumerProcess.startPull(consumerDb.url(), port, PULL_SUBSCRIPTION, PULL_THREADS, work);
-    log("pull consumer pid %d (log %s)", pullConsumer.pid(), pullConsumer.log);
+    log("pull consumer pid %d (log %s)", httpConsumer.pid(), httpConsumer.log);
     try {
       sdk.producerWith(Map.of("bench.topic", PULL_TOPIC));
       sdkScenario(label);
     } finally {
       sdk.producerWith(Map.of());
-      ConsumerProcess pulling = pullConsumer;
-      pullConsumer = null;
+      ConsumerProcess pulling = httpConsumer;
+      httpConsumer = null;
       pulling.close();
     }
   }
@@ -649,55 +652,26 @@ public final class Bench {
   }
 
   /**
-   * The push mode: sends to {@link PushSink#TOPIC}, whose subscription the service pushes to the
-   * harness's receiver; the rate is what the receiver was pushed (and acked by answering 204), the
-   * latency from the message's creation to its push.
+   * The {@code sdk} load on {@link PushSubscription#TOPIC}, a push subscription the service pushes
+   * to {@link io.rms.bench.consumer.PushReceiverApp} (a JVM of its own that verifies each push's
+   * signature and writes inbox and effect in one transaction before answering 204) instead of the
+   * consumer app: rate, commit → handler latency, CPU per message and invariants come from the same
+   * {@code handled} table as {@code sdk}'s and {@code pull}'s, so the three compare in one run.
    */
-  private void pushScenario(String variant) throws Exception {
-    String label = "push" + variant;
-    log("scenario %s: warm-up, then closed-loop sweep %s", label, Arrays.toString(concurrency));
-    Load.Op send = intended -> api.send(PushSink.TOPIC);
-    Map<String, Object> warm =
-        warmup.untilSteady(
-            label,
-            secs -> {
-              long before = push.acked.get();
-              Load.Run run = Load.closed(warmupConcurrency(), secs, send);
-              return new Warmup.Sample((push.acked.get() - before) / run.seconds(), run.errors());
-            });
-    push.drain();
-    Sweep sweep =
-        sweep(
-            c -> {
-              push.drain();
-              long before = push.acked.get();
-              long started = System.nanoTime();
-              Load.Run run = Load.closed(c, seconds, send);
-              push.drain();
-              long messages = push.acked.get() - before;
-              double until = Math.max(run.seconds(), (push.lastAckNanos - started) / 1e9);
-              return new Window(Math.min(run.rate(), messages / until), messages, run.errors());
-            });
-    double target = sweep.best() / 2;
-    log("  open loop at %.0f/s for %.0f s", target, seconds);
-    push.drain();
-    push.endToEnd.reset();
-    Recorder sends = new Recorder(3);
-    Load.open(
-        target,
-        seconds,
-        512,
-        intended -> {
-          api.send(PushSink.TOPIC);
-          sends.recordValue((System.nanoTime() - intended) / 1000);
-        },
-        total -> {});
-    push.drain();
-    Map<String, Object> latency = new LinkedHashMap<>();
-    latency.put("send", Report.latency(sends.getIntervalHistogram()));
-    latency.put("created->pushed", Report.latency(push.endToEnd.getIntervalHistogram()));
-    report.scenarios.add(result(label, sweep, target, latency, warm));
-    log("  latency %s", latency);
+  private void pushScenario(String label) throws Exception {
+    httpConsumer =
+        ConsumerProcess.startPush(
+            consumerDb.url(), push.port, push.secret(), PushSubscription.CONCURRENCY, work);
+    log("push receiver pid %d (log %s)", httpConsumer.pid(), httpConsumer.log);
+    try {
+      sdk.producerWith(Map.of("bench.topic", PushSubscription.TOPIC));
+      sdkScenario(label);
+    } finally {
+      sdk.producerWith(Map.of());
+      ConsumerProcess receiving = httpConsumer;
+      httpConsumer = null;
+      receiving.close();
+    }
   }
 
   /** Waits until a bare-API consumer has acknowledged everything in flight (or 30 s pass). */
@@ -782,11 +756,8 @@ public final class Bench {
           }
         });
     quietly(
-        "push receiver",
+        "trace sink",
         () -> {
-          if (push != null) {
-            push.close();
-          }
           if (traces != null) {
             traces.close();
           }

@@ -2,6 +2,7 @@ package io.rms.bench;
 
 import io.rms.bench.consumer.BenchConsumerApp;
 import io.rms.bench.consumer.PullConsumerApp;
+import io.rms.bench.consumer.PushReceiverApp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A consumer as a JVM of its own: the {@code sdk} scenario's consumer application ({@link
- * BenchConsumerApp}) or the {@code pull} scenario's pull consumer ({@link PullConsumerApp}).
+ * BenchConsumerApp}), the {@code pull} scenario's pull consumer ({@link PullConsumerApp}) or the
+ * {@code push} scenario's receiver ({@link PushReceiverApp}).
  */
 final class ConsumerProcess implements AutoCloseable {
   private final Process process;
@@ -62,6 +64,22 @@ final class ConsumerProcess implements AutoCloseable {
     cmd.add(Integer.toString(threads));
     cmd.add(ready.toString());
     return started(cmd, dir.resolve("pull-consumer.log"), ready);
+  }
+
+  /**
+   * The {@code push} scenario's receiver ({@link PushReceiverApp} on {@code port}, {@code threads}
+   * handler threads, verifying with {@code secret}), started and waited for like the consumer app.
+   */
+  static ConsumerProcess startPush(String jdbcUrl, int port, String secret, int threads, Path dir)
+      throws IOException, InterruptedException {
+    Path ready = dir.resolve("push-receiver.ready");
+    List<String> cmd = java(PushReceiverApp.class);
+    cmd.add(jdbcUrl);
+    cmd.add(Integer.toString(port));
+    cmd.add(secret);
+    cmd.add(Integer.toString(threads));
+    cmd.add(ready.toString());
+    return started(cmd, dir.resolve("push-receiver.log"), ready);
   }
 
   private static List<String> java(Class<?> main) {

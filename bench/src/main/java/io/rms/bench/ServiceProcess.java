@@ -75,7 +75,7 @@ final class ServiceProcess implements AutoCloseable {
                 Bench.SDK_TOPIC,
                 Bench.ORDERED_TOPIC,
                 Bench.PULL_TOPIC,
-                PushSink.TOPIC)
+                PushSubscription.TOPIC)
             .app("bench-consumer", Bench.CONSUMER_KEY)
             .app("bench-admin", Bench.ADMIN_KEY)
             .roles("ADMIN")
