@@ -9,7 +9,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param rate most deliveries a replay gives a fresh cycle per second (each replay; one runs per
  *     subscription at a time), so the subscription's live traffic keeps flowing
- * @param tick how often the replay sweep advances the running replays
+ * @param tick how often the replay sweep runs; while replays run it spreads their steps over its
+ *     tick (at most one second of it), one every {@code burst}
+ * @param burst the longest stretch of pace one step spends at once: a replay idle for longer than
+ *     this (a new one, or one whose sweep was late) gets only {@code rate × burst} deliveries in
+ *     its next step, so live traffic on the subscription meets small steps, not a second's worth at
+ *     once
  * @param maxMessages most messages one replay selects; a larger window needs a {@code limit} or
  *     several replays
  */
@@ -17,7 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record ReplayProperties(
     @DefaultValue("100") int rate,
     @DefaultValue("1s") Duration tick,
-    @DefaultValue("100000") int maxMessages) {
+    @DefaultValue("100000") int maxMessages,
+    @DefaultValue("100ms") Duration burst) {
 
   public ReplayProperties {
     if (rate < 1) {
@@ -25,6 +31,9 @@ public record ReplayProperties(
     }
     if (tick.isNegative() || tick.isZero()) {
       throw new IllegalArgumentException("rms.replay.tick must be positive");
+    }
+    if (burst.isNegative() || burst.isZero()) {
+      throw new IllegalArgumentException("rms.replay.burst must be positive");
     }
     if (maxMessages < 1) {
       throw new IllegalArgumentException("rms.replay.max-messages must be at least 1");

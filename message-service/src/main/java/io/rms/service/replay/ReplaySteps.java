@@ -36,9 +36,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * handed over after commit; one that does not happen leaves the delivery SCHEDULED for the
  * redelivery sweep, which publishes it with the replay's id.
  *
- * <p>Pace: a token bucket of {@code rms.replay.rate} per second that fills for at most one second
- * ({@code paced_until} is the time up to which the replay has spent its rate), measured by the
- * injected clock, so a test moves time instead of sleeping.
+ * <p>Pace: a token bucket of {@code rms.replay.rate} per second that fills for at most {@code
+ * rms.replay.burst} ({@code paced_until} is the time up to which the replay has spent its rate),
+ * measured by the injected clock, so a test moves time instead of sleeping. The sweep takes a step
+ * every burst while replays run ({@link ReplayAdapter}), so a replay's deliveries reach the
+ * subscription's queue in small steps between the live ones.
  *
  * <p>Ordered subscriptions: the step claims the items' ordering keys before any row lock (as every
  * transaction that changes a key's head does, {@link KeyLocks}); an item becomes WAITING and its
@@ -65,6 +67,7 @@ public class ReplaySteps {
   private final TransactionTemplate tx;
   private final Clock clock;
   private final int rate;
+  private final Duration burst;
   private final Duration grace;
 
   ReplaySteps(
@@ -91,6 +94,7 @@ public class ReplaySteps {
     this.tx = tx;
     this.clock = clock;
     this.rate = properties.rate();
+    this.burst = properties.burst();
     this.grace = rms.dispatch().publishGrace();
   }
 
@@ -106,6 +110,11 @@ public class ReplaySteps {
       }
     }
     return handled;
+  }
+
+  /** True while a replay is running (on any replica). */
+  public boolean running() {
+    return !store.runningIds().isEmpty();
   }
 
   /** One step of replay {@code id}; returns how many items it handled (0: not its turn). */
@@ -135,7 +144,7 @@ public class ReplaySteps {
     }
     // microseconds, as the database keeps paced_until
     Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-    Instant start = later(replay.pacedUntil(), now.minusSeconds(1));
+    Instant start = later(replay.pacedUntil(), now.minus(burst));
     long allowance = Duration.between(start, now).toNanos() * rate / 1_000_000_000L;
     if (allowance < 1) {
       return NOTHING;

@@ -17,13 +17,16 @@ import io.rms.service.testing.Api.Response;
 import io.rms.service.testing.BrokerProbe;
 import io.rms.service.testing.IntegrationTest;
 import io.rms.testsupport.SettableClock;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -57,8 +60,13 @@ class ReplayStepsTest extends IntegrationTest {
   private final SettableClock clock =
       new SettableClock(Instant.now().truncatedTo(ChronoUnit.MICROS));
 
-  /** A replica's steps at {@code rate} per second, on the test's clock. */
+  /** A replica's steps at {@code rate} per second, on the test's clock, a second's burst. */
   private ReplaySteps replica(int rate, DeliveryDispatcher publishing) {
+    return replica(rate, Duration.ofSeconds(1), clock, publishing);
+  }
+
+  /** A replica's steps at {@code rate} per second and {@code burst}, on {@code time}. */
+  private ReplaySteps replica(int rate, Duration burst, Clock time, DeliveryDispatcher publishing) {
     return new ReplaySteps(
         store,
         deliveries,
@@ -69,8 +77,8 @@ class ReplayStepsTest extends IntegrationTest {
         registry,
         publishing,
         tx,
-        clock,
-        new ReplayProperties(rate, Duration.ofHours(1), 100_000),
+        time,
+        new ReplayProperties(rate, Duration.ofHours(1), 100_000, burst),
         rms);
   }
 
@@ -135,6 +143,66 @@ class ReplayStepsTest extends IntegrationTest {
       assertThat(state(id)).isEqualTo("DONE");
       assertThat(replayedEvents(id)).isEqualTo(25);
       assertThat(queue.drain(Duration.ofMillis(500))).hasSize(25);
+    }
+  }
+
+  @Test
+  void aStepSpendsAtMostOneBurstOfPace() {
+    String key = "burst-" + UUID.randomUUID();
+    try (BrokerProbe queue = queue(SUB)) {
+      queue.purge();
+      String id = replayOf(25, key, queue);
+      ReplaySteps steps = replica(100, Duration.ofMillis(100), clock, dispatcher);
+
+      assertThat(steps.advance(id)).as("a second is available, a burst is spent").isEqualTo(10);
+      clock.advance(Duration.ofSeconds(30));
+      assertThat(steps.advance(id)).as("idle for long, still one burst").isEqualTo(10);
+      clock.advance(Duration.ofMillis(50));
+      assertThat(steps.advance(id)).as("half a burst").isEqualTo(5);
+      assertThat(state(id)).isEqualTo("DONE");
+      assertThat(queue.drain(Duration.ofMillis(500))).hasSize(25);
+    }
+  }
+
+  @Test
+  void theSweepStepsEveryBurstForTheRestOfItsTick() {
+    String key = "spread-" + UUID.randomUUID();
+    try (BrokerProbe queue = queue(SUB)) {
+      queue.purge();
+      String id = replayOf(30, key, queue);
+      Set<UUID> mine =
+          Set.copyOf(
+              jdbc.queryForList(
+                  "select message_id from replay_item where replay_id = ?", UUID.class, id));
+      List<Integer> steps = new CopyOnWriteArrayList<>();
+      DeliveryDispatcher counting =
+          publishes -> {
+            // other tests' replays may still run: count this one's publishes only
+            int n = (int) publishes.stream().filter(p -> mine.contains(p.messageId())).count();
+            if (n > 0) {
+              steps.add(n);
+            }
+            dispatcher.dispatch(publishes);
+          };
+      ReplayAdapter sweep =
+          new ReplayAdapter(
+              replica(50, Duration.ofMillis(100), Clock.systemUTC(), counting),
+              new ReplayProperties(50, Duration.ofSeconds(1), 100_000, Duration.ofMillis(100)));
+
+      sweep.advanceReplays();
+      assertThat(steps).as("one run of the sweep took several steps").hasSizeGreaterThan(1);
+      for (int run = 0; run < 10 && !"DONE".equals(state(id)); run++) {
+        sweep.advanceReplays();
+      }
+      assertThat(state(id)).isEqualTo("DONE");
+      assertThat(steps.stream().mapToInt(Integer::intValue).sum()).isEqualTo(30);
+      assertThat(steps)
+          .as("50/s in bursts of 100 ms")
+          .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(5));
+      assertThat(
+              queue.drain(Duration.ofMillis(500)).stream()
+                  .map(r -> UUID.fromString(r.getProps().getMessageId())))
+          .containsAll(mine);
     }
   }
 
