@@ -20,22 +20,22 @@ class ReplayAdapter implements ReplayPort {
 
   private final ReplaySteps steps;
   private final long spreadNanos;
-  private final long burstNanos;
+  private final long periodNanos;
 
   ReplayAdapter(ReplaySteps steps, ReplayProperties properties) {
     this.steps = steps;
     Duration spread = properties.tick().compareTo(MAX_SPREAD) < 0 ? properties.tick() : MAX_SPREAD;
     this.spreadNanos = spread.minus(properties.burst()).toNanos();
-    this.burstNanos = properties.burst().toNanos();
+    this.periodNanos = Math.max(1_000_000L, properties.burst().toNanos() / 2);
   }
 
   @Override
   public int advanceReplays() {
     long end = System.nanoTime() + spreadNanos;
     int handled = steps.advanceAll();
-    while (System.nanoTime() + burstNanos <= end && steps.running()) {
+    while (System.nanoTime() + periodNanos <= end && steps.running()) {
       try {
-        Thread.sleep(burstNanos / 1_000_000L, (int) (burstNanos % 1_000_000L));
+        Thread.sleep(periodNanos / 1_000_000L, (int) (periodNanos % 1_000_000L));
       } catch (InterruptedException e) {
         // the scheduler is shutting down: the next run (on any replica) goes on from the cursor
         Thread.currentThread().interrupt();

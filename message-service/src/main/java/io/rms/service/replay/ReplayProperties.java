@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param rate most deliveries a replay gives a fresh cycle per second (each replay; one runs per
  *     subscription at a time), so the subscription's live traffic keeps flowing
  * @param tick how often the replay sweep runs; while replays run it spreads their steps over its
- *     tick (at most one second of it), one every {@code burst}
+ *     tick (at most one second of it), one every half {@code burst}
  * @param burst the longest stretch of pace one step spends at once: a replay idle for longer than
  *     this (a new one, or one whose sweep was late) gets only {@code rate × burst} deliveries in
  *     its next step, so live traffic on the subscription meets small steps, not a second's worth at

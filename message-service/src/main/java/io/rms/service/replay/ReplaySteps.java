@@ -39,7 +39,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Pace: a token bucket of {@code rms.replay.rate} per second that fills for at most {@code
  * rms.replay.burst} ({@code paced_until} is the time up to which the replay has spent its rate),
  * measured by the injected clock, so a test moves time instead of sleeping. The sweep takes a step
- * every burst while replays run ({@link ReplayAdapter}), so a replay's deliveries reach the
+ * every half burst while replays run ({@link ReplayAdapter}), so a replay's deliveries reach the
  * subscription's queue in small steps between the live ones.
  *
  * <p>Ordered subscriptions: the step claims the items' ordering keys before any row lock (as every
