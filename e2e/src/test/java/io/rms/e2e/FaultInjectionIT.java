@@ -605,6 +605,12 @@ class FaultInjectionIT {
       long postmaster = old.killPostmaster();
       PatroniNode promoted = pg.awaitLeader(n -> n != old, Duration.ofMinutes(1));
       Instant promotedAt = Instant.now();
+      int orphans = old.killOrphansAfter(Duration.ofSeconds(10));
+      if (orphans > 0) {
+        System.out.printf(
+            "[e2e] %s: %d process(es) of the killed postmaster still alive after 10 s, killed%n",
+            sc, orphans);
+      }
       awaitProducerDone();
       Figures quiet = finish(onPatroni, sc, start, promotedAt, List.of(), false);
       all.remove(quiet);

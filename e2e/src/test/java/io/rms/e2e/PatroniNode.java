@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -91,14 +92,36 @@ final class PatroniNode {
     }
   }
 
+  /** The processes of the postmaster {@link #killPostmaster} killed, as they were then. */
+  private List<ProcessHandle> orphans = List.of();
+
   /**
    * {@code kill -9} (SIGKILL, sent directly) of the postmaster alone: its backends and WAL senders
    * notice its death and exit; Patroni, still running, sees PostgreSQL gone. The postmaster's pid.
    */
   long killPostmaster() {
     long pid = postmaster().orElseThrow(() -> new IllegalStateException(name + ": no postmaster"));
+    orphans = ProcessHandle.of(pid).map(h -> h.children().toList()).orElse(List.of());
     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     return pid;
+  }
+
+  /**
+   * What {@link #killPostmaster} left: the dead postmaster's processes still alive after {@code
+   * grace} are killed ({@code kill -9}), as a server's supervisor would. While one lives it keeps
+   * the old shared memory attached and Patroni's crash recovery of the node fails ("pre-existing
+   * shared memory block is still in use"), so the node could never rejoin. Returns how many were
+   * still alive.
+   */
+  int killOrphansAfter(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (orphans.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+      Harness.sleep(100);
+    }
+    List<ProcessHandle> left = orphans.stream().filter(ProcessHandle::isAlive).toList();
+    left.forEach(ProcessHandle::destroyForcibly);
+    orphans = List.of();
+    return left.size();
   }
 
   /**
