@@ -5,12 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rms.service.push.PushReceiver.Answer;
 import io.rms.service.registry.Registry;
 import io.rms.service.registry.SubscriptionInfo;
-import io.rms.service.testing.Api;
-import io.rms.service.testing.Api.Response;
 import io.rms.service.testing.Await;
-import io.rms.service.testing.ServiceArgs;
-import io.rms.service.testing.StartedService;
-import io.rms.service.testing.TestInfra;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -31,9 +26,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -47,44 +39,23 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * hand, as the dispatcher would before its confirm is booked.
  */
 class PushBookingTest {
-  private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final int TOPICS = 6;
-  private static StartedService service;
+  private static final Duration WAIT = PushTestService.WAIT;
+  private static PushTestService service;
   private static JdbcTemplate jdbc;
-  private static Api producer;
-  private static Api admin;
-  private static final AtomicInteger TOPIC = new AtomicInteger();
 
   private final PushReceiver receiver = new PushReceiver();
 
   @BeforeAll
   static void start() {
-    TestInfra infra = TestInfra.get();
-    List<String> args = new ArrayList<>();
-    args.add("--spring.datasource.hikari.maximum-pool-size=8");
-    args.add("--rms.apps[0].id=bshop");
-    args.add("--rms.apps[0].api-keys[0]=bshop-key");
-    for (int i = 0; i < TOPICS; i++) {
-      args.add("--rms.apps[0].produces[" + i + "]=pbook.t" + i);
-    }
-    args.add("--rms.apps[1].id=brecv");
-    args.add("--rms.apps[1].api-keys[0]=brecv-key");
-    args.add("--rms.apps[2].id=broot");
-    args.add("--rms.apps[2].api-keys[0]=broot-key");
-    args.add("--rms.apps[2].roles[0]=ADMIN");
-    args.add("--rms.push.allowed-hosts[0]=127.0.0.1");
-    args.add("--rms.push.worker.booking-wait=10s");
-    args.add("--rms.recovery.interval=1s");
-    args.add("--rms.dispatch.publish-grace=1h");
-    args.add("--logging.level.root=WARN");
     service =
-        StartedService.run(
-            ServiceArgs.on(infra)
-                .database(infra.newDatabase("pushbook"))
-                .with(args.toArray(String[]::new)));
-    jdbc = service.context().getBean(JdbcTemplate.class);
-    producer = new Api(service.port(), "bshop-key");
-    admin = new Api(service.port(), "broot-key");
+        PushTestService.start(
+            "b",
+            "pbook",
+            6,
+            "pushbook",
+            "--spring.datasource.hikari.maximum-pool-size=8",
+            "--rms.push.worker.booking-wait=10s");
+    jdbc = service.jdbc;
   }
 
   @AfterAll
@@ -101,34 +72,19 @@ class PushBookingTest {
 
   /** A new push subscription of its own topic to the receiver, with a secret; answers the topic. */
   private String subscription(String name, int concurrency) {
-    String topic = "pbook.t" + TOPIC.getAndIncrement();
     Map<String, Object> push = new LinkedHashMap<>();
     push.put("url", receiver.url("/" + name));
     push.put("timeoutSeconds", 5.0);
     push.put("concurrency", concurrency);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("name", name);
-    body.put("topic", topic);
-    body.put("app", "brecv");
-    body.put("delivery", "push");
-    body.put("maxAttempts", 10);
-    body.put("backoffInitialSeconds", 1);
-    body.put("backoffMaxSeconds", 1);
-    body.put("push", push);
-    Response created = admin.post("/api/v1/admin/subscriptions", body);
-    assertThat(created.status()).as(created.raw()).isEqualTo(201);
-    TestInfra.get().deleteAtExit(TestInfra.get().queuePrefix + name);
-    Response rotated = admin.post("/api/v1/admin/subscriptions/" + name + "/push-secrets/rotate");
-    assertThat(rotated.status()).as(rotated.raw()).isEqualTo(200);
+    String topic = service.subscription(name, push);
+    service.rotate(name);
     return topic;
   }
 
-  private UUID send(String topic, Object... more) {
+  private static UUID send(String topic, Object... more) {
     List<Object> fields = new ArrayList<>(List.of("payload", Map.of("n", 1)));
     fields.addAll(List.of(more));
-    Response sent = producer.send(topic, fields.toArray());
-    assertThat(sent.status()).as(sent.raw()).isEqualTo(201);
-    return sent.id();
+    return service.send(topic, fields.toArray());
   }
 
   /** A message whose delivery stays SCHEDULED with no attempt for an hour. */
@@ -138,28 +94,15 @@ class PushBookingTest {
 
   /** Puts copy 1 of the message into the subscription's queue, as the dispatcher publishes it. */
   private static void copyOfAttemptOne(UUID id, String subscription) {
-    MessageProperties properties = new MessageProperties();
-    properties.setMessageId(id.toString());
-    properties.setHeader("x-rms-attempt", 1);
-    properties.setHeader("x-rms-subscription", subscription);
-    service
-        .context()
-        .getBean(RabbitTemplate.class)
-        .send("", TestInfra.get().queuePrefix + subscription, new Message(new byte[0], properties));
+    service.copyInQueue(id, subscription, 1);
   }
 
-  private Map<String, Object> delivery(UUID id, String subscription) {
-    return jdbc.queryForMap(
-        "select status, attempts, last_error from delivery where message_id = ? and subscription = ?",
-        id,
-        subscription);
+  private static Map<String, Object> delivery(UUID id, String subscription) {
+    return service.delivery(id, subscription);
   }
 
-  private void awaitStatus(UUID id, String subscription, String status) {
-    Await.until(
-        WAIT,
-        id + " " + status + " on " + subscription,
-        () -> status.equals(delivery(id, subscription).get("status")));
+  private static void awaitStatus(UUID id, String subscription, String status) {
+    service.awaitStatus(id, subscription, status);
   }
 
   private static PushAcks acks() {

@@ -7,9 +7,6 @@ import io.rms.service.push.PushReceiver.Answer;
 import io.rms.service.testing.Api;
 import io.rms.service.testing.Api.Response;
 import io.rms.service.testing.Await;
-import io.rms.service.testing.ServiceArgs;
-import io.rms.service.testing.StartedService;
-import io.rms.service.testing.TestInfra;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,49 +29,32 @@ import tools.jackson.databind.JsonNode;
  * HttpServer receiver on 127.0.0.1 (allowed by naming it in {@code rms.push.allowed-hosts}).
  */
 class PushDeliveryTest {
-  private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final int TOPICS = 10;
-  private static StartedService service;
+  private static final Duration WAIT = PushTestService.WAIT;
+  private static PushTestService service;
   private static JdbcTemplate jdbc;
   private static Api producer;
   private static Api admin;
-  private static final AtomicInteger TOPIC = new AtomicInteger();
 
   private final PushReceiver receiver = new PushReceiver();
 
   @BeforeAll
   static void start() {
-    TestInfra infra = TestInfra.get();
-    List<String> args = new ArrayList<>();
-    args.add("--spring.datasource.hikari.maximum-pool-size=5");
-    args.add("--rms.apps[0].id=pshop");
-    args.add("--rms.apps[0].api-keys[0]=pshop-key");
-    for (int i = 0; i < TOPICS; i++) {
-      args.add("--rms.apps[0].produces[" + i + "]=push.t" + i);
-    }
-    args.add("--rms.apps[1].id=precv");
-    args.add("--rms.apps[1].api-keys[0]=precv-key");
-    args.add("--rms.apps[2].id=proot");
-    args.add("--rms.apps[2].api-keys[0]=proot-key");
-    args.add("--rms.apps[2].roles[0]=ADMIN");
-    args.add("--rms.push.allowed-hosts[0]=127.0.0.1");
-    args.add("--rms.dashboard.admin.username=padmin");
-    args.add("--rms.dashboard.admin.password=padmin-password-1");
-    args.add("--rms.push.worker.circuit-open-for=1s");
-    args.add("--rms.push.worker.circuit-window=4");
-    args.add("--rms.push.worker.pause-check=200ms");
-    args.add("--rms.push.worker.no-secret-retry=1s");
-    args.add("--rms.recovery.interval=1s");
-    args.add("--rms.dispatch.publish-grace=1h");
-    args.add("--logging.level.root=WARN");
     service =
-        StartedService.run(
-            ServiceArgs.on(infra)
-                .database(infra.newDatabase("push"))
-                .with(args.toArray(String[]::new)));
-    jdbc = service.context().getBean(JdbcTemplate.class);
-    producer = new Api(service.port(), "pshop-key");
-    admin = new Api(service.port(), "proot-key");
+        PushTestService.start(
+            "p",
+            "push",
+            10,
+            "push",
+            "--spring.datasource.hikari.maximum-pool-size=5",
+            "--rms.dashboard.admin.username=padmin",
+            "--rms.dashboard.admin.password=padmin-password-1",
+            "--rms.push.worker.circuit-open-for=1s",
+            "--rms.push.worker.circuit-window=4",
+            "--rms.push.worker.pause-check=200ms",
+            "--rms.push.worker.no-secret-retry=1s");
+    jdbc = service.jdbc;
+    producer = service.producer;
+    admin = service.admin;
   }
 
   @AfterAll
@@ -90,24 +70,8 @@ class PushDeliveryTest {
   }
 
   /** A new push subscription of its own topic to the receiver; answers the topic. */
-  private String subscription(String name, Map<String, Object> push, Object... more) {
-    String topic = "push.t" + TOPIC.getAndIncrement();
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("name", name);
-    body.put("topic", topic);
-    body.put("app", "precv");
-    body.put("delivery", "push");
-    body.put("maxAttempts", 10);
-    body.put("backoffInitialSeconds", 1);
-    body.put("backoffMaxSeconds", 1);
-    body.put("push", push);
-    for (int i = 0; i < more.length; i += 2) {
-      body.put((String) more[i], more[i + 1]);
-    }
-    Response created = admin.post("/api/v1/admin/subscriptions", body);
-    assertThat(created.status()).as(created.raw()).isEqualTo(201);
-    TestInfra.get().deleteAtExit(TestInfra.get().queuePrefix + name);
-    return topic;
+  private static String subscription(String name, Map<String, Object> settings, Object... more) {
+    return service.subscription(name, settings, more);
   }
 
   private Map<String, Object> pushTo(String path) {
@@ -117,31 +81,20 @@ class PushDeliveryTest {
     return push;
   }
 
-  private String rotate(String subscription) {
-    Response rotated =
-        admin.post("/api/v1/admin/subscriptions/" + subscription + "/push-secrets/rotate");
-    assertThat(rotated.status()).as(rotated.raw()).isEqualTo(200);
-    return rotated.text("secret");
+  private static String rotate(String subscription) {
+    return service.rotate(subscription);
   }
 
-  private UUID send(String topic, String payload) {
-    Response sent = producer.send(topic, "payload", Api.JSON.readTree(payload));
-    assertThat(sent.status()).as(sent.raw()).isEqualTo(201);
-    return sent.id();
+  private static UUID send(String topic, String payload) {
+    return service.send(topic, "payload", Api.JSON.readTree(payload));
   }
 
-  private Map<String, Object> delivery(UUID id, String subscription) {
-    return jdbc.queryForMap(
-        "select status, attempts, last_error from delivery where message_id = ? and subscription = ?",
-        id,
-        subscription);
+  private static Map<String, Object> delivery(UUID id, String subscription) {
+    return service.delivery(id, subscription);
   }
 
-  private void awaitStatus(UUID id, String subscription, String status) {
-    Await.until(
-        WAIT,
-        id + " " + status + " on " + subscription,
-        () -> status.equals(delivery(id, subscription).get("status")));
+  private static void awaitStatus(UUID id, String subscription, String status) {
+    service.awaitStatus(id, subscription, status);
   }
 
   @Test
@@ -356,18 +309,7 @@ class PushDeliveryTest {
     awaitStatus(acked, "precv.stale", "ACKED");
     // a late copy of attempt 1 of the acked delivery (a redelivered broker copy), then a new
     // message
-    org.springframework.amqp.core.MessageProperties properties =
-        new org.springframework.amqp.core.MessageProperties();
-    properties.setMessageId(acked.toString());
-    properties.setHeader("x-rms-attempt", 1);
-    properties.setHeader("x-rms-subscription", "precv.stale");
-    service
-        .context()
-        .getBean(org.springframework.amqp.rabbit.core.RabbitTemplate.class)
-        .send(
-            "",
-            TestInfra.get().queuePrefix + "precv.stale",
-            new org.springframework.amqp.core.Message(new byte[0], properties));
+    service.copyInQueue(acked, "precv.stale", 1);
     UUID next = send(topic, "{}");
     awaitStatus(next, "precv.stale", "ACKED");
     // one consumer, one queue: the late copy was taken (and dropped) before the new message
