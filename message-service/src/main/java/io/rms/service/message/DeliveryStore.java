@@ -413,42 +413,6 @@ public class DeliveryStore {
   // --- recovery: leases of due rows, and the sweep's and operators' transitions ----------------
 
   /**
-   * Leases up to {@code limit} deliveries in {@code status} whose {@code next_attempt_at} passed
-   * (PUBLISHED: the ack deadline; SCHEDULED: due to publish): one statement picks them with {@code
-   * FOR UPDATE SKIP LOCKED} (index {@code delivery_due}) and pushes {@code next_attempt_at} a lease
-   * ahead, so concurrent instances never claim the same delivery. Paused subscriptions are skipped
-   * (nothing is sent, and their ack clock stands still), and so are the SCHEDULED deliveries of
-   * pull subscriptions (their consumers lease them; an expired lease is an overdue PUBLISHED
-   * delivery).
-   */
-  public List<DeliveryKey> leaseDue(DeliveryStatus status, int limit, Duration lease) {
-    return jdbc.query(
-        """
-        with due as (
-          select message_id, subscription from delivery d
-           where status = ? and next_attempt_at <= now()
-             and not exists (
-               select 1 from subscription s
-                where s.name = d.subscription
-                  and (s.paused_at is not null
-                       or (d.status = 'SCHEDULED' and s.delivery_mode = 'pull')))
-           order by next_attempt_at
-           limit ?
-             for update skip locked
-        )
-        update delivery d
-           set next_attempt_at = now() + ? * interval '1 millisecond'
-          from due
-         where d.message_id = due.message_id and d.subscription = due.subscription
-        returning d.message_id, d.subscription, d.attempts, d.last_error
-        """,
-        DeliveryStore::key,
-        status.name(),
-        limit,
-        lease.toMillis());
-  }
-
-  /**
    * PUBLISHED → SCHEDULED after an ack timeout, each due after its delay; guarded by status and
    * attempts, rows locked in (message, subscription) order like the ack path. Returns the changed
    * deliveries with their next attempt time.
@@ -626,7 +590,7 @@ public class DeliveryStore {
     return !existing(subscription, new UUID[] {messageId}).isEmpty();
   }
 
-  private static DeliveryKey key(ResultSet rs, int row) throws SQLException {
+  static DeliveryKey key(ResultSet rs, int row) throws SQLException {
     return new DeliveryKey(
         rs.getObject("message_id", UUID.class),
         rs.getString("subscription"),

@@ -1,10 +1,10 @@
 package io.rms.service.recovery;
 
-import io.rms.api.DeliveryStatus;
 import io.rms.recovery.DeliveryKey;
 import io.rms.recovery.RedeliveryPort;
 import io.rms.service.config.Jitter;
 import io.rms.service.message.DeliveryStore;
+import io.rms.service.message.DueLeases;
 import io.rms.service.message.EventStore;
 import io.rms.service.message.EventType;
 import io.rms.service.metrics.PullMetrics;
@@ -19,13 +19,14 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The redelivery port on the delivery store: claims are {@link DeliveryStore#leaseDue} leases; an
- * ack timeout and a burial are the store's compare-and-set verbs, each recorded as events in the
- * same transaction; publishing is {@link RedeliveryPublisher}'s.
+ * The redelivery port on the delivery store: claims are {@link DueLeases} leases; an ack timeout
+ * and a burial are the store's compare-and-set verbs, each recorded as events in the same
+ * transaction; publishing is {@link RedeliveryPublisher}'s.
  */
 @Component
 class RedeliveryAdapter implements RedeliveryPort {
   private final DeliveryStore deliveries;
+  private final DueLeases leases;
   private final RedeliveryPublisher publisher;
   private final EventStore events;
   private final Registry registry;
@@ -35,6 +36,7 @@ class RedeliveryAdapter implements RedeliveryPort {
 
   RedeliveryAdapter(
       DeliveryStore deliveries,
+      DueLeases leases,
       RedeliveryPublisher publisher,
       EventStore events,
       Registry registry,
@@ -43,6 +45,7 @@ class RedeliveryAdapter implements RedeliveryPort {
       PullMetrics pullMetrics) {
     this.pullMetrics = pullMetrics;
     this.deliveries = deliveries;
+    this.leases = leases;
     this.publisher = publisher;
     this.events = events;
     this.registry = registry;
@@ -52,14 +55,14 @@ class RedeliveryAdapter implements RedeliveryPort {
 
   @Override
   public List<DeliveryKey> claimOverdue(int limit, Duration lease) {
-    return deliveries.leaseDue(DeliveryStatus.PUBLISHED, limit, lease);
+    return leases.overdue(limit, lease);
   }
 
   @Override
   public List<DeliveryKey> claimDue(int limit, Duration lease) {
     // deliveries held for a subscription that is no longer ordered become due first
     deliveries.releaseUnordered(limit);
-    return deliveries.leaseDue(DeliveryStatus.SCHEDULED, limit, lease);
+    return leases.dueToPublish(limit, lease);
   }
 
   @Override

@@ -2,7 +2,7 @@ package io.rms.service.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rms.service.message.DeliveryStore;
+import io.rms.service.message.DueLeases;
 import io.rms.service.registry.Registry;
 import io.rms.service.testing.Api;
 import io.rms.service.testing.Api.Response;
@@ -28,7 +28,7 @@ class SubscriptionModesTest extends IntegrationTest {
   private static final String PATH = "/api/v1/admin/subscriptions";
 
   @Autowired Registry registry;
-  @Autowired DeliveryStore deliveries;
+  @Autowired DueLeases leases;
 
   private String topic;
   private Api root;
@@ -73,7 +73,7 @@ class SubscriptionModesTest extends IntegrationTest {
 
   /** Whether the redelivery sweep's claim of due SCHEDULED deliveries takes this one. */
   private boolean sweepClaims(UUID id, String subscription) {
-    return deliveries.leaseDue(io.rms.api.DeliveryStatus.SCHEDULED, 10_000, Duration.ZERO).stream()
+    return leases.dueToPublish(10_000, Duration.ZERO).stream()
         .anyMatch(k -> k.messageId().equals(id) && k.subscription().equals(subscription));
   }
 
@@ -205,8 +205,7 @@ class SubscriptionModesTest extends IntegrationTest {
         name);
     ops.post(PATH + "/" + name + "/pause");
     assertThat(
-            deliveries.leaseDue(io.rms.api.DeliveryStatus.PUBLISHED, 10_000, Duration.ZERO).stream()
-                .anyMatch(k -> k.messageId().equals(id)))
+            leases.overdue(10_000, Duration.ZERO).stream().anyMatch(k -> k.messageId().equals(id)))
         .as("no ack timeout while paused")
         .isFalse();
     ops.post(PATH + "/" + name + "/resume");
