@@ -116,8 +116,11 @@ public final class Bench {
   private TraceSink traces;
   private CpuMeter meter;
 
-  /** The consumer app's lever properties (it restarts when a lever changes them). */
-  private Map<String, String> consumerProperties = Map.of();
+  /** The lever the consumer app runs with (it restarts when a lever changes it). */
+  private Lever consumerLever;
+
+  /** The {@code aot} lever's caches, trained before its rows. */
+  private AotCaches aot;
 
   /** Lever rows that should have exported spans and did not. */
   private final List<String> exportFailures = new ArrayList<>();
@@ -134,6 +137,11 @@ public final class Bench {
     prefix = "bench-" + stamp + ".rms.sub.";
     work = Files.createTempDirectory("rms-bench-");
     Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+    aot =
+        new AotCaches(
+            work.resolve("aot"),
+            Double.parseDouble(env("BENCH_AOT_TRAINING", "30")),
+            java.time.Clock.systemUTC());
     Thread cleanup = new Thread(this::closeAll, "bench-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
@@ -170,7 +178,7 @@ public final class Bench {
       traces = new TraceSink(TRACE_PARTIES);
       startService(Lever.NONE);
       push.rotateSecret(port);
-      startConsumerApp(Map.of());
+      startConsumerApp(Lever.NONE);
       int maxConcurrency = Arrays.stream(concurrency).max().orElse(16);
       sdk = new Sdk(producerDb, consumerDb, port, Math.min(250, maxConcurrency + 16));
       sdk.producerWith(Map.of());
@@ -201,6 +209,9 @@ public final class Bench {
           String label = s + " [" + lever.label() + "]";
           if (lever.exportsTraces() && !traces.addTo(report, label)) {
             exportFailures.add(label);
+          }
+          if (lever.trainedCaches()) {
+            report.scenarios.get(report.scenarios.size() - 1).put("aot_caches", aot.facts());
           }
         }
       }
@@ -262,35 +273,81 @@ public final class Bench {
 
   /** Restarts what the lever changes (the service, the producer app, the consumer app). */
   private void apply(Lever lever) throws Exception {
+    if (lever.trainedCaches() && aot.state() == AotCaches.State.UNTRAINED) {
+      trainAot(lever);
+    }
     if (!lever.sameService(serviceLever)) {
       service.close();
       startService(lever);
     }
     sdk.producerWith(lever.producerProperties());
-    if (!lever.consumerProperties().equals(consumerProperties)) {
+    if (!lever.sameConsumerApp(consumerLever)) {
       consumerApp.close();
-      startConsumerApp(lever.consumerProperties());
+      startConsumerApp(lever);
     }
   }
 
-  private void startConsumerApp(Map<String, String> properties) throws Exception {
-    consumerApp = ConsumerProcess.start(consumerDb.url(), port, prefix, properties, work);
-    consumerProperties = properties;
-    log("consumer app pid %d %s(log %s)", consumerApp.pid(), properties, consumerApp.log);
+  /**
+   * Trains the AOT caches of a lever that uses them, before its rows and outside their warm-up: the
+   * service and the consumer app started with {@code -XX:AOTCacheOutput}, the {@code sdk} load
+   * through them for {@code BENCH_AOT_TRAINING} seconds, then both stopped with SIGTERM, so their
+   * JVMs write the caches; {@link #apply} then restarts both with them.
+   */
+  private void trainAot(Lever lever) throws Exception {
+    aot.startTraining();
+    log("AOT training: %.0f s of sdk load, then the JVMs write their caches", aot.loadSeconds());
+    service.close();
+    startService(lever);
+    consumerApp.close();
+    startConsumerApp(lever);
+    sdk.producerWith(lever.producerProperties());
+    Load.Run run = Load.closed(warmupConcurrency(), aot.loadSeconds(), sdk.op());
+    sdk.drain(30);
+    sdk.clear();
+    if (!consumerApp.stop(AotCaches.EXIT_TIMEOUT) | !service.stop(AotCaches.EXIT_TIMEOUT)) {
+      throw new IllegalStateException("an AOT training process had to be killed: no cache");
+    }
+    aot.trained(List.of(AotCaches.SERVICE, AotCaches.CONSUMER_APP));
+    serviceLever = null;
+    consumerLever = null;
+    log("  trained at %.0f/s, %d errors: %s", run.rate(), run.errors(), aot.facts());
+  }
+
+  private void startConsumerApp(Lever lever) throws Exception {
+    consumerApp =
+        ConsumerProcess.start(
+            lever.jvm(AotCaches.CONSUMER_APP, aot),
+            consumerDb.url(),
+            port,
+            prefix,
+            lever.consumerProperties(),
+            work);
+    consumerLever = lever;
+    if (lever.trainedCaches()) {
+      aot.checkUsed(AotCaches.CONSUMER_APP, io.rms.bench.consumer.BenchConsumerApp.class.getName());
+    }
+    log(
+        "consumer app pid %d %s%s(log %s)",
+        consumerApp.pid(),
+        lever.consumerProperties(),
+        lever.jvm(AotCaches.CONSUMER_APP, aot).options(),
+        consumerApp.log);
   }
 
   /** (Re)starts the service on the same ports, so the consumers' acks keep reaching it. */
   private void startService(Lever lever) throws Exception {
     Path serviceLog = Files.createTempFile(work, "service", ".log");
+    Path serviceJar =
+        lever.trainedCaches() ? aot.serviceJar(jar, new Jvm(lever.javaHome(), List.of())) : jar;
     service =
         ServiceProcess.start(
-            jar,
+            serviceJar,
             serviceDb.url(),
             port,
             managementPort,
             prefix,
             serviceLog,
-            lever.javaHome(),
+            lever.jvm(AotCaches.SERVICE, aot),
             java.util.stream.Stream.of(
                     List.of("--rms.replay.rate=" + replayRate),
                     lever.serviceArgs(),
@@ -299,12 +356,16 @@ public final class Bench {
                 .flatMap(List::stream)
                 .toList());
     serviceLever = lever;
+    if (lever.trainedCaches()) {
+      aot.checkUsed(AotCaches.SERVICE, AotCaches.mainClass(serviceJar));
+    }
     api = new Api(service);
     log(
-        "service pid %d on port %d %s%s (log %s)",
+        "service pid %d on port %d %s%s%s (log %s)",
         service.pid(),
         service.port,
         lever.javaHome() == null ? "" : lever.javaHome() + " ",
+        lever.jvm(AotCaches.SERVICE, aot).options(),
         lever.serviceArgs(),
         serviceLog);
   }

@@ -6,6 +6,7 @@ import io.rms.bench.consumer.PushReceiverApp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +27,19 @@ final class ConsumerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts it on the harness's class path, with a lever's {@code properties} over its own, and
-   * waits until its listeners run.
+   * Starts it with {@code jvm} on the harness's class path, with a lever's {@code properties} over
+   * its own, and waits until its listeners run.
    */
   static ConsumerProcess start(
-      String jdbcUrl, int servicePort, String queuePrefix, Map<String, String> properties, Path dir)
+      Jvm jvm,
+      String jdbcUrl,
+      int servicePort,
+      String queuePrefix,
+      Map<String, String> properties,
+      Path dir)
       throws IOException, InterruptedException {
     Path ready = dir.resolve("consumer-app.ready");
-    List<String> cmd = java(BenchConsumerApp.class);
+    List<String> cmd = java(jvm, BenchConsumerApp.class);
     cmd.add("--spring.datasource.url=" + jdbcUrl);
     cmd.add("--spring.datasource.username=postgres");
     cmd.add("--spring.datasource.hikari.maximum-pool-size=16");
@@ -56,7 +62,7 @@ final class ConsumerProcess implements AutoCloseable {
       String jdbcUrl, int servicePort, String subscription, int threads, Path dir)
       throws IOException, InterruptedException {
     Path ready = dir.resolve("pull-consumer.ready");
-    List<String> cmd = java(PullConsumerApp.class);
+    List<String> cmd = java(Jvm.HARNESS, PullConsumerApp.class);
     cmd.add(jdbcUrl);
     cmd.add("http://127.0.0.1:" + servicePort);
     cmd.add(Bench.CONSUMER_KEY);
@@ -73,7 +79,7 @@ final class ConsumerProcess implements AutoCloseable {
   static ConsumerProcess startPush(String jdbcUrl, int port, String secret, int threads, Path dir)
       throws IOException, InterruptedException {
     Path ready = dir.resolve("push-receiver.ready");
-    List<String> cmd = java(PushReceiverApp.class);
+    List<String> cmd = java(Jvm.HARNESS, PushReceiverApp.class);
     cmd.add(jdbcUrl);
     cmd.add(Integer.toString(port));
     cmd.add(secret);
@@ -82,9 +88,9 @@ final class ConsumerProcess implements AutoCloseable {
     return started(cmd, dir.resolve("push-receiver.log"), ready);
   }
 
-  private static List<String> java(Class<?> main) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  /** The command line's start: {@code jvm}, the heap, the harness's class path, {@code main}. */
+  static List<String> java(Jvm jvm, Class<?> main) {
+    List<String> cmd = new ArrayList<>(jvm.command());
     cmd.add("-Xmx512m");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
@@ -116,9 +122,19 @@ final class ConsumerProcess implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    stop(Duration.ofSeconds(30));
+  }
+
+  /**
+   * Stops it with SIGTERM (its JVM runs its shutdown and, in an AOT training run, writes its cache)
+   * and waits up to {@code timeout}; false when it had to be killed.
+   */
+  boolean stop(Duration timeout) throws InterruptedException {
     process.destroy();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
+      return false;
     }
+    return true;
   }
 }

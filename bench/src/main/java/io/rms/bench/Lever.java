@@ -11,17 +11,30 @@ import java.util.Objects;
 /**
  * One configuration measured against the default: a label for the table, the JVM the service runs
  * on (null: the harness's own), the service's extra arguments, the producer app's and the consumer
- * app's extra properties. Applying it restarts only what it changes.
+ * app's extra properties, and whether the service and the consumer app run on that JVM with AOT
+ * caches the harness trains on the run ({@link AotCaches}). Applying it restarts only what it
+ * changes.
  */
 record Lever(
     String label,
     Path javaHome,
     List<String> serviceArgs,
     Map<String, String> producerProperties,
-    Map<String, String> consumerProperties) {
+    Map<String, String> consumerProperties,
+    boolean trainedCaches) {
 
   /** The default configuration. */
   static final Lever NONE = new Lever("default", null, List.of(), Map.of());
+
+  /** A lever without AOT caches. */
+  Lever(
+      String label,
+      Path javaHome,
+      List<String> serviceArgs,
+      Map<String, String> producerProperties,
+      Map<String, String> consumerProperties) {
+    this(label, javaHome, serviceArgs, producerProperties, consumerProperties, false);
+  }
 
   /** A lever that leaves the consumer app as it is. */
   Lever(
@@ -60,6 +73,14 @@ record Lever(
               java25,
               List.of("--spring.threads.virtual.enabled=true"),
               Map.of());
+      case "aot" ->
+          new Lever(
+              "service and consumer app on Java 25 with trained AOT caches, platform threads",
+              java25,
+              List.of("--spring.threads.virtual.enabled=false"),
+              Map.of(),
+              Map.of(),
+              true);
       case "default" -> new Lever("default, again", null, List.of(), Map.of());
       default -> settings(name);
     };
@@ -129,6 +150,27 @@ record Lever(
   boolean sameService(Lever other) {
     return other != null
         && Objects.equals(javaHome, other.javaHome)
-        && serviceArgs.equals(other.serviceArgs);
+        && serviceArgs.equals(other.serviceArgs)
+        && trainedCaches == other.trainedCaches;
+  }
+
+  /** True when {@code other} runs the consumer app the same way (no restart needed). */
+  boolean sameConsumerApp(Lever other) {
+    return other != null
+        && consumerProperties.equals(other.consumerProperties)
+        && trainedCaches == other.trainedCaches
+        && (!trainedCaches || Objects.equals(javaHome, other.javaHome));
+  }
+
+  /**
+   * The JVM of {@code process} ({@link AotCaches#SERVICE} or {@link AotCaches#CONSUMER_APP}): the
+   * harness's for the consumer app unless the lever trains caches; with them, {@link #javaHome} and
+   * the options of the caches' current state.
+   */
+  Jvm jvm(String process, AotCaches caches) {
+    if (trainedCaches) {
+      return new Jvm(javaHome, caches.options(process));
+    }
+    return process.equals(AotCaches.SERVICE) ? new Jvm(javaHome, List.of()) : Jvm.HARNESS;
   }
 }

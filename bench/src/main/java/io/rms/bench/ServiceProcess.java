@@ -35,8 +35,8 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the service with {@code javaHome}'s JVM (this JVM's when null) and {@code extraArgs}
-   * appended to its command line, and waits until it is healthy.
+   * Starts the service with {@code jvm} and {@code extraArgs} appended to its command line, and
+   * waits until it is healthy.
    */
   static ServiceProcess start(
       Path jar,
@@ -45,12 +45,10 @@ final class ServiceProcess implements AutoCloseable {
       int managementPort,
       String queuePrefix,
       Path log,
-      Path javaHome,
+      Jvm jvm,
       List<String> extraArgs)
       throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    Path home = javaHome != null ? javaHome : Path.of(System.getProperty("java.home"));
-    cmd.add(home.resolve("bin").resolve("java").toString());
+    List<String> cmd = new ArrayList<>(jvm.command());
     cmd.add("-Xmx1g");
     String extra = System.getenv("BENCH_SERVICE_JVM_ARGS");
     if (extra != null && !extra.isBlank()) {
@@ -133,9 +131,19 @@ final class ServiceProcess implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    stop(Duration.ofSeconds(30));
+  }
+
+  /**
+   * Stops the service with SIGTERM (its JVM runs its shutdown and, in an AOT training run, writes
+   * its cache) and waits up to {@code timeout}; false when it had to be killed.
+   */
+  boolean stop(Duration timeout) throws InterruptedException {
     process.destroy();
-    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+    if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
+      return false;
     }
+    return true;
   }
 }
