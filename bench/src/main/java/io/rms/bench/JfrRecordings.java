@@ -87,7 +87,9 @@ final class JfrRecordings {
         .append(Report.fmt(((Number) profile.get("messages_per_s")).doubleValue()))
         .append(" messages/s, CPU ms per message ")
         .append(cpu((Map<String, Double>) profile.get("cpu_ms_per_msg_by_party")))
-        .append(" (recording on). Self: samples whose innermost frame is the method. Total:")
+        .append(" (recording on). Execution samples are of threads running Java code: the JIT")
+        .append(" compilers, GC threads and native code are not in them. Self: samples whose")
+        .append(" innermost frame is the method. Total:")
         .append(" samples with the method anywhere on the stack (thread entry points and")
         .append(" reflection left out, and frames on the same path as one listed above).\n");
     Map<String, Map<String, Object>> parties =

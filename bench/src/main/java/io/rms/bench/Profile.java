@@ -129,8 +129,8 @@ final class Profile {
   }
 
   /**
-   * {@code class.method}, a lambda's or hidden class's generated suffix dropped so the same lambda
-   * is one frame in every recording.
+   * {@code class.method}, the generated part of a lambda's, hidden class's or JDK proxy's name
+   * dropped, so the same one is one frame in every recording.
    */
   static String name(RecordedMethod method) {
     return name(method.getType().getName(), method.getName());
@@ -138,7 +138,9 @@ final class Profile {
 
   static String name(String type, String method) {
     String plain =
-        type.replaceAll("\\$\\$Lambda[$/.].*", "\\$\\$Lambda").replaceAll("\\+0x[0-9a-f]+.*", "");
+        type.replaceAll("\\$\\$Lambda[$/.].*", "\\$\\$Lambda")
+            .replaceAll("\\+0x[0-9a-f]+.*", "")
+            .replaceAll("\\$Proxy\\d+$", "\\$Proxy");
     return plain + "." + method;
   }
 

@@ -158,6 +158,8 @@ class ProfileTest {
     assertThat(
             Profile.name("java.lang.invoke.LambdaForm$MH+0x00007f213ceda400.845265087", "invoke"))
         .isEqualTo("java.lang.invoke.LambdaForm$MH.invoke");
+    assertThat(Profile.name("jdk.proxy2.$Proxy55", "batchPrepare"))
+        .isEqualTo("jdk.proxy2.$Proxy.batchPrepare");
     assertThat(Profile.name("io.rms.bench.producer.Orders", "place"))
         .isEqualTo("io.rms.bench.producer.Orders.place");
   }
