@@ -315,6 +315,8 @@ public final class Bench {
   private void scenario(String name, String variant) throws Exception {
     if (name.equals("sdk")) {
       sdkScenario("sdk" + variant);
+    } else if (name.equals("sdk-generator")) {
+      generatorScenario("sdk-generator" + variant);
     } else if (name.equals("pull")) {
       pullScenario("pull" + variant);
     } else if (name.equals("push")) {
@@ -468,6 +470,43 @@ public final class Bench {
   private static Object topSelf(Map<String, Object> parties) {
     Map<String, Object> harness = (Map<String, Object>) parties.get(CpuMeter.HARNESS);
     return ((List<?>) harness.get("top_self")).stream().limit(5).toList();
+  }
+
+  /**
+   * The generator alone: the {@code sdk} scenario's business transactions (order row, commit, every
+   * {@value Sdk#ROLLBACK_EVERY}th rolled back) placed by the same generator in the same producer
+   * app, without the producer SDK's send; the rate is committed orders per second and CPU is per
+   * committed order, so the {@code sdk} row's producer app + generator CPU minus this row's is what
+   * the SDK costs the producer app per message.
+   */
+  private void generatorScenario(String label) throws Exception {
+    log("scenario %s: warm-up, then closed-loop sweep %s", label, Arrays.toString(concurrency));
+    sdk.clear();
+    Map<String, Object> warm =
+        warmup.untilSteady(
+            label,
+            secs -> {
+              Load.Run run = Load.closed(warmupConcurrency(), secs, sdk.opWithoutMessage());
+              return new Warmup.Sample(run.rate(), run.errors());
+            });
+    sdk.clear();
+    Sweep sweep =
+        sweep(
+            c -> {
+              long before = sdk.committed();
+              Load.Run run = Load.closed(c, seconds, sdk.opWithoutMessage());
+              long orders = sdk.committed() - before;
+              return new Window(orders / run.seconds(), orders, run.errors());
+            });
+    double target = sweep.best() / 2;
+    log("  open loop at %.0f/s for %.0f s", target, seconds);
+    Recorder tx = new Recorder(3);
+    Load.open(target, seconds, 512, sdk.timedWithoutMessage(tx), total -> {});
+    Map<String, Object> latency = new LinkedHashMap<>();
+    latency.put("start->commit", Report.latency(tx.getIntervalHistogram()));
+    report.scenarios.add(result(label, sweep, target, latency, warm));
+    log("  latency %s", latency);
+    sdk.clear();
   }
 
   /**
