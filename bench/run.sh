@@ -9,7 +9,9 @@
 #   BENCH_CONCURRENCY    closed-loop sweep (default 4,8,16,32,64)
 #   BENCH_SCENARIOS      default sdk,pull,lifecycle,prepare,send (also: prepare-confirm, keyed, ordered,
 #                        push: the service pushes to a receiver in the harness; replay: the sdk flow
-#                        at half load, plain and beside a paced replay, after sdk; docs/bench.md)
+#                        at half load, plain and beside a paced replay, after sdk; sdk-generator:
+#                        the sdk generator and business transaction without the producer SDK, CPU
+#                        per committed order; docs/bench.md)
 #   BENCH_ORDERING_KEYS  ordering keys of the keyed and ordered scenarios (default 1000)
 #   BENCH_LEVERS         default no-group-commit,no-producer-batching,java25
 #                        (also: java25-virtual-threads; aot: service and consumer app on Java 25,
@@ -28,7 +30,8 @@
 #   BENCH_WARMUP_MAX     longest warm-up per scenario in seconds (default 180)
 #                        (each row's warm-up seconds: the report's "Warm-up until steady" table)
 #   BENCH_AOT_TRAINING   seconds of sdk load that train the aot lever's caches (default 30)
-#   BENCH_PROFILE=0      no JFR profile of the lifecycle
+#   BENCH_PROFILE=0      no JFR profiles (the three JVMs during one extra sdk window at the highest
+#                        concurrency; the service during a lifecycle closed loop)
 #   BENCH_RAW_LATENCY_RATE, BENCH_SERVICE_JVM_ARGS, BENCH_JAVA25, BENCH_PG_BIN, BENCH_KEEP_LOGS=1
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -69,6 +69,9 @@ public final class Bench {
       List.of(env("BENCH_LEVERS", "no-group-commit,no-producer-batching,java25").split(","));
   private final Path java25 = Path.of(env("BENCH_JAVA25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
 
+  /** JFR profiles: the service during {@code lifecycle}, the three JVMs during {@code sdk}. */
+  private final boolean profiling = !env("BENCH_PROFILE", "1").equals("0");
+
   /** The service's replay pacing ({@code rms.replay.rate}; 100 is its default). */
   private final int replayRate = Integer.parseInt(env("BENCH_REPLAY_RATE", "100"));
 
@@ -190,7 +193,7 @@ public final class Bench {
         scenario(name.trim(), "");
       }
       OrderingCheck.orderedToKeyed(report, orderingKeys);
-      if (scenarioNames.contains("lifecycle") && !env("BENCH_PROFILE", "1").equals("0")) {
+      if (scenarioNames.contains("lifecycle") && profiling) {
         profile();
       }
       for (String name : leverNames) {
@@ -373,6 +376,8 @@ public final class Bench {
   private void scenario(String name, String variant) throws Exception {
     if (name.equals("sdk")) {
       sdkScenario("sdk" + variant);
+    } else if (name.equals("sdk-generator")) {
+      generatorScenario("sdk-generator" + variant);
     } else if (name.equals("pull")) {
       pullScenario("pull" + variant);
     } else if (name.equals("push")) {
@@ -465,6 +470,9 @@ public final class Bench {
               sdk.drain(30);
               return new Window(rate, sdk.handled() - handledBefore, run.errors());
             });
+    if (label.equals("sdk") && profiling) {
+      profileSdk();
+    }
     double target = sweep.best() / 2;
     log("  open loop at %.0f/s for %.0f s", target, seconds);
     Recorder tx = new Recorder(3);
@@ -481,6 +489,84 @@ public final class Bench {
     report.scenarios.add(s);
     log("  latency %s", latency);
     log("  invariants %s", invariants);
+    sdk.clear();
+  }
+
+  /**
+   * Records the three JVMs of the {@code sdk} path (the service, the harness with the producer app
+   * and the generator, the consumer app) with JDK Flight Recorder at once during one closed-loop
+   * window at the sweep's highest concurrency and its drain, and adds each one's top frames and
+   * layers to the report ({@link JfrRecordings}), with the window's rate and CPU per message.
+   */
+  private void profileSdk() throws Exception {
+    int c = warmupConcurrency();
+    Map<String, Long> pids = new LinkedHashMap<>();
+    pids.put(CpuMeter.SERVICE, service.pid());
+    pids.put(CpuMeter.HARNESS, ProcessHandle.current().pid());
+    pids.put(CpuMeter.CONSUMER_APP, consumerApp.pid());
+    log("profile: sdk closed loop, %d callers, %.0f s, JFR in %s", c, seconds, pids);
+    JfrRecordings recordings = JfrRecordings.start(pids, work);
+    // measured with the recordings on, their start and stop left out
+    Map<String, Double> cpuBefore = meter.read();
+    long handledBefore = sdk.handled();
+    long from = Sdk.now();
+    Load.closed(c, seconds, sdk.op());
+    long to = Sdk.now();
+    double rate = sdk.handledBetween(from, to) / ((to - from) / 1e6);
+    sdk.drain(30);
+    Thread.sleep(1500);
+    long messages = sdk.handled() - handledBefore;
+    Map<String, Double> cpu = CpuMeter.perMessage(cpuBefore, meter.read(), messages);
+    Map<String, Object> parties = JfrRecordings.summarize(recordings.stop());
+    Map<String, Object> p = report.sdkProfile;
+    p.put("concurrency", c);
+    p.put("seconds", seconds);
+    p.put("messages_per_s", rate);
+    p.put("cpu_ms_per_msg_by_party", cpu);
+    p.put("parties", parties);
+    log("  %.0f/s; producer app's top frames by self %s", rate, topSelf(parties));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object topSelf(Map<String, Object> parties) {
+    Map<String, Object> harness = (Map<String, Object>) parties.get(CpuMeter.HARNESS);
+    return ((List<?>) harness.get("top_self")).stream().limit(5).toList();
+  }
+
+  /**
+   * The generator alone: the {@code sdk} scenario's business transactions (order row, commit, every
+   * {@value Sdk#ROLLBACK_EVERY}th rolled back) placed by the same generator in the same producer
+   * app, without the producer SDK's send; the rate is committed orders per second and CPU is per
+   * committed order, so the {@code sdk} row's producer app + generator CPU minus this row's is what
+   * the SDK costs the producer app per message.
+   */
+  private void generatorScenario(String label) throws Exception {
+    log("scenario %s: warm-up, then closed-loop sweep %s", label, Arrays.toString(concurrency));
+    sdk.clear();
+    Map<String, Object> warm =
+        warmup.untilSteady(
+            label,
+            secs -> {
+              Load.Run run = Load.closed(warmupConcurrency(), secs, sdk.opWithoutMessage());
+              return new Warmup.Sample(run.rate(), run.errors());
+            });
+    sdk.clear();
+    Sweep sweep =
+        sweep(
+            c -> {
+              long before = sdk.committed();
+              Load.Run run = Load.closed(c, seconds, sdk.opWithoutMessage());
+              long orders = sdk.committed() - before;
+              return new Window(orders / run.seconds(), orders, run.errors());
+            });
+    double target = sweep.best() / 2;
+    log("  open loop at %.0f/s for %.0f s", target, seconds);
+    Recorder tx = new Recorder(3);
+    Load.open(target, seconds, 512, sdk.timedWithoutMessage(tx), total -> {});
+    Map<String, Object> latency = new LinkedHashMap<>();
+    latency.put("start->commit", Report.latency(tx.getIntervalHistogram()));
+    report.scenarios.add(result(label, sweep, target, latency, warm));
+    log("  latency %s", latency);
     sdk.clear();
   }
 
@@ -606,13 +692,13 @@ public final class Bench {
   private void profile() throws Exception {
     Path jfr = Files.createTempFile(work, "service", ".jfr");
     log("profile: lifecycle closed loop, 32 callers, %.0f s, JFR to %s", seconds, jfr);
-    jcmd("JFR.start", "name=bench", "settings=profile");
+    JfrRecordings.jcmd(service.pid(), "JFR.start", "name=bench", "settings=profile");
     double cpuBefore = service.cpuSeconds();
     long ackedBefore = consumer.acked.get();
     Load.Run run = Load.closed(32, seconds, op("lifecycle"));
     double cpu = service.cpuSeconds() - cpuBefore;
-    jcmd("JFR.dump", "name=bench", "filename=" + jfr);
-    jcmd("JFR.stop", "name=bench");
+    JfrRecordings.jcmd(service.pid(), "JFR.dump", "name=bench", "filename=" + jfr);
+    JfrRecordings.jcmd(service.pid(), "JFR.stop", "name=bench");
     drain(consumer);
     Map<String, Object> split = Profile.breakdown(jfr);
     split.put("lifecycles_per_s", (consumer.acked.get() - ackedBefore) / run.seconds());
@@ -620,18 +706,6 @@ public final class Bench {
     report.profile.putAll(split);
     log("  %s", split);
     purge();
-  }
-
-  private void jcmd(String... command) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
-    cmd.add(String.valueOf(service.pid()));
-    cmd.addAll(List.of(command));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + out);
-    }
   }
 
   private Load.Op op(String name) {

@@ -18,6 +18,10 @@ final class Report {
   final Map<String, Object> baselines = new LinkedHashMap<>();
   final List<Map<String, Object>> scenarios = new ArrayList<>();
   final Map<String, Object> profile = new LinkedHashMap<>();
+
+  /** The three JVMs of the {@code sdk} path recorded at once ({@link JfrRecordings}). */
+  final Map<String, Object> sdkProfile = new LinkedHashMap<>();
+
   final Map<String, Object> postgres = new LinkedHashMap<>();
 
   /** The ordered scenario against the keyed one, and its ordering check (when they ran). */
@@ -104,7 +108,7 @@ final class Report {
     md.append(
         "\nRates: `sdk` = messages the consumer app handled per second, `lifecycle`, `keyed`,"
             + " `ordered` = messages the harness's consumer acknowledged per second (until the last"
-            + " ack), others = calls per second; best of"
+            + " ack), `sdk-generator` = orders committed per second, others = calls per second; best of"
             + " the closed-loop sweep. Latencies from an open-loop run at half that rate, timed from"
             + " each operation's intended start (`start->`), so queueing shows (no coordinated"
             + " omission).\n");
@@ -142,6 +146,7 @@ final class Report {
       profile.forEach(
           (k, v) -> {
             if (v instanceof Double share
+                && share > 0
                 && !k.equals("lifecycles_per_s")
                 && !k.equals("service_cpu_cores")) {
               md.append("| ").append(k).append(" | ").append(share).append(" % |\n");
@@ -157,6 +162,7 @@ final class Report {
           .append(fmt2((double) profile.get("service_cpu_cores")))
           .append(" cores of service CPU.\n");
     }
+    JfrRecordings.markdown(sdkProfile, md);
     md.append("\nBaseline A (raw single-row insert commits, 32 connections, on the service's")
         .append(" PostgreSQL instance): ")
         .append(fmt(baselineA()))
@@ -370,6 +376,7 @@ final class Report {
     all.put("baselines", baselines);
     all.put("scenarios", scenarios);
     all.put("profile", profile);
+    all.put("sdk_profile", sdkProfile);
     all.put("ordering", ordering);
     JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     Files.writeString(dir.resolve(stamp + ".json"), json.writeValueAsString(all));

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -86,7 +87,29 @@ final class Sdk implements AutoCloseable {
 
   /** One business transaction, closed loop. */
   Load.Op op() {
-    return intended -> place(null);
+    return intended -> place(null, true);
+  }
+
+  /**
+   * One business transaction without the SDK's send (the order row and its commit), closed loop:
+   * the {@code sdk-generator} scenario.
+   */
+  Load.Op opWithoutMessage() {
+    return intended -> place(null, false);
+  }
+
+  /**
+   * One business transaction without the SDK's send, open loop: its latency from the intended start
+   * in {@code tx}.
+   */
+  Load.Op timedWithoutMessage(Recorder tx) {
+    long offsetMicros = Orders.epochMicros() - System.nanoTime() / 1000;
+    return intended -> {
+      long[] stamp = {offsetMicros + intended / 1000, 0};
+      if (place(stamp, false) != null) {
+        tx.recordValue(Math.max(0, stamp[1] - stamp[0]));
+      }
+    };
   }
 
   /** One business transaction, open loop: its latency from the intended start in {@code tx}. */
@@ -94,7 +117,7 @@ final class Sdk implements AutoCloseable {
     long offsetMicros = Orders.epochMicros() - System.nanoTime() / 1000;
     return intended -> {
       long[] stamp = {offsetMicros + intended / 1000, 0};
-      String key = place(stamp);
+      String key = place(stamp, true);
       if (key != null) {
         stamps.put(key, stamp);
         tx.recordValue(Math.max(0, stamp[1] - stamp[0]));
@@ -102,21 +125,26 @@ final class Sdk implements AutoCloseable {
     };
   }
 
-  /** Places one order; the key when it committed, null when it rolled back on purpose. */
-  private String place(long[] stamp) {
+  /**
+   * Places one order, with its message when {@code message}; the key when it committed, null when
+   * it rolled back on purpose.
+   */
+  private String place(long[] stamp, boolean message) {
     long n = sequence.incrementAndGet();
     String key = "o-" + n;
     boolean rollBack = n % ROLLBACK_EVERY == 0;
     try {
-      orders.place(
-          key,
-          n,
-          rollBack,
+      LongConsumer committedAt =
           at -> {
             if (stamp != null) {
               stamp[1] = at;
             }
-          });
+          };
+      if (message) {
+        orders.place(key, n, rollBack, committedAt);
+      } else {
+        orders.placeWithoutMessage(key, n, rollBack, committedAt);
+      }
       return key;
     } catch (Orders.RolledBack expected) {
       rolledBack.add(key);
@@ -138,6 +166,11 @@ final class Sdk implements AutoCloseable {
             + fromMicros
             + " and handler_start_us < "
             + toMicros);
+  }
+
+  /** The producer's committed orders (since {@link #clear()}). */
+  long committed() throws SQLException {
+    return count(producer(), "select count(*) from orders");
   }
 
   long handled() throws SQLException {

@@ -50,6 +50,21 @@ public class Orders {
   public void place(String key, long n, boolean rollBack, LongConsumer committedAt) {
     jdbc.update("insert into orders (key, n) values (?, ?)", key, n);
     messenger.send(topic, new Order(key, n, PAD), SendOptions.businessKey(key));
+    finish(rollBack, committedAt);
+  }
+
+  /**
+   * {@link #place} without the message: the order row, the commit stamp and, with {@code rollBack},
+   * the rollback, as in {@link #place}, but no SDK call, so the business transaction and the
+   * generator are measured alone (the {@code sdk-generator} scenario).
+   */
+  @Transactional
+  public void placeWithoutMessage(String key, long n, boolean rollBack, LongConsumer committedAt) {
+    jdbc.update("insert into orders (key, n) values (?, ?)", key, n);
+    finish(rollBack, committedAt);
+  }
+
+  private static void finish(boolean rollBack, LongConsumer committedAt) {
     TransactionSynchronizationManager.registerSynchronization(
         new TransactionSynchronization() {
           @Override

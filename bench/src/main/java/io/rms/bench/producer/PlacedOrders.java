@@ -43,6 +43,14 @@ public class PlacedOrders {
     }
   }
 
+  /**
+   * {@link Orders#placeWithoutMessage}: the business transaction alone, never in a span (the
+   * generator's own cost, measured without tracing).
+   */
+  public void placeWithoutMessage(String key, long n, boolean rollBack, LongConsumer committedAt) {
+    orders.placeWithoutMessage(key, n, rollBack, committedAt);
+  }
+
   /** True when orders are placed in spans (the app's tracing is on). */
   public boolean traced() {
     return tracer != Tracer.NOOP;
