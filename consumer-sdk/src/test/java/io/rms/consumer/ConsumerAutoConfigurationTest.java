@@ -90,6 +90,38 @@ class ConsumerAutoConfigurationTest {
   }
 
   @Test
+  void anAmqpAckBatchMakesTheContainerAckInBatchesAndMayNotExceedThePrefetch() {
+    String db = TestInfra.get().newDatabase("consumer_autoconf_ackbatch");
+    runner(db)
+        .withPropertyValues(
+            "rms.client.base-url=http://127.0.0.1:1",
+            "rms.client.api-key=k",
+            "rms.consumer.prefetch=20",
+            "rms.consumer.amqp-ack-batch=20")
+        .withBean(Listener.class)
+        .run(
+            context -> {
+              var container = context.getBean(ListenerContainers.class).containers().get(0);
+              assertThat(container.getAcknowledgeMode()).isEqualTo(AcknowledgeMode.AUTO);
+            });
+    runner(db)
+        .withPropertyValues(
+            "rms.client.base-url=http://127.0.0.1:1",
+            "rms.client.api-key=k",
+            "rms.consumer.prefetch=10",
+            "rms.consumer.amqp-ack-batch=20")
+        .withBean(Listener.class)
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining(
+                        "rms.consumer.amqp-ack-batch (20) must not exceed rms.consumer.prefetch"
+                            + " (10)"));
+  }
+
+  @Test
   void withoutListenersNoContainerAndNoTable() {
     runner(TestInfra.get().newDatabase("consumer_autoconf_none"))
         .withPropertyValues("rms.client.base-url=http://127.0.0.1:1", "rms.client.api-key=k")

@@ -1,6 +1,7 @@
 package io.rms.consumer.autoconfigure;
 
 import io.rms.consumer.internal.AckBatcher;
+import io.rms.consumer.internal.AmqpAckBatch;
 import io.rms.consumer.internal.Inbox;
 import io.rms.consumer.internal.ListenerContainers;
 import io.rms.consumer.internal.ListenerRegistrar;
@@ -88,7 +89,8 @@ public class ConsumerAutoConfiguration {
             properties.prefetch(),
             properties.initializeSchema(),
             properties.inboxRetention(),
-            properties.cleanupInterval()),
+            properties.cleanupInterval(),
+            new AmqpAckBatch(properties.amqpAckBatch(), properties.amqpAckMaxDelay())),
         tracing.getIfAvailable(() -> SdkTracing.NONE));
   }
 }

@@ -15,6 +15,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param initializeSchema create {@code rms_inbox} at start-up if it does not exist
  * @param inboxRetention how long inbox rows are kept; must exceed the longest redelivery horizon
  * @param cleanupInterval how often old inbox rows are deleted
+ * @param amqpAckBatch AMQP deliveries acknowledged to the broker with one {@code multiple} ack (1:
+ *     each on its own); at most {@code prefetch}
+ * @param amqpAckMaxDelay with {@code amqpAckBatch} &gt; 1: how long a consumer waits for the next
+ *     delivery, or keeps a batch open, before it acks what it processed
  */
 @ConfigurationProperties("rms.consumer")
 public record ConsumerProperties(
@@ -24,4 +28,6 @@ public record ConsumerProperties(
     @DefaultValue("200ms") Duration ackMaxDelay,
     @DefaultValue("true") boolean initializeSchema,
     @DefaultValue("14d") Duration inboxRetention,
-    @DefaultValue("1h") Duration cleanupInterval) {}
+    @DefaultValue("1h") Duration cleanupInterval,
+    @DefaultValue("1") int amqpAckBatch,
+    @DefaultValue("1s") Duration amqpAckMaxDelay) {}

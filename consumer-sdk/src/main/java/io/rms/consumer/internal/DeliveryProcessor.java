@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Processes one AMQP delivery of a subscription: inbox claim and handler in one local transaction;
  * then ack to the service (batched) on success or a nack on failure; the AMQP delivery is always
- * acked, because redelivery belongs to the service, not the broker.
+ * acked, because redelivery belongs to the service, not the broker: here, or with its batch by the
+ * container ({@link AmqpAckBatch}).
  */
 public final class DeliveryProcessor implements ChannelAwareMessageListener {
   private static final Logger log = LoggerFactory.getLogger(DeliveryProcessor.class);
@@ -35,6 +36,7 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
   private final ListenerStats stats;
   private final KeyTurns keyTurns = new KeyTurns();
   private final SdkTracing tracing;
+  private final boolean ackEachDelivery;
 
   public DeliveryProcessor(
       ListenerMethod listener,
@@ -60,6 +62,24 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
       JsonMapper json,
       ListenerStats stats,
       SdkTracing tracing) {
+    this(listener, inbox, tx, acks, client, json, stats, tracing, true);
+  }
+
+  /**
+   * With {@code ackEachDelivery} false when the container acks the deliveries in batches ({@link
+   * AmqpAckBatch}): then this listener leaves the AMQP channel alone.
+   */
+  public DeliveryProcessor(
+      ListenerMethod listener,
+      Inbox inbox,
+      TransactionTemplate tx,
+      AckBatcher acks,
+      ResilientRmsClient client,
+      JsonMapper json,
+      ListenerStats stats,
+      SdkTracing tracing,
+      boolean ackEachDelivery) {
+    this.ackEachDelivery = ackEachDelivery;
     this.tracing = tracing;
     this.listener = listener;
     this.inbox = inbox;
@@ -86,7 +106,9 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
     try {
       process(message);
     } finally {
-      channel.basicAck(message.getMessageProperties().getDeliveryTag(), false);
+      if (ackEachDelivery) {
+        channel.basicAck(message.getMessageProperties().getDeliveryTag(), false);
+      }
     }
   }
 

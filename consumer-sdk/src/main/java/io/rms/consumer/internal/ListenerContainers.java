@@ -10,7 +10,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.context.SmartLifecycle;
@@ -19,18 +18,45 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One listener container per {@link io.rms.consumer.ReliableMessageListener} method, on the
- * subscription's queue with manual acks; plus the inbox's table and cleaner once a listener exists.
+ * subscription's queue, acking to the broker per delivery or in batches ({@link AmqpAckBatch});
+ * plus the inbox's table and cleaner once a listener exists.
  */
 public final class ListenerContainers implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(ListenerContainers.class);
 
-  /** Settings of the containers and the inbox. */
+  /**
+   * Settings of the containers and the inbox.
+   *
+   * @param amqpAcks how deliveries are acked to the broker; its batch must fit in the prefetch
+   */
   public record Settings(
       String queuePrefix,
       int prefetch,
       boolean initializeSchema,
       Duration inboxRetention,
-      Duration cleanupInterval) {}
+      Duration cleanupInterval,
+      AmqpAckBatch amqpAcks) {
+
+    public Settings {
+      amqpAcks.checkFits(prefetch);
+    }
+
+    /** With one AMQP ack per delivery. */
+    public Settings(
+        String queuePrefix,
+        int prefetch,
+        boolean initializeSchema,
+        Duration inboxRetention,
+        Duration cleanupInterval) {
+      this(
+          queuePrefix,
+          prefetch,
+          initializeSchema,
+          inboxRetention,
+          cleanupInterval,
+          AmqpAckBatch.PER_DELIVERY);
+    }
+  }
 
   private final ListenerRegistrar registrar;
   private final ConnectionFactory connectionFactory;
@@ -97,19 +123,34 @@ public final class ListenerContainers implements SmartLifecycle {
       SimpleMessageListenerContainer container =
           new SimpleMessageListenerContainer(connectionFactory);
       container.setQueueNames(queue);
-      container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+      settings.amqpAcks().applyTo(container);
       container.setPrefetchCount(settings.prefetch());
       container.setConcurrentConsumers(Math.max(1, listener.annotation().concurrency()));
       container.setDefaultRequeueRejected(false);
       container.setMissingQueuesFatal(false);
       container.setBeanName("rms-listener-" + listener.subscription());
       container.setMessageListener(
-          new DeliveryProcessor(listener, inbox, tx, acks, client, json, stats, tracing));
+          new DeliveryProcessor(
+              listener,
+              inbox,
+              tx,
+              acks,
+              client,
+              json,
+              stats,
+              tracing,
+              settings.amqpAcks().perDelivery()));
       container.afterPropertiesSet();
       container.start();
       containers.add(container);
       log.info(
-          "{} listens on queue {} (subscription {})", listener, queue, listener.subscription());
+          "{} listens on queue {} (subscription {}, AMQP acks {})",
+          listener,
+          queue,
+          listener.subscription(),
+          settings.amqpAcks().perDelivery()
+              ? "per delivery"
+              : "per " + settings.amqpAcks().size() + " deliveries");
     }
     running = true;
   }

@@ -190,9 +190,14 @@ public record RmsProperties(
    *
    * @param queuePrefix prefix of the default queue name ({@code rms.sub.} + subscription name)
    * @param queueType {@code classic} or {@code quorum}
+   * @param classicQueueVersion classic queues only: 1 or 2, declared as {@code x-queue-version}
+   *     (RabbitMQ 3.10 or later; version 2 costs the broker less CPU and disk per message); unset:
+   *     no argument, the broker's default version
    */
   public record Broker(
-      @DefaultValue("rms.sub.") String queuePrefix, @DefaultValue("classic") String queueType) {}
+      @DefaultValue("rms.sub.") String queuePrefix,
+      @DefaultValue("classic") String queueType,
+      Integer classicQueueVersion) {}
 
   /**
    * Publishing.
