@@ -7,9 +7,13 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
 import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -81,9 +85,19 @@ public class EmbeddedInfrastructure
     env.getPropertySources().addFirst(new MapPropertySource("rms-embedded", props));
   }
 
-  private static org.springframework.context.ApplicationListener<ContextClosedEvent> closing(
-      AutoCloseable engine) {
+  /**
+   * Closes {@code engine} once, when the context closes or when the start fails: a context whose
+   * refresh failed is never active, so it publishes no {@link ContextClosedEvent}, and the engines'
+   * threads and processes would keep the JVM of a failed start alive.
+   */
+  private static ApplicationListener<ApplicationEvent> closing(AutoCloseable engine) {
+    AtomicBoolean closed = new AtomicBoolean();
     return event -> {
+      boolean ending =
+          event instanceof ContextClosedEvent || event instanceof ApplicationFailedEvent;
+      if (!ending || !closed.compareAndSet(false, true)) {
+        return;
+      }
       try {
         engine.close();
       } catch (Exception e) {
