@@ -38,6 +38,15 @@ public final class Bench {
   static final String ORDERED_TOPIC = "bench.ordered.topic";
   static final String ORDERED_SUBSCRIPTION = "bench.ordered";
 
+  /** The subscriptions whose queues the service declares under the run's prefix. */
+  static final List<String> QUEUED_SUBSCRIPTIONS =
+      List.of(
+          SUBSCRIPTION,
+          BACKLOG_SUBSCRIPTION,
+          SDK_SUBSCRIPTION,
+          ORDERED_SUBSCRIPTION,
+          PushSubscription.SUBSCRIPTION);
+
   /** The scenarios levers and the growth row apply to. */
   private static final List<String> MAIN_SCENARIOS = List.of("sdk", "lifecycle");
 
@@ -116,15 +125,8 @@ public final class Bench {
       int maxConcurrency = ctx.warmupConcurrency();
       ctx.sdk = new Sdk(producerDb, ctx.consumerDb, ctx.port, Math.min(250, maxConcurrency + 16));
       ctx.sdk.producerWith(Map.of());
-      ctx.consumer =
-          new Consumer(ctx.prefix + SUBSCRIPTION, SUBSCRIPTION, ctx.api, ctx.confirmStarted, 4);
-      ctx.orderedConsumer =
-          new Consumer(
-              ctx.prefix + ORDERED_SUBSCRIPTION,
-              ORDERED_SUBSCRIPTION,
-              ctx.api,
-              ctx.confirmStarted,
-              4);
+      ctx.consumer = harnessConsumer(ctx, SUBSCRIPTION);
+      ctx.orderedConsumer = harnessConsumer(ctx, ORDERED_SUBSCRIPTION);
 
       for (String name : ctx.scenarioNames) {
         scenario(name.trim(), "");
@@ -285,12 +287,7 @@ public final class Bench {
           () ->
               Housekeeping.rabbit(
                   ch -> {
-                    for (String s :
-                        List.of(
-                            SUBSCRIPTION,
-                            BACKLOG_SUBSCRIPTION,
-                            SDK_SUBSCRIPTION,
-                            ORDERED_SUBSCRIPTION)) {
+                    for (String s : QUEUED_SUBSCRIPTIONS) {
                       ch.queueDeleteNoWait(prefix + s, false, false);
                     }
                   }));
@@ -320,6 +317,11 @@ public final class Bench {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
+  }
+
+  /** The harness's own consumer of {@code subscription}'s queue (4 channels), acking to the API. */
+  static Consumer harnessConsumer(BenchContext ctx, String subscription) throws Exception {
+    return new Consumer(ctx.prefix + subscription, subscription, ctx.api, ctx.confirmStarted, 4);
   }
 
   static String env(String name, String fallback) {

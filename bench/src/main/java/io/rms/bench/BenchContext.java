@@ -62,6 +62,10 @@ final class BenchContext {
   int managementPort;
   ServiceProcess service;
   Lever serviceLever;
+
+  /** The {@code rms.broker.*} settings the run's queues were declared with. */
+  List<String> queueArguments = List.of();
+
   Api api;
   Consumer consumer;
   Consumer orderedConsumer;

@@ -154,6 +154,15 @@ record Lever(
         && trainedCaches == other.trainedCaches;
   }
 
+  /**
+   * The service settings that change how the subscription queues are declared ({@code
+   * rms.broker.*}): RabbitMQ refuses to redeclare a queue with other arguments, so a lever that
+   * changes them needs queues of its own.
+   */
+  List<String> queueArguments() {
+    return serviceArgs.stream().filter(a -> a.startsWith("--rms.broker.")).toList();
+  }
+
   /** True when {@code other} runs the consumer app the same way (no restart needed). */
   boolean sameConsumerApp(Lever other) {
     return other != null

@@ -22,7 +22,9 @@ final class Processes {
     if (lever.trainedCaches() && ctx.aot.state() == AotCaches.State.UNTRAINED) {
       trainAot(lever);
     }
-    if (!lever.sameService(ctx.serviceLever)) {
+    if (!lever.queueArguments().equals(ctx.queueArguments)) {
+      redeclareQueues(lever);
+    } else if (!lever.sameService(ctx.serviceLever)) {
       ctx.service.close();
       startService(lever);
     }
@@ -31,6 +33,31 @@ final class Processes {
       ctx.consumerApp.close();
       startConsumerApp(lever);
     }
+  }
+
+  /**
+   * Restarts everything that holds the run's queues around deleting them, so the service declares
+   * them again with the lever's {@code rms.broker.*} settings (RabbitMQ would refuse the new
+   * arguments on the old queues): the consumer app and the harness's consumers stop, the service
+   * stops, the queues go, then all start again.
+   */
+  private void redeclareQueues(Lever lever) throws Exception {
+    ctx.consumerApp.close();
+    ctx.consumer.close();
+    ctx.orderedConsumer.close();
+    ctx.service.close();
+    Housekeeping.rabbit(
+        ch -> {
+          for (String s : Bench.QUEUED_SUBSCRIPTIONS) {
+            ch.queueDelete(ctx.prefix + s);
+          }
+        });
+    log("queues deleted, to be declared with %s", lever.queueArguments());
+    startService(lever);
+    ctx.queueArguments = lever.queueArguments();
+    startConsumerApp(lever);
+    ctx.consumer = Bench.harnessConsumer(ctx, Bench.SUBSCRIPTION);
+    ctx.orderedConsumer = Bench.harnessConsumer(ctx, Bench.ORDERED_SUBSCRIPTION);
   }
 
   /**
