@@ -235,6 +235,9 @@ The application.yaml the ConfigMap carries: rms.* from values, then `config` mer
   "broker" (dict "queue-type" .Values.externalRabbitmq.queueType)
   "metrics" (dict "refresh" .Values.metrics.refresh "waiting-key-threshold" .Values.metrics.waitingKeyThreshold)
   "demo" (dict "enabled" false) }}
+{{- with .Values.externalRabbitmq.classicQueueVersion }}
+{{- $_ := set (index $rms "broker") "classic-queue-version" . }}
+{{- end }}
 {{- with .Values.dashboard.admin }}
 {{- if and .username (or .existingSecret .password) }}
 {{- $_ := set $rms "dashboard" (dict "admin" (dict "username" .username "password" "${SECRET_DASHBOARD_ADMIN_PASSWORD}")) }}

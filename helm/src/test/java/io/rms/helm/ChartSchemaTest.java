@@ -21,6 +21,11 @@ class ChartSchemaTest {
         Arguments.of("port out of range", "externalRabbitmq.port", 70000, "port"),
         Arguments.of("negative replicas", "api.replicas", -1, "replicas"),
         Arguments.of("queue type", "externalRabbitmq.queueType", "stream", "queueType"),
+        Arguments.of(
+            "classic queue version",
+            "externalRabbitmq.classicQueueVersion",
+            3,
+            "classicQueueVersion"),
         Arguments.of("duration without unit", "rms.checkBack.after", "30", "after"),
         Arguments.of("app id not a DNS-like id", "apps[0].id", "Orders_1", "id"),
         Arguments.of("pull policy", "image.pullPolicy", "Sometimes", "pullPolicy"),
@@ -58,6 +63,8 @@ class ChartSchemaTest {
           case "externalRabbitmq.port" -> Map.of("externalRabbitmq.port", 5671);
           case "api.replicas" -> Map.of("api.replicas", 0);
           case "externalRabbitmq.queueType" -> Map.of("externalRabbitmq.queueType", "quorum");
+          case "externalRabbitmq.classicQueueVersion" ->
+              Map.of("externalRabbitmq.classicQueueVersion", 2);
           case "rms.checkBack.after" -> Map.of("rms.checkBack.after", "45s");
           case "apps[0].id" -> Map.of("apps[0].id", "orders-1");
           case "image.pullPolicy" -> Map.of("image.pullPolicy", "Always");

@@ -433,6 +433,21 @@ class ChartTemplateTest {
   }
 
   @Test
+  void theClassicQueueVersionReachesTheServiceOnlyWhenSet() {
+    Map<String, Object> unset = map(ChartRenderer.template().applicationYaml().get("rms"));
+    assertThat(map(unset.get("broker")))
+        .containsEntry("queue-type", "classic")
+        .doesNotContainKey("classic-queue-version");
+
+    Map<String, Object> set =
+        map(
+            ChartRenderer.template(Map.of("externalRabbitmq.classicQueueVersion", 2))
+                .applicationYaml()
+                .get("rms"));
+    assertThat(map(set.get("broker"))).containsEntry("classic-queue-version", 2);
+  }
+
+  @Test
   void modeAllRendersOneDeploymentRunningBothRoles() {
     Rendered r = ChartRenderer.template(Map.of("mode", "all"));
     List<Deployment> deployments = r.all(Deployment.class);
