@@ -135,15 +135,7 @@ final class SdkScenarios {
         ConsumerProcess.startPull(
             ctx.consumerDb.url(), ctx.port, Bench.PULL_SUBSCRIPTION, PULL_THREADS, ctx.work);
     log("pull consumer pid %d (log %s)", ctx.httpConsumer.pid(), ctx.httpConsumer.log);
-    try {
-      ctx.sdk.producerWith(Map.of("bench.topic", Bench.PULL_TOPIC));
-      sdkScenario(label);
-    } finally {
-      ctx.sdk.producerWith(Map.of());
-      ConsumerProcess pulling = ctx.httpConsumer;
-      ctx.httpConsumer = null;
-      pulling.close();
-    }
+    sdkScenarioOn(Bench.PULL_TOPIC, label);
   }
 
   /**
@@ -162,14 +154,22 @@ final class SdkScenarios {
             PushSubscription.CONCURRENCY,
             ctx.work);
     log("push receiver pid %d (log %s)", ctx.httpConsumer.pid(), ctx.httpConsumer.log);
+    sdkScenarioOn(PushSubscription.TOPIC, label);
+  }
+
+  /**
+   * The {@code sdk} scenario with the producer app sending to {@code topic}, received by the HTTP
+   * consumer just started ({@code ctx.httpConsumer}), which is stopped afterwards.
+   */
+  private void sdkScenarioOn(String topic, String label) throws Exception {
     try {
-      ctx.sdk.producerWith(Map.of("bench.topic", PushSubscription.TOPIC));
+      ctx.sdk.producerWith(Map.of("bench.topic", topic));
       sdkScenario(label);
     } finally {
       ctx.sdk.producerWith(Map.of());
-      ConsumerProcess receiving = ctx.httpConsumer;
+      ConsumerProcess consumer = ctx.httpConsumer;
       ctx.httpConsumer = null;
-      receiving.close();
+      consumer.close();
     }
   }
 }
