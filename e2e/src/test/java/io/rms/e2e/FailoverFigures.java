@@ -60,6 +60,31 @@ final class FailoverFigures {
     }
   }
 
+  /**
+   * The Quartz members' check-in times once {@code members} of them have checked in after {@code
+   * after}, or as they are when {@code timeout} ran out. A member whose check-in fell into the
+   * write pause can be taken for dead by the other, which removes its row; it writes the row again
+   * at its next check-in (every 5 s), so one read right after the failover can miss it.
+   */
+  static List<Instant> awaitQuartzCheckIns(
+      Checker.Database db, int members, Instant after, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      List<Instant> checkIns = quartzCheckIns(db);
+      boolean all =
+          checkIns.size() == members && checkIns.stream().allMatch(at -> at.isAfter(after));
+      if (all || Instant.now().isAfter(deadline)) {
+        return checkIns;
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return checkIns;
+      }
+    }
+  }
+
   /** The number {@code select count(*) …} answers (with {@code param}) in the service's db. */
   static long count(Checker.Database db, String sql, String param) {
     try (Connection c = db.connect("rms");

@@ -617,7 +617,8 @@ class FaultInjectionIT {
       pg.awaitHealthy(true, Duration.ofMinutes(2)); // the old primary back, rewound
       Instant rejoined = Instant.now();
       FailoverFigures.WritePause pause = FailoverFigures.writePause(pg::connect, sc);
-      List<Instant> checkIns = FailoverFigures.quartzCheckIns(pg::connect);
+      List<Instant> checkIns =
+          FailoverFigures.awaitQuartzCheckIns(pg::connect, 2, killed, Duration.ofSeconds(30));
       long erroredTriggers =
           FailoverFigures.count(
               pg::connect, "select count(*) from qrtz_triggers where trigger_state = ?", "ERROR");
