@@ -30,9 +30,6 @@ import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
  */
 public record AmqpAckBatch(int size, Duration maxDelay) {
 
-  /** One ack per delivery: the default. */
-  public static final AmqpAckBatch PER_DELIVERY = new AmqpAckBatch(1, Duration.ofSeconds(1));
-
   public AmqpAckBatch {
     if (size < 1) {
       throw new IllegalArgumentException("rms.consumer.amqp-ack-batch must be at least 1: " + size);

@@ -38,35 +38,10 @@ public final class DeliveryProcessor implements ChannelAwareMessageListener {
   private final SdkTracing tracing;
   private final boolean ackEachDelivery;
 
-  public DeliveryProcessor(
-      ListenerMethod listener,
-      Inbox inbox,
-      TransactionTemplate tx,
-      AckBatcher acks,
-      ResilientRmsClient client,
-      JsonMapper json,
-      ListenerStats stats) {
-    this(listener, inbox, tx, acks, client, json, stats, SdkTracing.NONE);
-  }
-
   /**
    * With the inbox transaction and the handler in a consumer span that continues the message's
-   * trace context (its {@code traceparent} header).
-   */
-  public DeliveryProcessor(
-      ListenerMethod listener,
-      Inbox inbox,
-      TransactionTemplate tx,
-      AckBatcher acks,
-      ResilientRmsClient client,
-      JsonMapper json,
-      ListenerStats stats,
-      SdkTracing tracing) {
-    this(listener, inbox, tx, acks, client, json, stats, tracing, true);
-  }
-
-  /**
-   * With {@code ackEachDelivery} false when the container acks the deliveries in batches ({@link
+   * trace context (its {@code traceparent} header, or none with {@link SdkTracing#NONE}); with
+   * {@code ackEachDelivery} false when the container acks the deliveries in batches ({@link
    * AmqpAckBatch}): then this listener leaves the AMQP channel alone.
    */
   public DeliveryProcessor(

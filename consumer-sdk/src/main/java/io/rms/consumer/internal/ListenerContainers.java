@@ -40,22 +40,6 @@ public final class ListenerContainers implements SmartLifecycle {
     public Settings {
       amqpAcks.checkFits(prefetch);
     }
-
-    /** With one AMQP ack per delivery. */
-    public Settings(
-        String queuePrefix,
-        int prefetch,
-        boolean initializeSchema,
-        Duration inboxRetention,
-        Duration cleanupInterval) {
-      this(
-          queuePrefix,
-          prefetch,
-          initializeSchema,
-          inboxRetention,
-          cleanupInterval,
-          AmqpAckBatch.PER_DELIVERY);
-    }
   }
 
   private final ListenerRegistrar registrar;
