@@ -39,7 +39,7 @@ final class JfrRecordings {
   Map<String, Path> stop() throws Exception {
     Map<String, Path> files = new LinkedHashMap<>();
     for (Map.Entry<String, Long> e : pids.entrySet()) {
-      Path jfr = dir.resolve("sdk-" + e.getValue() + "-" + System.nanoTime() + ".jfr");
+      Path jfr = dir.resolve("jfr-" + e.getValue() + "-" + System.nanoTime() + ".jfr");
       jcmd(e.getValue(), "JFR.stop", "name=" + NAME, "filename=" + jfr);
       files.put(e.getKey(), jfr);
     }
@@ -59,7 +59,7 @@ final class JfrRecordings {
   }
 
   /** Runs {@code jcmd <pid> <command...>}; fails when it does. */
-  static void jcmd(long pid, String... command) throws Exception {
+  private static void jcmd(long pid, String... command) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
     cmd.add(String.valueOf(pid));

@@ -3,7 +3,6 @@ package io.rms.bench;
 import static io.rms.bench.Bench.log;
 import static io.rms.bench.Housekeeping.drain;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,15 +72,16 @@ final class Profiles {
    */
   void profile() throws Exception {
     ServiceProcess service = ctx.service;
-    Path jfr = Files.createTempFile(ctx.work, "service", ".jfr");
-    log("profile: lifecycle closed loop, 32 callers, %.0f s, JFR to %s", ctx.seconds, jfr);
-    JfrRecordings.jcmd(service.pid(), "JFR.start", "name=bench", "settings=profile");
+    log(
+        "profile: lifecycle closed loop, 32 callers, %.0f s, JFR in %d",
+        ctx.seconds, service.pid());
+    JfrRecordings recording =
+        JfrRecordings.start(Map.of(CpuMeter.SERVICE, service.pid()), ctx.work);
     double cpuBefore = service.cpuSeconds();
     long ackedBefore = ctx.consumer.acked.get();
     Load.Run run = Load.closed(32, ctx.seconds, apiScenarios.op("lifecycle"));
     double cpu = service.cpuSeconds() - cpuBefore;
-    JfrRecordings.jcmd(service.pid(), "JFR.dump", "name=bench", "filename=" + jfr);
-    JfrRecordings.jcmd(service.pid(), "JFR.stop", "name=bench");
+    Path jfr = recording.stop().get(CpuMeter.SERVICE);
     drain(ctx.consumer);
     Map<String, Object> split = Profile.breakdown(jfr);
     split.put("lifecycles_per_s", (ctx.consumer.acked.get() - ackedBefore) / run.seconds());
