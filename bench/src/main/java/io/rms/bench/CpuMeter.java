@@ -70,6 +70,32 @@ final class CpuMeter {
     }
   }
 
+  /**
+   * CPU seconds so far of each JVM party (service, harness, consumer app) by thread group ({@link
+   * ThreadCpu}).
+   */
+  Map<String, Map<String, Double>> readThreads() {
+    Map<String, Map<String, Double>> threads = new LinkedHashMap<>();
+    for (String party : new String[] {SERVICE, HARNESS, CONSUMER_APP}) {
+      threads.put(party, ThreadCpu.read(parties.get(party).getAsLong(), party.equals(HARNESS)));
+    }
+    return threads;
+  }
+
+  /** {@link ThreadCpu#perMessage} of each JVM party between two {@link #readThreads} readings. */
+  static Map<String, Map<String, Double>> threadsPerMessage(
+      Map<String, Map<String, Double>> before,
+      Map<String, Map<String, Double>> after,
+      long messages) {
+    Map<String, Map<String, Double>> ms = new LinkedHashMap<>();
+    after.forEach(
+        (party, groups) ->
+            ms.put(
+                party,
+                ThreadCpu.perMessage(before.getOrDefault(party, Map.of()), groups, messages)));
+    return ms;
+  }
+
   /** CPU seconds per party so far. */
   Map<String, Double> read() {
     Map<String, Double> cpu = new LinkedHashMap<>();

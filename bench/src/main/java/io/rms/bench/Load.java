@@ -36,6 +36,7 @@ final class Load {
       Thread t =
           new Thread(
               () -> {
+                long cpu = ThreadCpu.currentThreadCpu();
                 while (System.nanoTime() < end) {
                   try {
                     op.run(System.nanoTime());
@@ -44,7 +45,9 @@ final class Load {
                     errors.incrementAndGet();
                   }
                 }
-              });
+                ThreadCpu.workerCpu(cpu);
+              },
+              "bench-load-" + i);
       t.start();
       threads.add(t);
     }

@@ -162,6 +162,7 @@ final class Report {
           .append(fmt2((double) profile.get("service_cpu_cores")))
           .append(" cores of service CPU.\n");
     }
+    ThreadCpu.markdown(scenarios, md);
     JfrRecordings.markdown(sdkProfile, md);
     md.append("\nBaseline A (raw single-row insert commits, 32 connections, on the service's")
         .append(" PostgreSQL instance): ")

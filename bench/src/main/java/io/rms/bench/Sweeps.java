@@ -31,6 +31,7 @@ final class Sweeps {
       int bestConcurrency,
       Db.Counters costs,
       Map<String, Double> cpuPerMsg,
+      Map<String, Map<String, Double>> threadsPerMsg,
       double callsPerTx,
       double apiCallsPerMsg) {}
 
@@ -39,15 +40,18 @@ final class Sweeps {
     int bestConcurrency = 0;
     Db.Counters costs = null;
     Map<String, Double> cpuPerMsg = Map.of();
+    Map<String, Map<String, Double>> threadsPerMsg = Map.of();
     double[] groupBefore = ctx.api.commitCalls();
     long messages = 0;
     for (int c : ctx.concurrency) {
       Db.Counters before = ctx.serviceDb.counters();
       Map<String, Double> cpuBefore = ctx.meter.read();
+      Map<String, Map<String, Double>> threadsBefore = ctx.meter.readThreads();
       Window w = closedRun.run(c);
       Thread.sleep(1500); // let PostgreSQL flush its statistics
       Db.Counters delta = ctx.serviceDb.counters().minus(before);
       Map<String, Double> cpuAfter = ctx.meter.read();
+      Map<String, Map<String, Double>> threadsAfter = ctx.meter.readThreads();
       log("  c=%-3d %8.0f/s  errors=%d  messages=%d", c, w.rate(), w.errors(), w.messages());
       messages += w.messages();
       if (w.rate() > best || costs == null) {
@@ -55,13 +59,15 @@ final class Sweeps {
         bestConcurrency = c;
         costs = perMessage(delta, w.messages());
         cpuPerMsg = CpuMeter.perMessage(cpuBefore, cpuAfter, w.messages());
+        threadsPerMsg = CpuMeter.threadsPerMessage(threadsBefore, threadsAfter, w.messages());
       }
     }
     double[] groupAfter = ctx.api.commitCalls();
     double transactions = groupAfter[0] - groupBefore[0];
     double callsPerTx = transactions > 0 ? (groupAfter[1] - groupBefore[1]) / transactions : 1;
     double apiCallsPerMsg = messages > 0 ? (groupAfter[2] - groupBefore[2]) / messages : 0;
-    return new Sweep(best, bestConcurrency, costs, cpuPerMsg, callsPerTx, apiCallsPerMsg);
+    return new Sweep(
+        best, bestConcurrency, costs, cpuPerMsg, threadsPerMsg, callsPerTx, apiCallsPerMsg);
   }
 
   Map<String, Object> result(
@@ -83,6 +89,7 @@ final class Sweeps {
     s.put("wal_bytes_per_msg", (double) sweep.costs().walBytes() / 1000.0);
     s.put("publishes_per_msg", (double) sweep.costs().publishes() / 1000.0);
     s.put("cpu_ms_per_msg_by_party", sweep.cpuPerMsg());
+    s.put("cpu_ms_per_msg_by_thread", sweep.threadsPerMsg());
     s.put("calls_per_tx", sweep.callsPerTx());
     s.put("api_calls_per_msg", sweep.apiCallsPerMsg());
     s.put("warmup", warm);
