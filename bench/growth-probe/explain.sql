@@ -24,7 +24,7 @@ explain (analyze, buffers, costs off, timing off, summary on) select count(*) as
 \echo == dashboard: last 24 h by topic and status
 explain (analyze, buffers, costs off, timing off, summary on) select topic, status, count(*) from (select topic, status from message where id >= rms_uuid_floor(now() - interval '24 hours') order by id desc limit 100000) recent group by 1, 2;
 \echo == dashboard: ack latency last 2 h
-explain (analyze, buffers, costs off, timing off, summary on) select count(*) from (select d.acked_at from delivery d join message m on m.id = d.message_id where d.message_id >= rms_uuid_floor(now() - interval '2 hours') order by d.message_id desc limit 100000) r;
+explain (analyze, buffers, costs off, timing off, summary on) select date_trunc('minute', acked_at), count(*), avg(ms), percentile_cont(0.95) within group (order by ms) from (select d.acked_at, extract(epoch from (d.acked_at - m.confirmed_at)) * 1000 as ms from delivery d join message m on m.id = d.message_id where d.message_id >= rms_uuid_floor(now() - interval '2 hours') and m.id >= rms_uuid_floor(now() - interval '2 hours') and d.acked_at >= now() - interval '61 minutes' limit 100000) recent group by 1;
 \echo == stats API: per topic and status (whole table)
 explain (analyze, buffers, costs off, timing off, summary on) select topic, status, count(*) from message where app_id = 'bench-producer' group by topic, status;
 \echo == ordered: key head
