@@ -53,6 +53,8 @@ final class Postgres implements AutoCloseable {
     SETTINGS.put("autovacuum_vacuum_cost_limit", "1000");
     SETTINGS.put("random_page_cost", "1.1");
     SETTINGS.put("effective_io_concurrency", "200");
+    // the bench's own diagnosis (statements per message, Statements); a few % of a backend's time
+    SETTINGS.put("shared_preload_libraries", "pg_stat_statements");
   }
 
   private static final PostgresBinaries BIN =
@@ -119,6 +121,7 @@ final class Postgres implements AutoCloseable {
   /** A database of this instance (created). */
   Db createDatabase(String database) throws SQLException {
     db("postgres").execute("create database " + database);
+    db(database).execute("create extension if not exists pg_stat_statements");
     return db(database);
   }
 

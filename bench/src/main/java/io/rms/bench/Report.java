@@ -163,6 +163,7 @@ final class Report {
           .append(" cores of service CPU.\n");
     }
     ThreadCpu.markdown(scenarios, md);
+    Statements.markdown(scenarios, md);
     JfrRecordings.markdown(sdkProfile, md);
     md.append("\nBaseline A (raw single-row insert commits, 32 connections, on the service's")
         .append(" PostgreSQL instance): ")

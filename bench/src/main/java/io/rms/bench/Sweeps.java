@@ -32,6 +32,7 @@ final class Sweeps {
       Db.Counters costs,
       Map<String, Double> cpuPerMsg,
       Map<String, Map<String, Double>> threadsPerMsg,
+      java.util.List<Map<String, Object>> statementsPerMsg,
       double callsPerTx,
       double apiCallsPerMsg) {}
 
@@ -41,17 +42,20 @@ final class Sweeps {
     Db.Counters costs = null;
     Map<String, Double> cpuPerMsg = Map.of();
     Map<String, Map<String, Double>> threadsPerMsg = Map.of();
+    java.util.List<Map<String, Object>> statementsPerMsg = java.util.List.of();
     double[] groupBefore = ctx.api.commitCalls();
     long messages = 0;
     for (int c : ctx.concurrency) {
       Db.Counters before = ctx.serviceDb.counters();
       Map<String, Double> cpuBefore = ctx.meter.read();
       Map<String, Map<String, Double>> threadsBefore = ctx.meter.readThreads();
+      Map<Long, Statements.Row> statementsBefore = Statements.read(ctx.serviceDb);
       Window w = closedRun.run(c);
       Thread.sleep(1500); // let PostgreSQL flush its statistics
       Db.Counters delta = ctx.serviceDb.counters().minus(before);
       Map<String, Double> cpuAfter = ctx.meter.read();
       Map<String, Map<String, Double>> threadsAfter = ctx.meter.readThreads();
+      Map<Long, Statements.Row> statementsAfter = Statements.read(ctx.serviceDb);
       log("  c=%-3d %8.0f/s  errors=%d  messages=%d", c, w.rate(), w.errors(), w.messages());
       messages += w.messages();
       if (w.rate() > best || costs == null) {
@@ -60,6 +64,7 @@ final class Sweeps {
         costs = perMessage(delta, w.messages());
         cpuPerMsg = CpuMeter.perMessage(cpuBefore, cpuAfter, w.messages());
         threadsPerMsg = CpuMeter.threadsPerMessage(threadsBefore, threadsAfter, w.messages());
+        statementsPerMsg = Statements.perMessage(statementsBefore, statementsAfter, w.messages());
       }
     }
     double[] groupAfter = ctx.api.commitCalls();
@@ -67,7 +72,14 @@ final class Sweeps {
     double callsPerTx = transactions > 0 ? (groupAfter[1] - groupBefore[1]) / transactions : 1;
     double apiCallsPerMsg = messages > 0 ? (groupAfter[2] - groupBefore[2]) / messages : 0;
     return new Sweep(
-        best, bestConcurrency, costs, cpuPerMsg, threadsPerMsg, callsPerTx, apiCallsPerMsg);
+        best,
+        bestConcurrency,
+        costs,
+        cpuPerMsg,
+        threadsPerMsg,
+        statementsPerMsg,
+        callsPerTx,
+        apiCallsPerMsg);
   }
 
   Map<String, Object> result(
@@ -90,6 +102,7 @@ final class Sweeps {
     s.put("publishes_per_msg", (double) sweep.costs().publishes() / 1000.0);
     s.put("cpu_ms_per_msg_by_party", sweep.cpuPerMsg());
     s.put("cpu_ms_per_msg_by_thread", sweep.threadsPerMsg());
+    s.put("service_statements", sweep.statementsPerMsg());
     s.put("calls_per_tx", sweep.callsPerTx());
     s.put("api_calls_per_msg", sweep.apiCallsPerMsg());
     s.put("warmup", warm);
