@@ -51,7 +51,11 @@ public class ProducerAutoConfiguration {
     ProducerProperties.Batching batching = properties.batching();
     if (batching.enabled()) {
       return new BatchingCompleter(
-          client, batching.senders(), batchSize(batching), properties.completionQueueCapacity());
+          client,
+          batching.senders(),
+          batchSize(batching),
+          properties.completionQueueCapacity(),
+          batching.completeLinger());
     }
     return new AsyncCompleter(
         client, properties.completionThreads(), properties.completionQueueCapacity());
@@ -63,7 +67,11 @@ public class ProducerAutoConfiguration {
     ProducerProperties.Batching batching = properties.batching();
     if (batching.enabled()) {
       return new BatchingPreparer(
-          client, batching.senders(), batchSize(batching), batching.prepareQueueCapacity());
+          client,
+          batching.senders(),
+          batchSize(batching),
+          batching.prepareQueueCapacity(),
+          batching.prepareLinger());
     }
     return new DirectPreparer(client);
   }

@@ -59,12 +59,19 @@ public record ProducerProperties(
    * @param maxSize most messages per call (at most 1,000)
    * @param senders calls in flight at once, for prepares and for confirms/cancels each
    * @param prepareQueueCapacity prepares waiting for a call; beyond it a send fails at once
+   * @param completeLinger how long a confirm/cancel call waits for more after the first one, unless
+   *     the batch fills first (zero: it leaves at once); nobody waits on these calls, so a linger
+   *     trades that much commit → delivery latency for fewer, larger calls
+   * @param prepareLinger the same for prepares; the business transaction waits for its prepare, so
+   *     this lengthens every transaction by up to that much
    */
   public record Batching(
       @DefaultValue("true") boolean enabled,
       @DefaultValue("200") int maxSize,
       @DefaultValue("2") int senders,
-      @DefaultValue("10000") int prepareQueueCapacity) {}
+      @DefaultValue("10000") int prepareQueueCapacity,
+      @DefaultValue("0ms") Duration completeLinger,
+      @DefaultValue("0ms") Duration prepareLinger) {}
 
   /**
    * The check-back endpoint.

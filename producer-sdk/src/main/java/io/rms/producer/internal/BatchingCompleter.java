@@ -5,6 +5,7 @@ import io.rms.api.BatchResult;
 import io.rms.api.MessageIdsRequest;
 import io.rms.api.RmsClient;
 import io.rms.sdk.client.ResilientRmsClient;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
@@ -34,6 +35,17 @@ public final class BatchingCompleter implements Completer, AutoCloseable {
    * @param capacity most ids waiting, each for confirms and for cancels
    */
   public BatchingCompleter(ResilientRmsClient client, int senders, int maxSize, int capacity) {
+    this(client, senders, maxSize, capacity, Duration.ZERO);
+  }
+
+  /**
+   * @param senders concurrent calls in flight, each for confirms and for cancels
+   * @param maxSize most ids per call (at most 1,000)
+   * @param capacity most ids waiting, each for confirms and for cancels
+   * @param linger how long a call waits for more ids after the first, unless it fills first
+   */
+  public BatchingCompleter(
+      ResilientRmsClient client, int senders, int maxSize, int capacity, Duration linger) {
     this.client = client;
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
@@ -48,6 +60,7 @@ public final class BatchingCompleter implements Completer, AutoCloseable {
             senders,
             maxSize,
             capacity,
+            linger,
             ids -> send("confirm", ids, (c, body) -> c.batchConfirm(body)));
     this.cancels =
         new Batcher<>(
@@ -55,6 +68,7 @@ public final class BatchingCompleter implements Completer, AutoCloseable {
             senders,
             maxSize,
             capacity,
+            linger,
             ids -> send("cancel", ids, (c, body) -> c.batchCancel(body)));
   }
 

@@ -7,6 +7,7 @@ import io.rms.api.ErrorCode;
 import io.rms.api.PrepareMessageRequest;
 import io.rms.api.RmsApiException;
 import io.rms.sdk.client.ResilientRmsClient;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -30,8 +31,19 @@ public final class BatchingPreparer implements Preparer, AutoCloseable {
    * @param capacity most prepares waiting; beyond it a prepare fails at once
    */
   public BatchingPreparer(ResilientRmsClient client, int senders, int maxSize, int capacity) {
+    this(client, senders, maxSize, capacity, Duration.ZERO);
+  }
+
+  /**
+   * @param senders concurrent {@code batch/prepare} calls in flight
+   * @param maxSize most prepares per call (at most 1,000)
+   * @param capacity most prepares waiting; beyond it a prepare fails at once
+   * @param linger how long a call waits for more prepares after the first, unless it fills first
+   */
+  public BatchingPreparer(
+      ResilientRmsClient client, int senders, int maxSize, int capacity, Duration linger) {
     this.client = client;
-    this.batcher = new Batcher<>("rms-prepare", senders, maxSize, capacity, this::send);
+    this.batcher = new Batcher<>("rms-prepare", senders, maxSize, capacity, linger, this::send);
   }
 
   @Override
