@@ -146,6 +146,10 @@ public final class Bench {
         }
         processes.apply(lever);
         for (String s : mainScenarios()) {
+          if (s.equals("lifecycle") && lever.producerAppOnly()) {
+            log("lifecycle [%s] skipped: the bare API runs no producer app", lever.label());
+            continue;
+          }
           ctx.traces.reset();
           scenario(s, " [" + lever.label() + "]");
           String label = s + " [" + lever.label() + "]";

@@ -146,6 +146,15 @@ record Lever(
         Map.copyOf(consumerProperties));
   }
 
+  /** True when the lever changes the producer app only (the bare-API scenarios do not run one). */
+  boolean producerAppOnly() {
+    return javaHome == null
+        && serviceArgs.isEmpty()
+        && consumerProperties.isEmpty()
+        && !trainedCaches
+        && !producerProperties.isEmpty();
+  }
+
   /** True when {@code other} runs the service the same way (no restart needed). */
   boolean sameService(Lever other) {
     return other != null

@@ -99,4 +99,21 @@ class LeverTest {
     assertThat(java25Lever.sameConsumerApp(Lever.NONE)).isTrue();
     assertThat(aot.sameConsumerApp(Lever.named("aot", java25, SINK))).isTrue();
   }
+
+  @Test
+  void onlyALeverOfTheProducerAppAloneSkipsTheBareApi() {
+    Path none = Path.of("/none");
+    assertThat(
+            Lever.named("producer:rms.producer.batching.senders=1", none, SINK).producerAppOnly())
+        .isTrue();
+    assertThat(
+            Lever.named(
+                    "producer:rms.producer.batching.senders=1+service:rms.group-commit.enabled=false",
+                    none,
+                    SINK)
+                .producerAppOnly())
+        .isFalse();
+    assertThat(Lever.named("tracing", none, SINK).producerAppOnly()).isFalse();
+    assertThat(Lever.named("default", none, SINK).producerAppOnly()).isFalse();
+  }
 }
