@@ -7,7 +7,7 @@ import feign.Util;
 import feign.codec.ErrorDecoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,6 +20,8 @@ public final class RmsClients {
   private static final Pattern CODE = Pattern.compile("\"code\"\\s*:\\s*\"([a-z-]+)\"");
   private static final Pattern DETAIL =
       Pattern.compile("\"detail\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
   private RmsClients() {}
 
@@ -28,9 +30,15 @@ public final class RmsClients {
     return builder(apiKey).target(RmsClient.class, baseUrl);
   }
 
-  /** An admin client (operator actions, audit) for the service at {@code baseUrl}. */
+  /**
+   * An admin client (operator actions, audit, apps and subscriptions) for the service at {@code
+   * baseUrl}. It sends over the JDK's HTTP client: Feign's default client cannot send the {@code
+   * PATCH} that changes a subscription.
+   */
   public static RmsAdminClient createAdmin(String baseUrl, String apiKey) {
-    return builder(apiKey).target(RmsAdminClient.class, baseUrl);
+    return builder(apiKey)
+        .client(new JdkHttpClient(CONNECT_TIMEOUT))
+        .target(RmsAdminClient.class, baseUrl);
   }
 
   /** A Feign builder with codec, authentication, timeouts and error decoding set up. */
@@ -41,7 +49,7 @@ public final class RmsClients {
         .decoder(new JsonCodec(mapper))
         .errorDecoder(new ProblemErrorDecoder())
         .requestInterceptor(template -> template.header("Authorization", "Bearer " + apiKey))
-        .options(new Request.Options(2, TimeUnit.SECONDS, 10, TimeUnit.SECONDS, false));
+        .options(new Request.Options(CONNECT_TIMEOUT, READ_TIMEOUT, false));
   }
 
   /** Turns a problem+json answer into an {@link RmsApiException}. */

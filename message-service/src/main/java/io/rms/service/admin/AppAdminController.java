@@ -1,5 +1,7 @@
 package io.rms.service.admin;
 
+import io.rms.api.AppView;
+import io.rms.api.CheckBackRegistration;
 import io.rms.service.registry.AppInfo;
 import java.util.List;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;

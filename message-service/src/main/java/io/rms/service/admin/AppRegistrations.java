@@ -1,5 +1,7 @@
 package io.rms.service.admin;
 
+import io.rms.api.AppView;
+import io.rms.api.CheckBackRegistration;
 import io.rms.service.message.EventStore;
 import io.rms.service.message.EventType;
 import io.rms.service.problem.RmsProblem;
@@ -48,13 +50,13 @@ class AppRegistrations {
   List<AppView> list() {
     return registry.apps().stream()
         .sorted(Comparator.comparing(AppInfo::id))
-        .map(AppView::of)
+        .map(AppRegistrations::view)
         .toList();
   }
 
   /** One app. */
   AppView get(String id) {
-    return registry.app(id).map(AppView::of).orElseThrow(() -> noApp(id));
+    return registry.app(id).map(AppRegistrations::view).orElseThrow(() -> noApp(id));
   }
 
   /**
@@ -94,6 +96,17 @@ class AppRegistrations {
         });
     registry.refresh();
     return get(id);
+  }
+
+  /** The app as the admin API shows it: sorted lists, whether a secret is set, never the secret. */
+  private static AppView view(AppInfo app) {
+    return new AppView(
+        app.id(),
+        app.produces().stream().sorted().toList(),
+        app.checkBackUrl(),
+        app.checkBackSecret() != null && !app.checkBackSecret().isBlank(),
+        app.roles().stream().sorted().toList(),
+        app.active());
   }
 
   private static RmsProblem noApp(String id) {

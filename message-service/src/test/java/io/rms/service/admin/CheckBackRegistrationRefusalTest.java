@@ -3,6 +3,7 @@ package io.rms.service.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rms.api.CheckBackRegistration;
 import io.rms.service.config.RmsProperties.AppConfig;
 import io.rms.service.dashboard.DashboardUsersFixture;
 import io.rms.service.message.EventStore;
