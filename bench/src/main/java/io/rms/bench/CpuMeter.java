@@ -96,10 +96,18 @@ final class CpuMeter {
     return ms;
   }
 
-  /** CPU seconds per party so far. */
+  /**
+   * CPU seconds per party so far. The harness is its own process only: the service and the consumer
+   * app are its children, and counting its children (or the reaped ones, which a lever's restart
+   * leaves) would count their CPU twice.
+   */
   Map<String, Double> read() {
     Map<String, Double> cpu = new LinkedHashMap<>();
-    parties.forEach((party, pid) -> cpu.put(party, treeSeconds(pid.getAsLong())));
+    parties.forEach(
+        (party, pid) ->
+            cpu.put(
+                party,
+                party.equals(HARNESS) ? seconds(pid.getAsLong()) : treeSeconds(pid.getAsLong())));
     return cpu;
   }
 
