@@ -51,8 +51,8 @@ public record ProducerProperties(
   /**
    * Concurrent sends share calls: the prepares of transactions running at the same time leave in
    * one {@code batch/prepare} call, and what committed or rolled back meanwhile in one {@code
-   * batch/confirm} / {@code batch/cancel} call. Nothing waits for a batch to fill: a lone send goes
-   * out at once, so batches grow only when calls would queue up anyway.
+   * batch/confirm} / {@code batch/cancel} call. A call waits for more only as long as its linger (a
+   * prepare 2 ms, a confirm/cancel 10 ms by default), unless it fills first.
    *
    * @param enabled off: one prepare call per send and one confirm/cancel call per message (on
    *     {@code completionThreads})
@@ -70,8 +70,8 @@ public record ProducerProperties(
       @DefaultValue("200") int maxSize,
       @DefaultValue("2") int senders,
       @DefaultValue("10000") int prepareQueueCapacity,
-      @DefaultValue("0ms") Duration completeLinger,
-      @DefaultValue("0ms") Duration prepareLinger) {}
+      @DefaultValue("10ms") Duration completeLinger,
+      @DefaultValue("2ms") Duration prepareLinger) {}
 
   /**
    * The check-back endpoint.
