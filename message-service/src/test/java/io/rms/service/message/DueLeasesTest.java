@@ -119,7 +119,7 @@ class DueLeasesTest extends IntegrationTest {
   }
 
   /** Rows the plan's scans of {@code relation} read (returned or filtered out), over all loops. */
-  private static long rowsReadFrom(JsonNode node, String relation) {
+  static long rowsReadFrom(JsonNode node, String relation) {
     long rows = 0;
     if (relation.equals(node.path("Relation Name").asString(""))) {
       long perLoop =
