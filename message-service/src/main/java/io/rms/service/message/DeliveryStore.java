@@ -182,30 +182,43 @@ public class DeliveryStore {
       return 0;
     }
     return jdbc.update(
-        """
-        with input as (
-          select * from unnest(?::uuid[], ?::text[], ?::int[], ?::bigint[])
-                     as t(message_id, subscription, attempt, ack_timeout_ms)
-        ), locked as (
-          select d.message_id, d.subscription
-            from delivery d join input i using (message_id, subscription)
-           where d.status = any(?::text[]) and d.attempts = i.attempt - 1
-           order by d.message_id, d.subscription
-             for update of d
-        )
-        update delivery d
-           set status = 'PUBLISHED', attempts = i.attempt, published_at = now(),
-               ack_deadline = now() + i.ack_timeout_ms * interval '1 millisecond',
-               next_attempt_at = now() + i.ack_timeout_ms * interval '1 millisecond'
-          from input i join locked l using (message_id, subscription)
-         where d.message_id = i.message_id and d.subscription = i.subscription
-        """,
+        MARK_PUBLISHED,
         published.stream().map(Published::messageId).toArray(UUID[]::new),
         published.stream().map(Published::subscription).toArray(String[]::new),
         published.stream().mapToInt(Published::attempt).toArray(),
         published.stream().mapToLong(p -> p.ackTimeout().toMillis()).toArray(),
         DeliveryLifecycle.guard(DeliveryStatus.PUBLISHED, DeliveryStatus.SCHEDULED));
   }
+
+  /**
+   * The PUBLISHED booking: like the ack ({@link #MARK_ACKED}), each delivery is found by its key
+   * and updated by row address, in (message id, subscription) order, so the plan does not depend on
+   * statistics.
+   */
+  static final String MARK_PUBLISHED =
+      """
+      with input as (
+        select * from unnest(?::uuid[], ?::text[], ?::int[], ?::bigint[])
+                   as t(message_id, subscription, attempt, ack_timeout_ms)
+         order by message_id, subscription
+      ), locked as (
+        select i.message_id, i.subscription, i.attempt, i.ack_timeout_ms
+          from input i
+          cross join lateral (
+            select 1 from delivery d
+             where d.message_id = i.message_id
+               and d.subscription is not distinct from i.subscription
+               for update
+          ) l
+      )
+      update delivery d
+         set status = 'PUBLISHED', attempts = l.attempt, published_at = now(),
+             ack_deadline = now() + l.ack_timeout_ms * interval '1 millisecond',
+             next_attempt_at = now() + l.ack_timeout_ms * interval '1 millisecond'
+        from locked l
+       where d.message_id = l.message_id and d.subscription is not distinct from l.subscription
+         and array_position(?::text[], d.status) is not null and d.attempts = l.attempt - 1
+      """;
 
   /** A confirmed publish: the attempt number it carried and the subscription's ack timeout. */
   public record Published(UUID messageId, String subscription, int attempt, Duration ackTimeout) {}
@@ -241,26 +254,27 @@ public class DeliveryStore {
         (rs, i) -> rs.getObject(1, UUID.class),
         messageIds,
         subscription,
+        subscription,
         DeliveryLifecycle.sourceNames(DeliveryStatus.ACKED));
   }
 
   /**
-   * The ack's statement: each id is looked up by the primary key (message id, subscription), one
-   * row each, and the rows are locked in message-id order. Driven by the ids, not by a filter on
-   * the subscription, so the plan cannot depend on statistics: with a filter, a subscription that
-   * was rare when the table was last analyzed looked cheapest to read through its open deliveries,
-   * and every ack call then read all of them (the backlog it was acking, so the slower the acks the
-   * more each read).
+   * The ack's statement: each id is looked up by its message id (the primary key's first column,
+   * the only index it can use), locked in message-id order, checked for its status on the locked
+   * row and updated by row address. Nothing in the lookup can use another index, so the plan cannot
+   * depend on statistics: with a filter on the subscription or the status, a subscription that was
+   * rare when the table was last analyzed made that index look cheapest, and every ack call then
+   * read all of the subscription's open deliveries (the backlog it was acking, so the slower the
+   * acks the more each read).
    */
   static final String MARK_ACKED =
       """
       with locked as (
-        select l.row
+        select l.message_id
           from (select distinct id from unnest(?::uuid[]) as u(id) order by id) t
           cross join lateral (
-            select d.ctid as row from delivery d
+            select d.message_id from delivery d
              where d.message_id = t.id and d.subscription is not distinct from ?
-               and d.status = any(?::text[])
                for update
           ) l
       )
@@ -269,7 +283,8 @@ public class DeliveryStore {
              -- acked before the publish bookkeeping landed: the consumer had attempt 1
              attempts = greatest(d.attempts, 1)
         from locked l
-       where d.ctid = l.row
+       where d.message_id = l.message_id and d.subscription is not distinct from ?
+         and array_position(?::text[], d.status) is not null
       returning d.message_id
       """;
 
