@@ -6,7 +6,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The rollup behind {@code GET /api/v1/stats} (docs/design.md §7.1): counts of the finished rows
+ * The rollup behind {@code GET /api/v1/stats} (docs/design.md §6.1): counts of the finished rows
  * (messages DELIVERED or CANCELLED, deliveries ACKED or DISCARDED) whose finish time is at or
  * before the watermark of {@code stats_fold}. The stats add the rows finished after the watermark
  * and the live ones, counted exactly, so a call never reads the finished history.
