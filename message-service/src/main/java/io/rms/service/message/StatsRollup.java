@@ -100,21 +100,22 @@ public class StatsRollup {
     Range range =
         jdbc.queryForObject(
             """
-            select r.watermark::text, r.upto::text, r.upto > r.watermark
-              from (
-                select w.watermark, least(
-                         now() - ? * interval '1 millisecond',
-                         (select min(a.xact_start) from pg_stat_activity a
-                           where a.datname = current_database() and a.pid <> pg_backend_pid()
-                             and a.backend_type = 'client backend'),
-                         (select m.finished_at from message m
-                           where m.finished_at > w.watermark
-                             and m.status in ('DELIVERED', 'CANCELLED')
-                           order by m.finished_at offset ? limit 1),
-                         (select %1$s from delivery
-                           where status in ('ACKED', 'DISCARDED') and %1$s > w.watermark
-                           order by %1$s offset ? limit 1)) as upto
-                  from stats_fold w) r
+            with r as materialized (
+              select w.watermark, least(
+                       now() - ? * interval '1 millisecond',
+                       (select min(a.xact_start) from pg_stat_activity a
+                         where a.datname = current_database() and a.pid <> pg_backend_pid()
+                           and a.backend_type = 'client backend'),
+                       (select m.finished_at from message m
+                         where m.finished_at > w.watermark
+                           and m.status in ('DELIVERED', 'CANCELLED')
+                         order by m.finished_at offset ? limit 1),
+                       (select %1$s from delivery
+                         where status in ('ACKED', 'DISCARDED') and %1$s > w.watermark
+                         order by %1$s offset ? limit 1)) as upto
+                from stats_fold w
+            )
+            select r.watermark::text, r.upto::text, r.upto > r.watermark from r
             """
                 .formatted(DELIVERY_FINISH),
             (rs, i) -> new Range(rs.getString(1), rs.getString(2), rs.getBoolean(3)),
