@@ -89,12 +89,12 @@ public class StatsRollup {
   /**
    * Folds the rows finished after the watermark and at or before the new one, then moves the
    * watermark there, in the caller's transaction. The new watermark is the earliest of: {@code lag}
-   * before this transaction's start; the start of the oldest transaction running in this database
-   * (it may still set a finish time as early as its start, {@code now()}, and commit later); the
-   * finish of the {@code limit}-th message and of the {@code limit}-th delivery after the watermark
-   * (so one fold stays short while it catches up on history). Returns the rows folded, -1 if
-   * another fold moved the watermark first (the compare-and-set lost), 0 if there was nothing to
-   * fold.
+   * before this transaction's start; just before the start of the oldest transaction running in
+   * this database (it may still set a finish time equal to its start, {@code now()}, and commit
+   * later); the finish of the {@code limit}-th message and of the {@code limit}-th delivery after
+   * the watermark (so one fold stays short while it catches up on history). Returns the rows
+   * folded, -1 if another fold moved the watermark first (the compare-and-set lost), 0 if there was
+   * nothing to fold.
    */
   public long fold(Duration lag, int limit) {
     Range range =
@@ -103,7 +103,9 @@ public class StatsRollup {
             with r as materialized (
               select w.watermark, least(
                        now() - ? * interval '1 millisecond',
-                       (select min(a.xact_start) from pg_stat_activity a
+                       -- strictly before: it may still commit rows finished at its start
+                       (select min(a.xact_start) - interval '1 microsecond'
+                          from pg_stat_activity a
                          where a.datname = current_database() and a.pid <> pg_backend_pid()
                            and a.backend_type = 'client backend'),
                        (select m.finished_at from message m

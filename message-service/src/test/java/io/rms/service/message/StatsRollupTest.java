@@ -10,6 +10,9 @@ import io.rms.service.registry.AppInfo;
 import io.rms.service.registry.Registry;
 import io.rms.service.registry.SubscriptionInfo;
 import io.rms.service.testing.IntegrationTest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -18,6 +21,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +55,7 @@ class StatsRollupTest extends IntegrationTest {
   @Autowired Registry registry;
   @Autowired TransactionTemplate tx;
   @Autowired Scheduler scheduler;
+  @Autowired DataSource dataSource;
 
   /**
    * {@code n} messages of APP in {@code status} finished {@code ago} before now (unfinished when
@@ -327,6 +332,46 @@ class StatsRollupTest extends IntegrationTest {
         .isGreaterThan(19);
     assertThat(second.get()).as("the second fold lost its compare-and-set").isEqualTo(-1);
     assertExact("after two concurrent folds");
+  }
+
+  @Test
+  void aFoldStaysBehindATransactionThatMayStillFinishRows() throws Exception {
+    try (Connection late = dataSource.getConnection()) {
+      late.setAutoCommit(false);
+      String started;
+      try (Statement st = late.createStatement();
+          ResultSet rs = st.executeQuery("select now()::text")) {
+        rs.next();
+        started = rs.getString(1);
+      }
+      Thread.sleep(50);
+      fold();
+      assertThat(
+              jdbc.queryForObject(
+                  "select watermark < ?::timestamptz from stats_fold", Boolean.class, started))
+          .as("the watermark stays before the start of a running transaction")
+          .isTrue();
+      // the running transaction finishes a message and its delivery at its start, then commits
+      try (Statement st = late.createStatement()) {
+        st.executeUpdate(
+            """
+            with m as (
+              insert into message (id, app_id, topic, status, content_type, payload, content_hash,
+                                   finished_at)
+              values (gen_random_uuid(), 'audit', 'order.stats-rollup', 'DELIVERED',
+                      'application/json', '{}'::bytea, '\\x00'::bytea, now())
+              returning id
+            )
+            insert into delivery (message_id, subscription, status, acked_at)
+            select id, 'audit.fanout', 'ACKED', now() from m
+            """);
+      }
+      late.commit();
+    }
+    assertExact("after a transaction older than the fold committed finished rows");
+    fold();
+    assertThat(folded("DELIVERED")).as("the next fold counted them").isEqualTo(1);
+    assertExact("after the next fold");
   }
 
   @Test
