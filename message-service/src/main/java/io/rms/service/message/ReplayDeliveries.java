@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -61,7 +62,7 @@ public class ReplayDeliveries {
     }
     UUID[] ids = messageIds.stream().distinct().sorted().toArray(UUID[]::new);
     rollup.holdWatermark();
-    Map<String, Long> foldedByStatus = new HashMap<>();
+    Map<String, Long> foldedByStatus = new TreeMap<>(); // count rows updated in key order
     List<Reset> reset =
         new java.util.ArrayList<>(
             jdbc.query(
@@ -140,7 +141,7 @@ public class ReplayDeliveries {
             .sorted()
             .toArray(UUID[]::new);
     if (reopened.length > 0) {
-      Map<StatsRollup.AppTopic, Long> folded = new HashMap<>();
+      Map<StatsRollup.AppTopic, Long> folded = new TreeMap<>(StatsRollup.AppTopic.ORDER);
       jdbc.query(
           """
               with locked as (

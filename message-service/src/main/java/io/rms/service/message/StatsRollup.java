@@ -1,6 +1,7 @@
 package io.rms.service.message;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -66,8 +67,14 @@ public class StatsRollup {
                 status));
   }
 
-  /** An app's topic: a key of the message counts. */
-  record AppTopic(String app, String topic) {}
+  /**
+   * An app's topic: a key of the message counts. Subtractions update count rows in {@link #ORDER},
+   * so two replays subtracting from the same rows lock them in the same order.
+   */
+  record AppTopic(String app, String topic) {
+    static final Comparator<AppTopic> ORDER =
+        Comparator.comparing(AppTopic::app).thenComparing(AppTopic::topic);
+  }
 
   /**
    * Subtracts folded messages that left DELIVERED: {@code n} per app and topic. The caller holds
