@@ -9,7 +9,6 @@ import io.rms.recovery.RetentionPort;
 import io.rms.service.registry.AppInfo;
 import io.rms.service.registry.Registry;
 import io.rms.service.registry.SubscriptionInfo;
-import io.rms.service.testing.IntegrationTest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -17,44 +16,27 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.quartz.JobKey;
-import org.quartz.Scheduler;
-import org.quartz.SchedulerException;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The stats rollup keeps {@code GET /api/v1/stats} exact: after live rows, rows finished before and
  * after a fold, a retention batch and a replay, every count equals a plain {@code count(*)}; two
- * folds of one range count it once.
+ * folds of one range count it once; a fold stays behind a transaction that may still finish rows.
  */
-class StatsRollupTest extends IntegrationTest {
+class StatsRollupTest extends StatsRollupFixture {
   /** A consumer app: the messages are given its id, so its stats cover both sides. */
   private static final String APP = "audit";
 
-  private static final String TOPIC = "order.stats-rollup";
   private static final String SUBSCRIPTION = "audit.fanout";
-  private static final JobKey FOLD_JOB = JobKey.jobKey("stats-fold", "rms");
-  private static final int LIVE = 10;
-  private static final int HISTORY = 50_000;
 
-  @Autowired MessageQueries queries;
-  @Autowired StatsRollup rollup;
   @Autowired RetentionPort retention;
   @Autowired ReplayDeliveries replay;
   @Autowired Registry registry;
-  @Autowired TransactionTemplate tx;
-  @Autowired Scheduler scheduler;
   @Autowired DataSource dataSource;
 
   /**
@@ -208,53 +190,6 @@ class StatsRollupTest extends IntegrationTest {
     return ours;
   }
 
-  /**
-   * Starts the counts over (empty, watermark {@code -infinity}: everything is counted live), which
-   * is always exact, so that the test may insert rows that finished in the past: below a watermark
-   * they would never be folded, as rows a running transaction finishes late would be without the
-   * fold's lag.
-   */
-  @BeforeEach
-  void startTheCountsOver() throws SchedulerException {
-    // the scheduled fold (a minute behind) would otherwise fold past rows this test inserts later
-    scheduler.pauseJob(FOLD_JOB);
-    tx.executeWithoutResult(
-        status -> {
-          jdbc.queryForObject("select 1 from stats_fold for update", Integer.class);
-          jdbc.update("delete from message_count");
-          jdbc.update("delete from delivery_count");
-          jdbc.update("update stats_fold set watermark = '-infinity'");
-        });
-  }
-
-  /** Takes this test's rows out, with their share of the counts (as retention does). */
-  @AfterEach
-  void removeTheRows() throws SchedulerException {
-    scheduler.resumeJob(FOLD_JOB);
-    tx.executeWithoutResult(
-        status -> {
-          rollup.holdWatermark();
-          jdbc.update(
-              """
-              update delivery_count c set n = c.n - x.n
-                from (select d.subscription, d.status, count(*) as n
-                        from delivery d join message m on m.id = d.message_id
-                       where m.topic = ? and d.status in ('ACKED', 'DISCARDED')
-                         and %s <= (select watermark from stats_fold)
-                       group by d.subscription, d.status) x
-               where c.subscription = x.subscription and c.status = x.status
-              """
-                  .formatted(StatsRollup.deliveryFinish("d")),
-              TOPIC);
-          jdbc.update("delete from message_count where topic = ?", TOPIC);
-          jdbc.update("delete from message where topic = ?", TOPIC);
-        });
-  }
-
-  private long fold() {
-    return tx.execute(status -> rollup.fold(Duration.ZERO, 1_000_000));
-  }
-
   @Test
   void theStatsEqualAPlainCountThroughFoldRetentionAndReplay() {
     messages(3, "PREPARED", null, null);
@@ -372,93 +307,6 @@ class StatsRollupTest extends IntegrationTest {
     fold();
     assertThat(folded("DELIVERED")).as("the next fold counted them").isEqualTo(1);
     assertExact("after the next fold");
-  }
-
-  @Test
-  void theStatsStatementsReadNoneOfTheFoldedHistory() {
-    String probe = "stats-probe";
-    String sub = "stats-probe.sub";
-    jdbc.update(
-        """
-        with m as (
-          insert into message (id, app_id, topic, status, content_type, payload, content_hash,
-                               created_at, confirmed_at, finished_at)
-          select gen_random_uuid(), ?, ?, case when i <= ? then 'CONFIRMED' else 'DELIVERED' end,
-                 'application/json', '{}'::bytea, '\\x00'::bytea, now() - interval '2 hours',
-                 now() - interval '2 hours',
-                 case when i > ? then now() - interval '1 hour' end
-            from generate_series(1, ?) i
-          returning id, status, finished_at
-        )
-        insert into delivery (message_id, subscription, status, acked_at)
-        select id, ?, case when status = 'DELIVERED' then 'ACKED' else 'PUBLISHED' end, finished_at
-          from m
-        """,
-        probe,
-        TOPIC,
-        LIVE,
-        LIVE,
-        LIVE + HISTORY,
-        sub);
-    jdbc.execute("analyze message");
-    jdbc.execute("analyze delivery");
-    fold();
-    String watermark = rollup.watermark();
-    String[] subs = {sub};
-
-    long messageRows =
-        rowsRead(MessageQueries.STATS_FOLDED_MESSAGES, "message", probe)
-            + rowsRead(MessageQueries.STATS_RECENT_MESSAGES, "message", watermark, probe)
-            + rowsRead(MessageQueries.STATS_LIVE_MESSAGES, "message", probe);
-    long deliveryRows =
-        rowsRead(MessageQueries.STATS_FOLDED_DELIVERIES, "delivery", (Object) subs)
-            + rowsRead(MessageQueries.STATS_RECENT_DELIVERIES, "delivery", watermark, subs)
-            + rowsRead(MessageQueries.STATS_LIVE_DELIVERIES, "delivery", (Object) subs);
-    assertThat(messageRows)
-        .as("message rows the stats read beside %d folded ones", HISTORY)
-        .isBetween((long) LIVE, 1000L);
-    assertThat(deliveryRows)
-        .as("delivery rows the stats read beside %d folded ones", HISTORY)
-        .isBetween((long) LIVE, 1000L);
-    assertThat(
-            rowsRead(
-                "select topic, status, count(*) from message where app_id = ? group by 1, 2",
-                "message",
-                probe))
-        .as("the whole-table count this replaces reads the history")
-        .isGreaterThanOrEqualTo(HISTORY);
-    StatsView stats =
-        queries.stats(new AppInfo(probe, List.of(), Set.of(), null, null, Set.of(), true));
-    assertThat(stats.topics())
-        .containsExactly(
-            new StatsView.TopicStats(
-                TOPIC,
-                Map.of(
-                    MessageStatus.CONFIRMED,
-                    (long) LIVE,
-                    MessageStatus.DELIVERED,
-                    (long) HISTORY)));
-  }
-
-  /** Rows the plan of {@code sql} read from {@code relation} (returned or filtered out). */
-  private long rowsRead(String sql, String relation, Object... args) {
-    String json = jdbc.queryForObject("explain (analyze, format json) " + sql, String.class, args);
-    return rowsReadFrom(JsonMapper.builder().build().readTree(json).get(0).get("Plan"), relation);
-  }
-
-  private static long rowsReadFrom(JsonNode node, String relation) {
-    long rows = 0;
-    if (relation.equals(node.path("Relation Name").asString(""))) {
-      long perLoop =
-          node.path("Actual Rows").asLong()
-              + node.path("Rows Removed by Filter").asLong()
-              + node.path("Rows Removed by Index Recheck").asLong();
-      rows += perLoop * Math.max(1, node.path("Actual Loops").asLong());
-    }
-    for (JsonNode child : node.path("Plans")) {
-      rows += rowsReadFrom(child, relation);
-    }
-    return rows;
   }
 
   private void awaitWaitingOnTheWatermark() {
