@@ -5,7 +5,7 @@ import io.rms.service.message.StatsRollup;
 import java.time.Duration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The retention port: one bounded {@code DELETE} per batch, oldest first along the index {@code
@@ -18,15 +18,20 @@ import org.springframework.transaction.annotation.Transactional;
 class RetentionStore implements RetentionPort {
   private final JdbcTemplate jdbc;
   private final StatsRollup rollup;
+  private final TransactionTemplate tx;
 
-  RetentionStore(JdbcTemplate jdbc, StatsRollup rollup) {
+  RetentionStore(JdbcTemplate jdbc, StatsRollup rollup, TransactionTemplate tx) {
     this.jdbc = jdbc;
     this.rollup = rollup;
+    this.tx = tx;
   }
 
   @Override
-  @Transactional
   public int deleteFinishedOlderThan(Duration age, int limit) {
+    return tx.execute(status -> delete(age, limit));
+  }
+
+  private int delete(Duration age, int limit) {
     rollup.holdWatermark();
     return jdbc.queryForObject(
         """
