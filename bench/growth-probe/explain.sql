@@ -27,6 +27,23 @@ explain (analyze, buffers, costs off, timing off, summary on) select topic, stat
 explain (analyze, buffers, costs off, timing off, summary on) select date_trunc('minute', acked_at), count(*), avg(ms), percentile_cont(0.95) within group (order by ms) from (select d.acked_at, extract(epoch from (d.acked_at - m.confirmed_at)) * 1000 as ms from delivery d join message m on m.id = d.message_id where d.message_id >= rms_uuid_floor(now() - interval '2 hours') and m.id >= rms_uuid_floor(now() - interval '2 hours') and d.acked_at >= now() - interval '61 minutes' limit 100000) recent group by 1;
 \echo == stats API: per topic and status (whole table)
 explain (analyze, buffers, costs off, timing off, summary on) select topic, status, count(*) from message where app_id = 'bench-producer' group by topic, status;
+\echo == stats API since V17: the fold of the history up to a minute ago (once; the stats-fold job does it in batches after an upgrade)
+begin;
+delete from message_count;
+delete from delivery_count;
+update stats_fold set watermark = now() - interval '1 minute';
+explain (analyze, buffers, costs off, timing off, summary on) insert into message_count select app_id, topic, status, count(*) from message where finished_at <= (select watermark from stats_fold) and status in ('DELIVERED', 'CANCELLED') group by 1, 2, 3;
+explain (analyze, buffers, costs off, timing off, summary on) insert into delivery_count select subscription, status, count(*) from delivery where status in ('ACKED', 'DISCARDED') and coalesce(acked_at, discarded_at, 'infinity'::timestamptz) <= (select watermark from stats_fold) group by 1, 2;
+commit;
+analyze delivery;
+select watermark::text as stats_watermark from stats_fold \gset
+\echo == stats API since V17: the six statements of MessageQueries.stats (rollup, finished after the watermark, live)
+explain (analyze, buffers, costs off, timing off, summary on) select topic, status, n from message_count where app_id = 'bench-producer';
+explain (analyze, buffers, costs off, timing off, summary on) select topic, status, count(*) from message where finished_at > :'stats_watermark'::timestamptz and app_id = 'bench-producer' and status in ('DELIVERED', 'CANCELLED') group by topic, status;
+explain (analyze, buffers, costs off, timing off, summary on) select topic, status, count(*) from message where app_id = 'bench-producer' and status in ('PREPARED', 'CONFIRMED', 'IN_DOUBT') group by topic, status;
+explain (analyze, buffers, costs off, timing off, summary on) select subscription, status, n from delivery_count where subscription = any('{bench.sub,bench.backlog}'::text[]);
+explain (analyze, buffers, costs off, timing off, summary on) select subscription, status, count(*) from delivery where status in ('ACKED', 'DISCARDED') and coalesce(acked_at, discarded_at, 'infinity'::timestamptz) > :'stats_watermark'::timestamptz and subscription = any('{bench.sub,bench.backlog}'::text[]) group by subscription, status;
+explain (analyze, buffers, costs off, timing off, summary on) select subscription, status, count(*) from delivery where subscription = any('{bench.sub,bench.backlog}'::text[]) and status in ('WAITING', 'SCHEDULED', 'PUBLISHED', 'DEAD') group by subscription, status;
 \echo == ordered: key head
 explain (analyze, buffers, costs off, timing off, summary on) select id from message where topic = 'bench.topic' and ordering_key = 'k1' and order_seq is not null and status in ('PREPARED','IN_DOUBT','CONFIRMED') order by order_seq limit 1;
 \echo == ordered: waiting deliveries of a subscription

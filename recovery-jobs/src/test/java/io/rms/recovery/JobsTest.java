@@ -16,7 +16,11 @@ class JobsTest {
   void everyJobForbidsConcurrentRunsInTheCluster() {
     for (Class<?> job :
         List.of(
-            CheckBackJob.class, RedeliveryJob.class, RetentionJob.class, StrandedKeyJob.class)) {
+            CheckBackJob.class,
+            RedeliveryJob.class,
+            RetentionJob.class,
+            StrandedKeyJob.class,
+            StatsFoldJob.class)) {
       assertThat(job.isAnnotationPresent(DisallowConcurrentExecution.class))
           .as(job.getName())
           .isTrue();

@@ -176,6 +176,10 @@ public record RmsProperties(
    * @param lease how long a claimed delivery stays hidden from other instances
    * @param retentionInterval period of the retention sweep
    * @param retentionMaxBatches most delete batches of {@code batchSize} per retention run
+   * @param statsFoldLag how far behind now the stats fold stays: a transaction that finishes a row
+   *     stamps it with its start and commits later, so the fold never counts a range a running
+   *     transaction may still add to (it also stays behind the oldest running transaction it sees)
+   * @param statsFoldBatchSize most messages (and deliveries) one fold transaction adds
    */
   public record Recovery(
       @DefaultValue("5s") Duration interval,
@@ -183,7 +187,9 @@ public record RmsProperties(
       @DefaultValue("2000") int maxInFlight,
       @DefaultValue("60s") Duration lease,
       @DefaultValue("10m") Duration retentionInterval,
-      @DefaultValue("20") int retentionMaxBatches) {}
+      @DefaultValue("20") int retentionMaxBatches,
+      @DefaultValue("1m") Duration statsFoldLag,
+      @DefaultValue("50000") int statsFoldBatchSize) {}
 
   /**
    * Broker topology.

@@ -573,7 +573,8 @@ public class DeliveryStore {
              for update
         )
         update delivery d
-           set status = 'DISCARDED', next_attempt_at = null, ack_deadline = null
+           set status = 'DISCARDED', discarded_at = now(), next_attempt_at = null,
+               ack_deadline = null
           from picked p
          where d.message_id = p.message_id and d.subscription = p.subscription
         returning d.message_id, d.subscription, d.attempts, d.last_error

@@ -19,19 +19,68 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 
 /** Reads for the API: one message with its history, keyset-paginated lists, stats. */
 @Service
 @Transactional(readOnly = true)
 public class MessageQueries {
+  /** The app's finished messages up to the watermark, from the rollup. */
+  static final String STATS_FOLDED_MESSAGES =
+      "select topic, status, n from message_count where app_id = ?";
+
+  /** The app's messages finished after the watermark: a range of the index message_finished. */
+  static final String STATS_RECENT_MESSAGES =
+      """
+      select topic, status, count(*) from message
+       where finished_at > ?::timestamptz and app_id = ? and status in ('DELIVERED', 'CANCELLED')
+       group by topic, status
+      """;
+
+  /** The app's unfinished messages: ranges of the index message_app_status. */
+  static final String STATS_LIVE_MESSAGES =
+      """
+      select topic, status, count(*) from message
+       where app_id = ? and status in ('PREPARED', 'CONFIRMED', 'IN_DOUBT')
+       group by topic, status
+      """;
+
+  /** The subscriptions' finished deliveries up to the watermark, from the rollup. */
+  static final String STATS_FOLDED_DELIVERIES =
+      "select subscription, status, n from delivery_count where subscription = any(?::text[])";
+
+  /**
+   * The subscriptions' deliveries finished after the watermark (and those of an earlier version's
+   * discards, which have no finish time): a range of the index delivery_finished.
+   */
+  static final String STATS_RECENT_DELIVERIES =
+      """
+      select subscription, status, count(*) from delivery
+       where status in ('ACKED', 'DISCARDED') and %s > ?::timestamptz
+         and subscription = any(?::text[])
+       group by subscription, status
+      """
+          .formatted(StatsRollup.DELIVERY_FINISH);
+
+  /** The subscriptions' unfinished deliveries: ranges of the index delivery_subscription_status. */
+  static final String STATS_LIVE_DELIVERIES =
+      """
+      select subscription, status, count(*) from delivery
+       where subscription = any(?::text[])
+         and status in ('WAITING', 'SCHEDULED', 'PUBLISHED', 'DEAD')
+       group by subscription, status
+      """;
+
   private final JdbcTemplate jdbc;
   private final MessageStore messages;
   private final DeliveryStore deliveries;
   private final EventStore events;
   private final MessageViews views;
   private final Registry registry;
+  private final StatsRollup rollup;
 
   MessageQueries(
       JdbcTemplate jdbc,
@@ -39,13 +88,15 @@ public class MessageQueries {
       DeliveryStore deliveries,
       EventStore events,
       MessageViews views,
-      Registry registry) {
+      Registry registry,
+      StatsRollup rollup) {
     this.jdbc = jdbc;
     this.messages = messages;
     this.deliveries = deliveries;
     this.events = events;
     this.views = views;
     this.registry = registry;
+    this.rollup = rollup;
   }
 
   /** The message with its deliveries and events; 404 if it is not the app's. */
@@ -104,17 +155,28 @@ public class MessageQueries {
     return new MessagePage(rows.stream().map(views::summary).toList(), next);
   }
 
-  /** Counts for the app's topics and subscriptions, and the ages of the oldest stuck work. */
+  /**
+   * Counts for the app's topics and subscriptions, and the ages of the oldest stuck work. The
+   * counts of finished rows come from the stats rollup ({@link StatsRollup}) up to its watermark
+   * and from the rows finished since; live rows are counted through their status indexes. One
+   * snapshot (REPEATABLE READ) for all of it: a fold, a retention batch or a replay committing
+   * between two statements could otherwise count a row twice or not at all.
+   */
+  @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
   public StatsView stats(AppInfo app) {
+    String watermark = rollup.watermark();
     Map<String, Map<MessageStatus, Long>> topics = new TreeMap<>();
-    jdbc.query(
-        "select topic, status, count(*) from message where app_id = ? group by topic, status",
+    RowCallbackHandler topicCounts =
         rs -> {
           topics
               .computeIfAbsent(rs.getString(1), t -> new EnumMap<>(MessageStatus.class))
-              .put(MessageStatus.valueOf(rs.getString(2)), rs.getLong(3));
-        },
-        app.id());
+              .merge(MessageStatus.valueOf(rs.getString(2)), rs.getLong(3), Long::sum);
+        };
+    jdbc.query(STATS_FOLDED_MESSAGES, topicCounts, app.id());
+    jdbc.query(STATS_RECENT_MESSAGES, topicCounts, watermark, app.id());
+    jdbc.query(STATS_LIVE_MESSAGES, topicCounts, app.id());
+    topics.values().forEach(counts -> counts.values().removeIf(n -> n == 0));
+    topics.values().removeIf(Map::isEmpty);
     String[] subs =
         registry.subscriptions().stream()
             .filter(s -> s.app().equals(app.id()))
@@ -125,17 +187,16 @@ public class MessageQueries {
     for (String s : subs) {
       bySubscription.put(s, new EnumMap<>(DeliveryStatus.class));
     }
-    jdbc.query(
-        """
-        select subscription, status, count(*) from delivery
-         where subscription = any(?::text[]) group by subscription, status
-        """,
+    RowCallbackHandler subscriptionCounts =
         rs -> {
           bySubscription
               .get(rs.getString(1))
-              .put(DeliveryStatus.valueOf(rs.getString(2)), rs.getLong(3));
-        },
-        (Object) subs);
+              .merge(DeliveryStatus.valueOf(rs.getString(2)), rs.getLong(3), Long::sum);
+        };
+    jdbc.query(STATS_FOLDED_DELIVERIES, subscriptionCounts, (Object) subs);
+    jdbc.query(STATS_RECENT_DELIVERIES, subscriptionCounts, watermark, subs);
+    jdbc.query(STATS_LIVE_DELIVERIES, subscriptionCounts, (Object) subs);
+    bySubscription.values().forEach(counts -> counts.values().removeIf(n -> n == 0));
     Map<String, Long> parked = deliveries.parkedKeys(List.of(subs));
     Double oldestPrepared =
         jdbc.queryForObject(

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -24,9 +25,11 @@ public class ReplayDeliveries {
   };
 
   private final JdbcTemplate jdbc;
+  private final StatsRollup rollup;
 
-  ReplayDeliveries(JdbcTemplate jdbc) {
+  ReplayDeliveries(JdbcTemplate jdbc, StatsRollup rollup) {
     this.jdbc = jdbc;
+    this.rollup = rollup;
   }
 
   /**
@@ -44,7 +47,9 @@ public class ReplayDeliveries {
    * message with no delivery there gets one. Only CONFIRMED and DELIVERED messages are replayed; a
    * delivery in flight (WAITING, SCHEDULED, PUBLISHED) is left alone. A message whose delivery was
    * finished counts one more pending delivery and is CONFIRMED until it is acked again. The
-   * caller's transaction holds the keys' locks of an ordered subscription. Returns what changed.
+   * caller's transaction holds the keys' locks of an ordered subscription. A delivery or message
+   * that leaves a final status is taken out of the stats rollup if it was folded ({@link
+   * StatsRollup}), in this transaction. Returns what changed.
    */
   public List<Reset> reset(
       String replayId,
@@ -56,13 +61,17 @@ public class ReplayDeliveries {
       return List.of();
     }
     UUID[] ids = messageIds.stream().distinct().sorted().toArray(UUID[]::new);
+    rollup.holdWatermark();
+    Map<String, Long> foldedByStatus = new TreeMap<>(); // count rows updated in key order
     List<Reset> reset =
         new java.util.ArrayList<>(
             jdbc.query(
                 """
         with locked as (
           select d.message_id, d.subscription, d.status as previous,
-                 (? and m.order_seq is not null) as waiting
+                 (? and m.order_seq is not null) as waiting,
+                 d.status in ('ACKED', 'DISCARDED')
+                   and %s <= (select watermark from stats_fold) as folded
             from delivery d join message m on m.id = d.message_id
            where d.subscription = ? and d.message_id = any(?::uuid[])
              and d.status = any(?::text[]) and d.replay_id is distinct from ?
@@ -73,18 +82,23 @@ public class ReplayDeliveries {
         update delivery d
            set status = case when l.waiting then 'WAITING' else 'SCHEDULED' end,
                attempts = 0, ack_deadline = null, published_at = null, acked_at = null,
-               last_error = null, replay_id = ?,
+               discarded_at = null, last_error = null, replay_id = ?,
                next_attempt_at = case when l.waiting then null
                                       else now() + ? * interval '1 millisecond' end
           from locked l
          where d.message_id = l.message_id and d.subscription = l.subscription
-        returning d.message_id, l.previous, l.waiting
-        """,
-                (rs, i) ->
-                    new Reset(
-                        rs.getObject(1, UUID.class),
-                        DeliveryStatus.valueOf(rs.getString(2)),
-                        rs.getBoolean(3)),
+        returning d.message_id, l.previous, l.waiting, l.folded
+        """
+                    .formatted(StatsRollup.deliveryFinish("d")),
+                (rs, i) -> {
+                  if (rs.getBoolean(4)) {
+                    foldedByStatus.merge(rs.getString(2), 1L, Long::sum);
+                  }
+                  return new Reset(
+                      rs.getObject(1, UUID.class),
+                      DeliveryStatus.valueOf(rs.getString(2)),
+                      rs.getBoolean(3));
+                },
                 ordered,
                 subscription,
                 ids,
@@ -119,6 +133,7 @@ public class ReplayDeliveries {
             ids,
             MessageLifecycle.replaySources(),
             subscription));
+    rollup.subtractDeliveries(subscription, foldedByStatus);
     UUID[] reopened =
         reset.stream()
             .filter(r -> r.previous() != DeliveryStatus.DEAD)
@@ -126,19 +141,31 @@ public class ReplayDeliveries {
             .sorted()
             .toArray(UUID[]::new);
     if (reopened.length > 0) {
-      jdbc.update(
+      Map<StatsRollup.AppTopic, Long> folded = new TreeMap<>(StatsRollup.AppTopic.ORDER);
+      jdbc.query(
           """
-          with locked as (
-            select id from message where id = any(?::uuid[]) order by id for update
-          )
-          update message m
-             set pending_deliveries = m.pending_deliveries + 1, status = 'CONFIRMED',
-                 finished_at = null
-            from locked
-           where m.id = locked.id and m.status = any(?::text[])
-          """,
+              with locked as (
+                select id, app_id, topic, status, finished_at from message
+                 where id = any(?::uuid[]) order by id for update
+              )
+              update message m
+                 set pending_deliveries = m.pending_deliveries + 1, status = 'CONFIRMED',
+                     finished_at = null
+                from locked
+               where m.id = locked.id and m.status = any(?::text[])
+              returning locked.app_id, locked.topic,
+                        locked.status = 'DELIVERED'
+                          and locked.finished_at <= (select watermark from stats_fold)
+              """,
+          rs -> {
+            if (rs.getBoolean(3)) {
+              folded.merge(
+                  new StatsRollup.AppTopic(rs.getString(1), rs.getString(2)), 1L, Long::sum);
+            }
+          },
           reopened,
           MessageLifecycle.replaySources());
+      rollup.subtractDelivered(folded);
     }
     return reset;
   }

@@ -20,6 +20,8 @@ import io.rms.recovery.ReplayPort;
 import io.rms.recovery.ReplaySweep;
 import io.rms.recovery.RetentionPort;
 import io.rms.recovery.RetentionSweep;
+import io.rms.recovery.StatsFoldPort;
+import io.rms.recovery.StatsFoldSweep;
 import io.rms.recovery.StrandedKeyPort;
 import io.rms.recovery.StrandedKeySweep;
 import io.rms.recovery.SweepMeter;
@@ -164,5 +166,13 @@ class RecoveryConfig {
         properties.recovery().batchSize(),
         properties.recovery().retentionMaxBatches(),
         meter);
+  }
+
+  /** At most 20 fold transactions per run, like retention's batches. */
+  @Bean
+  StatsFoldSweep statsFoldSweep(StatsFoldPort port, SweepMeter meter, RmsProperties properties) {
+    RmsProperties.Recovery recovery = properties.recovery();
+    return new StatsFoldSweep(
+        port, recovery.statsFoldLag(), recovery.statsFoldBatchSize(), 20, meter);
   }
 }

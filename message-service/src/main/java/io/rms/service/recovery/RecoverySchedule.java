@@ -4,6 +4,7 @@ import io.rms.recovery.CheckBackJob;
 import io.rms.recovery.RedeliveryJob;
 import io.rms.recovery.ReplayJob;
 import io.rms.recovery.RetentionJob;
+import io.rms.recovery.StatsFoldJob;
 import io.rms.recovery.StrandedKeyJob;
 import io.rms.service.config.RmsProperties;
 import io.rms.service.replay.ReplayProperties;
@@ -74,6 +75,11 @@ class RecoverySchedule {
   }
 
   @Bean
+  JobDetail statsFoldJob() {
+    return job(StatsFoldJob.class, "stats-fold", "adds finished rows to the stats counts");
+  }
+
+  @Bean
   Trigger checkBackTrigger(JobDetail checkBackJob, RmsProperties properties, Clock clock) {
     return every(checkBackJob, properties.recovery().interval(), clock);
   }
@@ -91,6 +97,11 @@ class RecoverySchedule {
   @Bean
   Trigger strandedKeyTrigger(JobDetail strandedKeyJob, RmsProperties properties, Clock clock) {
     return every(strandedKeyJob, properties.recovery().interval(), clock);
+  }
+
+  @Bean
+  Trigger statsFoldTrigger(JobDetail statsFoldJob, RmsProperties properties, Clock clock) {
+    return every(statsFoldJob, properties.recovery().interval(), clock);
   }
 
   @Bean

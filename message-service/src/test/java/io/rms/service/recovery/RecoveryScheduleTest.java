@@ -30,14 +30,16 @@ class RecoveryScheduleTest extends IntegrationTest {
     assertThat(scheduler.getMetaData().isJobStoreClustered()).isTrue();
     assertThat(scheduler.getMetaData().isJobStoreSupportsPersistence()).isTrue();
     for (String sweep :
-        new String[] {"check-back", "redelivery", "retention", "stranded-keys", "replay"}) {
+        new String[] {
+          "check-back", "redelivery", "retention", "stranded-keys", "replay", "stats-fold"
+        }) {
       assertThat(scheduler.getTrigger(TriggerKey.triggerKey(sweep, "rms"))).isNotNull();
     }
     assertThat(
             jdbc.queryForObject(
                 "select count(*) from qrtz_triggers where sched_name = 'rms' and trigger_group = 'rms'",
                 Integer.class))
-        .isEqualTo(5);
+        .isEqualTo(6);
   }
 
   @Test
