@@ -94,6 +94,41 @@ public class StatsRollup {
   }
 
   /**
+   * The fold's range: the watermark, the new one and whether it is ahead. Its row bounds read only
+   * the rows up to the time bound, so a fold reads what it folds and not the lag after it.
+   * Parameters: the lag in milliseconds, then the batch size less one, twice.
+   */
+  static final String FOLD_RANGE =
+      """
+      with b as materialized (
+        select w.watermark, least(
+                 now() - ? * interval '1 millisecond',
+                 -- strictly before: it may still commit rows finished at its start
+                 (select min(a.xact_start) - interval '1 microsecond'
+                    from pg_stat_activity a
+                   where a.datname = current_database() and a.pid <> pg_backend_pid()
+                     and a.backend_type = 'client backend')) as bound
+          from stats_fold w
+      ), r as materialized (
+        -- the row bounds read only the range this fold may take, never the rows of the lag
+        -- after it (a minute of traffic, read again by every fold otherwise)
+        select b.watermark, least(
+                 b.bound,
+                 (select m.finished_at from message m
+                   where m.finished_at > b.watermark and m.finished_at <= b.bound
+                     and m.status in ('DELIVERED', 'CANCELLED')
+                   order by m.finished_at offset ? limit 1),
+                 (select %1$s from delivery
+                   where status in ('ACKED', 'DISCARDED')
+                     and %1$s > b.watermark and %1$s <= b.bound
+                   order by %1$s offset ? limit 1)) as upto
+          from b
+      )
+      select r.watermark::text, r.upto::text, r.upto > r.watermark from r
+      """
+          .formatted(DELIVERY_FINISH);
+
+  /**
    * Folds the rows finished after the watermark and at or before the new one, then moves the
    * watermark there, in the caller's transaction. The new watermark is the earliest of: {@code lag}
    * before this transaction's start; just before the start of the oldest transaction running in
@@ -106,27 +141,7 @@ public class StatsRollup {
   public long fold(Duration lag, int limit) {
     Range range =
         jdbc.queryForObject(
-            """
-            with r as materialized (
-              select w.watermark, least(
-                       now() - ? * interval '1 millisecond',
-                       -- strictly before: it may still commit rows finished at its start
-                       (select min(a.xact_start) - interval '1 microsecond'
-                          from pg_stat_activity a
-                         where a.datname = current_database() and a.pid <> pg_backend_pid()
-                           and a.backend_type = 'client backend'),
-                       (select m.finished_at from message m
-                         where m.finished_at > w.watermark
-                           and m.status in ('DELIVERED', 'CANCELLED')
-                         order by m.finished_at offset ? limit 1),
-                       (select %1$s from delivery
-                         where status in ('ACKED', 'DISCARDED') and %1$s > w.watermark
-                         order by %1$s offset ? limit 1)) as upto
-                from stats_fold w
-            )
-            select r.watermark::text, r.upto::text, r.upto > r.watermark from r
-            """
-                .formatted(DELIVERY_FINISH),
+            FOLD_RANGE,
             (rs, i) -> new Range(rs.getString(1), rs.getString(2), rs.getBoolean(3)),
             lag.toMillis(),
             limit - 1,

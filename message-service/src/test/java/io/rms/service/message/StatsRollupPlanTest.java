@@ -87,6 +87,37 @@ class StatsRollupPlanTest extends StatsRollupFixture {
                     (long) HISTORY)));
   }
 
+  @Test
+  void aFoldReadsNoneOfTheRowsFinishedWithinTheLag() {
+    String probe = "stats-lag-probe";
+    jdbc.update(
+        """
+        with m as (
+          insert into message (id, app_id, topic, status, content_type, payload, content_hash,
+                               confirmed_at, finished_at)
+          select gen_random_uuid(), ?, ?, 'DELIVERED', 'application/json', '{}'::bytea,
+                 '\\x00'::bytea, now(), now()
+            from generate_series(1, ?)
+          returning id, finished_at
+        )
+        insert into delivery (message_id, subscription, status, acked_at)
+        select id, 'stats-lag-probe.sub', 'ACKED', finished_at from m
+        """,
+        probe,
+        TOPIC,
+        5_000);
+    jdbc.execute("analyze message");
+    jdbc.execute("analyze delivery");
+    long hourMillis = 3_600_000L;
+    int lastOfBatch = 49_999;
+    assertThat(rowsRead(StatsRollup.FOLD_RANGE, "message", hourMillis, lastOfBatch, lastOfBatch))
+        .as("message rows a fold's range read beside 5,000 finished within its lag of an hour")
+        .isLessThan(100);
+    assertThat(rowsRead(StatsRollup.FOLD_RANGE, "delivery", hourMillis, lastOfBatch, lastOfBatch))
+        .as("delivery rows a fold's range read beside 5,000 finished within its lag of an hour")
+        .isLessThan(100);
+  }
+
   /** Rows the plan of {@code sql} read from {@code relation} (returned or filtered out). */
   private long rowsRead(String sql, String relation, Object... args) {
     String json = jdbc.queryForObject("explain (analyze, format json) " + sql, String.class, args);
