@@ -70,8 +70,8 @@ public record ProducerProperties(
       @DefaultValue("200") int maxSize,
       @DefaultValue("2") int senders,
       @DefaultValue("10000") int prepareQueueCapacity,
-      @DefaultValue("10ms") Duration completeLinger,
-      @DefaultValue("2ms") Duration prepareLinger) {}
+      @DefaultValue("0ms") Duration completeLinger,
+      @DefaultValue("0ms") Duration prepareLinger) {}
 
   /**
    * The check-back endpoint.
