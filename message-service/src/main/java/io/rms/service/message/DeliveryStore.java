@@ -191,9 +191,9 @@ public class DeliveryStore {
   }
 
   /**
-   * The PUBLISHED booking: like the ack ({@link #MARK_ACKED}), each delivery is found by its key
-   * and updated by row address, in (message id, subscription) order, so the plan does not depend on
-   * statistics.
+   * The PUBLISHED booking: like the ack ({@link #MARK_ACKED}), each delivery is found by its
+   * message id alone, locked in (message id, subscription) order and updated from the status and
+   * attempts it has then, so the plan does not depend on statistics.
    */
   static final String MARK_PUBLISHED =
       """
@@ -259,13 +259,15 @@ public class DeliveryStore {
   }
 
   /**
-   * The ack's statement: each id is looked up by its message id (the primary key's first column,
-   * the only index it can use), locked in message-id order, checked for its status on the locked
-   * row and updated by row address. Nothing in the lookup can use another index, so the plan cannot
-   * depend on statistics: with a filter on the subscription or the status, a subscription that was
-   * rare when the table was last analyzed made that index look cheapest, and every ack call then
-   * read all of the subscription's open deliveries (the backlog it was acking, so the slower the
-   * acks the more each read).
+   * The ack's statement: each delivery is looked up by its message id (the primary key's first
+   * column), locked in message-id order, and updated from the status it has then. No condition but
+   * the message id can use an index (the subscription is compared with {@code is not distinct
+   * from}, the status with {@code array_position}), so the plan cannot depend on statistics: with a
+   * plain filter on the subscription or the status, a subscription that was rare when the table was
+   * last analyzed made its index look cheapest, and every ack call then read all of the
+   * subscription's open deliveries (the backlog it was acking, so the slower the acks the more each
+   * read). The update finds the rows by key, not by the locked version's address: a row that a
+   * concurrent transaction changed before the lock is updated in its newest version.
    */
   static final String MARK_ACKED =
       """

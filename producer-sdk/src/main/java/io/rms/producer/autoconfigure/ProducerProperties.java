@@ -51,8 +51,9 @@ public record ProducerProperties(
   /**
    * Concurrent sends share calls: the prepares of transactions running at the same time leave in
    * one {@code batch/prepare} call, and what committed or rolled back meanwhile in one {@code
-   * batch/confirm} / {@code batch/cancel} call. A call waits for more only as long as its linger (a
-   * prepare 2 ms, a confirm/cancel 10 ms by default), unless it fills first.
+   * batch/confirm} / {@code batch/cancel} call. By default nothing waits for a batch to fill: a
+   * lone send goes out at once, so batches grow only when calls would queue up anyway; a linger
+   * makes a call wait that long for more, unless it fills first.
    *
    * @param enabled off: one prepare call per send and one confirm/cancel call per message (on
    *     {@code completionThreads})
