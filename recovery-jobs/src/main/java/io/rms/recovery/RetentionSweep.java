@@ -35,14 +35,7 @@ public final class RetentionSweep {
   }
 
   private int sweep() {
-    int total = 0;
-    for (int batch = 0; batch < maxBatches; batch++) {
-      int deleted = port.deleteFinishedOlderThan(retention, batchSize);
-      total += deleted;
-      if (deleted < batchSize) {
-        break;
-      }
-    }
-    return total;
+    return Batches.run(
+        maxBatches, batchSize, () -> port.deleteFinishedOlderThan(retention, batchSize));
   }
 }

@@ -36,17 +36,7 @@ public final class StatsFoldSweep {
   }
 
   private int sweep() {
-    long total = 0;
-    for (int batch = 0; batch < maxBatches; batch++) {
-      long folded = port.fold(lag, batchSize);
-      if (folded <= 0) {
-        break; // caught up, or another instance is folding
-      }
-      total += folded;
-      if (folded < batchSize) {
-        break;
-      }
-    }
-    return (int) Math.min(Integer.MAX_VALUE, total);
+    // a fold answers 0 when caught up and -1 when another instance is folding: both end the run
+    return Batches.run(maxBatches, batchSize, () -> port.fold(lag, batchSize));
   }
 }
