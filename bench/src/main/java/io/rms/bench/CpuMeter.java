@@ -50,24 +50,7 @@ final class CpuMeter {
   }
 
   private static double jitSeconds(long pid) {
-    if (pid <= 0) {
-      return 0;
-    }
-    try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
-      return tasks
-          .filter(
-              task -> {
-                try {
-                  return Files.readString(task.resolve("comm")).matches("C\\d CompilerThre.*\\s*");
-                } catch (IOException | RuntimeException gone) {
-                  return false;
-                }
-              })
-          .mapToDouble(task -> seconds(task, false))
-          .sum();
-    } catch (IOException | RuntimeException gone) {
-      return 0;
-    }
+    return ThreadCpu.read(pid, false).getOrDefault(ThreadCpu.JIT, 0.0);
   }
 
   /**
@@ -194,7 +177,7 @@ final class CpuMeter {
   }
 
   /** utime + stime, plus cutime + cstime (its reaped children's) when {@code reaped}. */
-  private static double seconds(Path proc, boolean reaped) {
+  static double seconds(Path proc, boolean reaped) {
     try {
       String stat = Files.readString(proc.resolve("stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

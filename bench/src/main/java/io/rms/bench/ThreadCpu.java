@@ -56,7 +56,7 @@ final class ThreadCpu {
           task -> {
             try {
               String name = Files.readString(task.resolve("comm")).strip();
-              groups.merge(group(name), seconds(task), Double::sum);
+              groups.merge(group(name), CpuMeter.seconds(task, false), Double::sum);
             } catch (IOException | RuntimeException gone) {
               // the thread ended while listed
             }
@@ -64,7 +64,7 @@ final class ThreadCpu {
     } catch (IOException | RuntimeException gone) {
       return groups;
     }
-    groups.put(PROCESS, seconds(Path.of("/proc", String.valueOf(pid))));
+    groups.put(PROCESS, CpuMeter.seconds(pid));
     if (harness) {
       groups.put(LOAD_WORKERS, WORKER_CPU.sum());
     }
@@ -157,16 +157,5 @@ final class ThreadCpu {
       return GC;
     }
     return name.replaceAll("\\d+", "N");
-  }
-
-  /** utime + stime of a process or thread, in seconds (0 when gone). */
-  private static double seconds(Path proc) {
-    try {
-      String stat = Files.readString(proc.resolve("stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
-    } catch (IOException | RuntimeException gone) {
-      return 0;
-    }
   }
 }
