@@ -25,8 +25,7 @@ public class StatsRollup {
    * When a finished delivery finished, as the index {@code delivery_finished} spells it: the ack's
    * or the discard's time; {@code infinity} for a discard of a version before V17 (never folded).
    */
-  public static final String DELIVERY_FINISH =
-      "coalesce(acked_at, discarded_at, 'infinity'::timestamptz)";
+  public static final String DELIVERY_FINISH = finish("");
 
   private final JdbcTemplate jdbc;
 
@@ -36,7 +35,15 @@ public class StatsRollup {
 
   /** {@link #DELIVERY_FINISH} of the delivery row named {@code alias}. */
   public static String deliveryFinish(String alias) {
-    return "coalesce(" + alias + ".acked_at, " + alias + ".discarded_at, 'infinity'::timestamptz)";
+    return finish(alias + ".");
+  }
+
+  private static String finish(String columnPrefix) {
+    return "coalesce("
+        + columnPrefix
+        + "acked_at, "
+        + columnPrefix
+        + "discarded_at, 'infinity'::timestamptz)";
   }
 
   /**
